@@ -1,0 +1,1 @@
+"""Reference solutions: small, exact, one topic per module. Never shipped to students."""
