@@ -31,9 +31,7 @@ def load_circles(
     return _split(X, y.reshape(1, m).astype(int), n_train)
 
 
-def load_wavy(
-    n_train: int = 200, n_test: int = 400, flip: float = 0.12, seed: int = 2
-) -> Split:
+def load_wavy(n_train: int = 200, n_test: int = 400, flip: float = 0.12, seed: int = 2) -> Split:
     """A 2-D two-class set split by a wavy boundary, with a fraction `flip` of labels flipped.
 
     The flipped points are noise: a [2, 20, 3, 1] network trained long enough bends its boundary

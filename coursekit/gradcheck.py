@@ -20,7 +20,9 @@ def _layer_keys(like: Params, prefix: str = "") -> list[tuple[str, str]]:
 
 def dictionary_to_vector(parameters: Params) -> np.ndarray:
     """Stack every W<l>, b<l> into one column vector of shape (n, 1)."""
-    parts = [np.asarray(parameters[k], dtype=float).reshape(-1, 1) for k, _ in _layer_keys(parameters)]
+    parts = [
+        np.asarray(parameters[k], dtype=float).reshape(-1, 1) for k, _ in _layer_keys(parameters)
+    ]
     return np.concatenate(parts, axis=0)
 
 
@@ -32,7 +34,7 @@ def vector_to_dictionary(theta: np.ndarray, like: Params) -> Params:
     for key, _ in _layer_keys(like):
         shape = np.shape(like[key])
         size = int(np.prod(shape))
-        out[key] = theta[start:start + size].reshape(shape).copy()
+        out[key] = theta[start : start + size].reshape(shape).copy()
         start += size
     if start != theta.size:
         raise ValueError(f"theta has {theta.size} entries, the parameters need {start}")
@@ -41,7 +43,9 @@ def vector_to_dictionary(theta: np.ndarray, like: Params) -> Params:
 
 def gradients_to_vector(gradients: dict[str, np.ndarray], like: Params) -> np.ndarray:
     """Stack dW1, db1, dW2, ... in the order of `dictionary_to_vector(like)`."""
-    parts = [np.asarray(gradients[g], dtype=float).reshape(-1, 1) for _, g in _layer_keys(like, "d")]
+    parts = [
+        np.asarray(gradients[g], dtype=float).reshape(-1, 1) for _, g in _layer_keys(like, "d")
+    ]
     return np.concatenate(parts, axis=0)
 
 

@@ -82,11 +82,24 @@ def backward_propagation(X: np.ndarray, Y: np.ndarray, cache: tuple) -> dict[str
     dZ1 = dA1 * (A1 > 0)
     dW1 = dZ1 @ X.T / m
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2,
-            "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }
 
 
-def update_parameters(parameters: Params, grads: dict[str, np.ndarray], learning_rate: float) -> Params:
+def update_parameters(
+    parameters: Params, grads: dict[str, np.ndarray], learning_rate: float
+) -> Params:
     """One gradient-descent step: W<l> -= alpha dW<l>, b<l> -= alpha db<l>."""
     L = sum(1 for k in parameters if k.startswith("W"))
     out = dict(parameters)
@@ -128,8 +141,10 @@ def train(
     if seed is not None:
         np.random.seed(seed)
     if cost is None:
+
         def cost(A3: np.ndarray, Y: np.ndarray, _p: Params) -> float:
             return compute_cost(A3, Y)
+
     costs: list[float] = []
     for i in range(num_iterations):
         A3, cache = forward(X, parameters)

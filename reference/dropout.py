@@ -14,7 +14,8 @@ from coursekit.network import (  # noqa: F401  (helpers the notebook provides)
 
 
 def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
-    # A<l> = relu(W<l> A<l-1> + b<l>); D<l> = rand(A<l>.shape) < keep_prob; A<l> = A<l> * D<l> / keep_prob
+    # A<l> = relu(W<l> A<l-1> + b<l>); D<l> = rand(A<l>.shape) < keep_prob;
+    # A<l> = A<l> * D<l> / keep_prob
     # for the hidden layers 1 and 2 (D1 drawn before D2); A3 = sigmoid(W3 A2 + b3), never dropped.
     W1, b1 = parameters["W1"], parameters["b1"]
     W2, b2 = parameters["W2"], parameters["b2"]
@@ -49,5 +50,16 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
     dZ1 = np.multiply(dA1, np.int64(A1 > 0))
     dW1 = 1.0 / m * np.dot(dZ1, X.T)
     db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
-            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }

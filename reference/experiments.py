@@ -66,8 +66,12 @@ def regularization_rows(iterations: int = 30000) -> list[Row]:
             ),
         ),
         f"dropout, keep_prob={KEEP_PROB}": dict(
-            forward=functools.partial(dropout.forward_propagation_with_dropout, keep_prob=KEEP_PROB),
-            backward=functools.partial(dropout.backward_propagation_with_dropout, keep_prob=KEEP_PROB),
+            forward=functools.partial(
+                dropout.forward_propagation_with_dropout, keep_prob=KEEP_PROB
+            ),
+            backward=functools.partial(
+                dropout.backward_propagation_with_dropout, keep_prob=KEEP_PROB
+            ),
         ),
     }
     rows = []

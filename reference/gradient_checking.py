@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coursekit.gradcheck import (  # noqa: F401  (helpers the notebook provides)
+from coursekit.gradcheck import (
     dictionary_to_vector,
     forward_propagation_n,
     gradients_to_vector,
@@ -26,7 +26,7 @@ def backward_propagation(x, theta):
 
 
 def gradient_check(x, theta, epsilon=1e-7):
-    # gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps), with the module's forward_propagation;
+    # gradapprox = (J(theta + eps) - J(theta - eps)) / (2 eps), J = forward_propagation (by name);
     # difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||).
     J_plus = forward_propagation(x, theta + epsilon)
     J_minus = forward_propagation(x, theta - epsilon)
@@ -52,13 +52,25 @@ def backward_propagation_n(X, Y, cache):
     dZ1 = np.multiply(dA1, np.int64(A1 > 0))
     dW1 = 1.0 / m * np.dot(dZ1, X.T)
     db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
-            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }
 
 
 def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
     # For each entry i of theta, from an unperturbed copy each time:
-    #   gradapprox[i] = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps), J = forward_propagation_n;
+    #   gradapprox[i] = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps),
+    #   J = forward_propagation_n (by name);
     # difference = ||grad - gradapprox|| / (||grad|| + ||gradapprox||).
     parameters_values = dictionary_to_vector(parameters)
     grad = gradients_to_vector(gradients, parameters)

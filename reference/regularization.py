@@ -17,7 +17,9 @@ def compute_cost_with_regularization(A3, Y, parameters, lambd):
     # J = cross-entropy + lambd / (2m) * sum over every W<l> of sum(W<l> ** 2); biases excluded.
     m = Y.shape[1]
     cross_entropy_cost = compute_cost(A3, Y)
-    squares = sum(np.sum(np.square(v)) for k, v in parameters.items() if k[:1] == "W" and k[1:].isdigit())
+    squares = sum(
+        np.sum(np.square(v)) for k, v in parameters.items() if k[:1] == "W" and k[1:].isdigit()
+    )
     return float(cross_entropy_cost + lambd / (2 * m) * squares)
 
 
@@ -36,5 +38,16 @@ def backward_propagation_with_regularization(X, Y, cache, lambd):
     dZ1 = np.multiply(dA1, np.int64(A1 > 0))
     dW1 = 1.0 / m * np.dot(dZ1, X.T) + lambd / m * W1
     db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
-    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
-            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    return {
+        "dZ3": dZ3,
+        "dW3": dW3,
+        "db3": db3,
+        "dA2": dA2,
+        "dZ2": dZ2,
+        "dW2": dW2,
+        "db2": db2,
+        "dA1": dA1,
+        "dZ1": dZ1,
+        "dW1": dW1,
+        "db1": db1,
+    }

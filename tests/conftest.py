@@ -9,7 +9,7 @@ import pytest
 
 
 def finite_difference(f: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Centred finite differences of f() with respect to every entry of `array`, perturbed in place."""
+    """Centred differences of f() with respect to each entry of `array` (perturbed in place)."""
     grad = np.zeros_like(array, dtype=float)
     it = np.nditer(array, flags=["multi_index"])
     for _ in it:

@@ -1,4 +1,4 @@
-"""Inverted dropout: the keep fraction, the preserved expectation, and gradients with a fixed mask."""
+"""Inverted dropout: keep fraction, preserved expectation, gradients with a fixed mask."""
 
 import numpy as np
 
@@ -30,8 +30,14 @@ def test_masks_follow_the_contract_draw_order(small_net):
 def test_keep_fraction_and_expected_activation():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(5, 20000))
-    params = {"W1": rng.normal(size=(50, 5)), "b1": np.zeros((50, 1)), "W2": rng.normal(size=(4, 50)),
-              "b2": np.zeros((4, 1)), "W3": rng.normal(size=(1, 4)), "b3": np.zeros((1, 1))}
+    params = {
+        "W1": rng.normal(size=(50, 5)),
+        "b1": np.zeros((50, 1)),
+        "W2": rng.normal(size=(4, 50)),
+        "b2": np.zeros((4, 1)),
+        "W3": rng.normal(size=(1, 4)),
+        "b3": np.zeros((1, 1)),
+    }
     keep = 0.8
     np.random.seed(0)
     _, cache = forward_propagation_with_dropout(X, params, keep)
@@ -57,5 +63,10 @@ def test_backward_matches_finite_differences_with_fixed_masks(small_net):
         return compute_cost(_forward_with_masks(X, params, D1, D2, keep), Y)
 
     for key in params:
-        np.testing.assert_allclose(grads["d" + key], finite_difference(cost, params[key]),
-                                   rtol=1e-5, atol=1e-8, err_msg=key)
+        np.testing.assert_allclose(
+            grads["d" + key],
+            finite_difference(cost, params[key]),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=key,
+        )

@@ -56,7 +56,9 @@ def _buggy_backward(X, Y, cache):
     return grads
 
 
-@pytest.mark.parametrize("backward, low", [(gc.backward_propagation_n, True), (_buggy_backward, False)])
+@pytest.mark.parametrize(
+    "backward, low", [(gc.backward_propagation_n, True), (_buggy_backward, False)]
+)
 def test_gradient_check_n_separates_correct_from_buggy(small_net, backward, low):
     X, Y, params = small_net
     grads = backward(X, Y, forward_propagation_n(X, Y, params)[1])

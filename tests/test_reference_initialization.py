@@ -1,4 +1,4 @@
-"""Initializers checked statistically and against the contract's draw order; activation_scales by hand."""
+"""Initializers checked statistically and for draw order; activation_scales by hand."""
 
 import numpy as np
 import pytest
@@ -58,11 +58,17 @@ def test_draw_order_follows_the_contract():
 def test_activation_scales_by_hand():
     X = np.array([[1.0, -1.0, 3.0, -3.0]])
     # Linear, W = 2: each layer doubles the spread.
-    p = {"W1": np.array([[2.0]]), "b1": np.zeros((1, 1)), "W2": np.array([[2.0]]), "b2": np.zeros((1, 1))}
+    p = {
+        "W1": np.array([[2.0]]),
+        "b1": np.zeros((1, 1)),
+        "W2": np.array([[2.0]]),
+        "b2": np.zeros((1, 1)),
+    }
     np.testing.assert_allclose(activation_scales(p, X, "linear"), [2 * X.std(), 4 * X.std()])
     # ReLU keeps [2, 0, 6, 0] then [4, 0, 12, 0].
-    np.testing.assert_allclose(activation_scales(p, X, "relu"),
-                               [np.std([2, 0, 6, 0]), np.std([4, 0, 12, 0])])
+    np.testing.assert_allclose(
+        activation_scales(p, X, "relu"), [np.std([2, 0, 6, 0]), np.std([4, 0, 12, 0])]
+    )
     np.testing.assert_allclose(activation_scales(p, X, "tanh")[0], np.std(np.tanh(2 * X)))
 
 

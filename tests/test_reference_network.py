@@ -35,8 +35,13 @@ def test_backward_matches_finite_differences(small_net):
 
     grads = backward_propagation(X, Y, forward_propagation(X, params)[1])
     for key in params:
-        np.testing.assert_allclose(grads["d" + key], finite_difference(cost, params[key]),
-                                   rtol=1e-5, atol=1e-8, err_msg=key)
+        np.testing.assert_allclose(
+            grads["d" + key],
+            finite_difference(cost, params[key]),
+            rtol=1e-5,
+            atol=1e-8,
+            err_msg=key,
+        )
 
 
 def test_update_and_predict(small_net):
@@ -44,6 +49,8 @@ def test_update_and_predict(small_net):
     grads = backward_propagation(X, Y, forward_propagation(X, params)[1])
     new = update_parameters(params, grads, 0.5)
     np.testing.assert_allclose(new["W2"], params["W2"] - 0.5 * grads["dW2"])
-    assert compute_cost(forward_propagation(X, new)[0], Y) < compute_cost(forward_propagation(X, params)[0], Y)
+    assert compute_cost(forward_propagation(X, new)[0], Y) < compute_cost(
+        forward_propagation(X, params)[0], Y
+    )
     p = predict(X, params)
     assert p.shape == (1, 5) and set(np.unique(p)) <= {0, 1}
