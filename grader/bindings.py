@@ -1,0 +1,56 @@
+"""Replacement functions a test can bind to a notebook name for the length of one call.
+
+`gradient_check` must call the notebook's `forward_propagation` and `backward_propagation` by
+name; binding a nonlinear J (or a wrong derivative) to those names tests the check itself,
+whatever the student's own 1-D functions do. Both the worker (around the student's call) and the
+grader (around the reference's and the mutants' calls) apply the same bindings. Nothing here is
+secret: these are course functions, and this module imports nothing from the grader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def linear_forward(x: Any, theta: Any) -> Any:
+    """J(theta) = theta * x, the notebook's function."""
+    return theta * x
+
+
+def linear_backward(x: Any, theta: Any) -> Any:
+    """dJ/dtheta = x."""
+    return x
+
+
+def wrong_linear_backward(x: Any, theta: Any) -> Any:
+    """A wrong derivative of theta * x: x + 1."""
+    return x + 1
+
+
+def cubic_forward(x: Any, theta: Any) -> Any:
+    """J(theta) = x * theta**3: nonlinear, so one-sided and centred differences disagree."""
+    return x * theta**3
+
+
+def cubic_backward(x: Any, theta: Any) -> Any:
+    """dJ/dtheta = 3 x theta**2."""
+    return 3 * x * theta**2
+
+
+def wrong_cubic_backward(x: Any, theta: Any) -> Any:
+    """A wrong derivative of x * theta**3: 2 x theta**2."""
+    return 2 * x * theta**2
+
+
+def course_forward_propagation_n(X: Any, Y: Any, parameters: Any) -> Any:
+    """The course's forward_propagation_n, whatever the notebook's copy became."""
+    from coursekit.gradcheck import forward_propagation_n
+
+    return forward_propagation_n(X, Y, parameters)
+
+
+BINDINGS: dict[str, Callable[..., Any]] = {
+    f.__name__: f
+    for f in (linear_forward, linear_backward, wrong_linear_backward, cubic_forward,
+              cubic_backward, wrong_cubic_backward, course_forward_propagation_n)
+}

@@ -1,0 +1,68 @@
+"""Stage 1, load: read and validate a notebook, decide its assignment, hash the file.
+
+The JSON is checked by hand rather than with nbformat's schema: Jupyter itself opens notebooks
+the schema rejects (extra keys, odd metadata), and a student must not lose marks over those.
+What we need, a list of cells with text sources, is checked strictly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from grader.errors import UnknownAssignment, UnreadableNotebook
+from grader.model import CodeCell, Submission
+
+MAX_NOTEBOOK_BYTES = 32 * 2**20
+
+
+def load_submission(path: Path, known: frozenset[str], student: str | None = None) -> Submission:
+    """The submission at `path`. Raises UnreadableNotebook or UnknownAssignment with one line."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise UnreadableNotebook(f"{path.name}: {size // 2**20} MB is too large for a notebook")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableNotebook(f"{path}: cannot read ({exc.strerror or exc})") from None
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableNotebook(f"{path.name}: not UTF-8 text, so not a notebook") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableNotebook(
+            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise UnreadableNotebook(f"{path.name}: JSON, but not a Jupyter notebook (no cell list)")
+    if data.get("nbformat") != 4:
+        raise UnreadableNotebook(
+            f"{path.name}: nbformat {data.get('nbformat')!r}; save it with Jupyter 4 or later")
+    cells = []
+    for i, cell in enumerate(data["cells"]):
+        if not isinstance(cell, dict):
+            raise UnreadableNotebook(f"{path.name}: cell {i} is not a cell")
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise UnreadableNotebook(f"{path.name}: cell {i} has no readable source")
+        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = meta.get("tags", [])
+        tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+        cells.append(CodeCell(index=i, source=source, tags=tags))
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    grader_meta = meta.get("grader") if isinstance(meta.get("grader"), dict) else {}
+    assignment = grader_meta.get("assignment")
+    if not isinstance(assignment, str) or not assignment:
+        assignment = path.stem
+    if assignment not in known:
+        raise UnknownAssignment(
+            f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})")
+    return Submission(path=str(path), student=student or path.parent.name or "student",
+                      assignment=assignment, sha256=sha, cells=tuple(cells))

@@ -1,0 +1,167 @@
+"""The frozen records that pass between pipeline stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one submission's sandbox."""
+
+    timeout_s: float = 60.0
+    """Wall-clock budget for running the notebook's cells."""
+    call_timeout_s: float = 10.0
+    """Wall-clock budget for one call of a graded function."""
+    memory_mb: int = 1024
+    """Address space the student's code may add to the warm worker's."""
+    file_mb: int = 64
+    """Largest file the student's code may write."""
+
+    def wall_s(self, n_calls: int) -> float:
+        """The hard deadline of the whole job, after which its process group is killed."""
+        return self.timeout_s + n_calls * self.call_timeout_s + 5.0
+
+    def to_wire(self, n_calls: int) -> dict[str, Any]:
+        """The form the worker reads."""
+        return {"timeout_s": self.timeout_s, "call_timeout_s": self.call_timeout_s,
+                "memory_mb": self.memory_mb, "file_mb": self.file_mb,
+                "cpu_s": int(self.wall_s(n_calls)) + 1, "wall_s": self.wall_s(n_calls)}
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    """A code cell of a submitted notebook."""
+
+    index: int
+    """Position among all the notebook's cells (0-based), as Jupyter shows it minus one."""
+    source: str
+    """The cell's text."""
+    tags: tuple[str, ...]
+    """Its metadata tags."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A notebook read and validated by the load stage."""
+
+    path: str
+    """Where the notebook was read from."""
+    student: str
+    """Student id: the parent folder's name."""
+    assignment: str
+    """Assignment name, from metadata.grader.assignment or the file's stem."""
+    sha256: str
+    """Hash of the file's bytes."""
+    cells: tuple[CodeCell, ...]
+    """Its code cells, in order."""
+
+
+@dataclass(frozen=True)
+class ProbeCall:
+    """One call of a graded function, as sent to the worker."""
+
+    case_id: str
+    """Test case id, unique within the assignment."""
+    function: str
+    """Name of the graded function."""
+    args: tuple[Any, ...]
+    """Positional arguments (plain data)."""
+    kwargs: Mapping[str, Any]
+    """Keyword arguments (plain data)."""
+    seed: int | None
+    """np.random.seed value set right before the call."""
+    bindings: Mapping[str, str]
+    """Notebook names rebound to course functions for this call."""
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """What happened to one code cell."""
+
+    index: int
+    """The cell's position in the notebook."""
+    ok: bool
+    """It ran without raising."""
+    error: Mapping[str, Any] | None
+    """kind, type, message and the traceback trimmed to the student's cells."""
+    output: str
+    """The first characters it printed."""
+    output_chars: int
+    """How many characters it printed in all."""
+    skipped: bool = False
+    """Not run: the notebook's time was up."""
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """The worker's report of one probe call: a value, or why there is none."""
+
+    case_id: str
+    """The test case."""
+    ok: bool
+    """The call returned."""
+    value: Any = None
+    """The returned value, decoded from plain data."""
+    error: Mapping[str, Any] | None = None
+    """kind (exception, memory, exit, timeout, crashed, missing, not-run), type, message, traceback."""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Everything the worker reported about one submission."""
+
+    cells: tuple[CellRun, ...]
+    """Each code cell that was sent, in order."""
+    outcomes: Mapping[str, CallOutcome]
+    """Each probe call's outcome, by case id."""
+    isolation: tuple[str, ...]
+    """Sandbox layers the run actually had."""
+    ended: str
+    """How the job ended: "exit", "timeout", "signal" or "crashed"."""
+    elapsed_s: float
+    """Wall time of the job."""
+    notebook_timed_out: bool = False
+    """The cells ran past the notebook's time limit."""
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One test case's verdict (contract section 5)."""
+
+    id: str
+    """Case id, e.g. public-1."""
+    visibility: str
+    """"public" or "hidden"."""
+    passed: bool
+    """The output matched."""
+    points: float
+    """Points earned."""
+    max_points: float
+    """Points available."""
+    message: str
+    """What differed, or "ok"."""
+    diagnosis: str | None = None
+    """A catalogue id when this case's output matches a known mistake."""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    """Public tests only: a summary of inputs, expected and got, for reports."""
+
+
+@dataclass(frozen=True)
+class FunctionResult:
+    """A graded function's verdict."""
+
+    name: str
+    """The function's name."""
+    score: float
+    """Points earned."""
+    max_score: float
+    """Points available."""
+    diagnoses: tuple[str, ...]
+    """Catalogue ids of the mistakes its outputs match."""
+    tests: tuple[TestResult, ...]
+    """Its test cases."""
+    error: Mapping[str, Any] | None = None
+    """Why it could not be called at all (missing, crashed, timeout), if so."""

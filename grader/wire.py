@@ -1,0 +1,128 @@
+"""Plain data across the trust boundary: JSON with arrays as raw bytes, never pickle.
+
+The worker encodes what student code returned; the grader decodes it with hard bounds, so a
+hostile worker can make decoding fail but can never make it run code or exhaust memory. This
+module imports nothing from the rest of the grader: the worker loads it on its own."""
+
+from __future__ import annotations
+
+import base64
+import math
+from typing import Any
+
+import numpy as np
+
+#: dtype kinds that may cross: bool, signed and unsigned ints, floats, complex.
+SAFE_KINDS = frozenset("biufc")
+MAX_DEPTH = 32
+
+
+class WireError(ValueError):
+    """Data that does not follow the wire format or exceeds its bounds."""
+
+
+def _encode_float(x: float) -> Any:
+    if math.isfinite(x):
+        return x
+    return {"__float__": repr(x)}  # 'nan', 'inf', '-inf'
+
+
+def encode(obj: Any, _depth: int = 0) -> Any:
+    """A JSON-ready form of `obj`. Unknown objects become a description, never a pickle."""
+    if _depth > MAX_DEPTH:
+        return {"__other__": "nested too deeply"}
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, int) and type(obj) is int:
+        return obj if abs(obj) < 2**53 else {"__float__": repr(float(obj))}
+    if type(obj) is float:
+        return _encode_float(obj)
+    if isinstance(obj, (np.ndarray, np.generic)):
+        arr = np.asarray(obj)
+        kind = arr.dtype.kind
+        if kind not in SAFE_KINDS:
+            return {"__other__": f"numpy array of dtype {arr.dtype.name}", "shape": list(arr.shape)}
+        arr = np.ascontiguousarray(arr)
+        return {
+            "__nd__": arr.dtype.str,
+            "shape": list(arr.shape),
+            "scalar": isinstance(obj, np.generic),
+            "subclass": type(obj).__name__ if type(obj) not in (np.ndarray,) and
+            not isinstance(obj, np.generic) else None,
+            "data": base64.b64encode(arr.tobytes()).decode("ascii"),
+        }
+    if isinstance(obj, dict):
+        items = []
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                return {"__other__": f"dict with a key of type {type(k).__name__}"}
+            items.append([k, encode(v, _depth + 1)])
+        return {"__dict__": items}
+    if isinstance(obj, tuple):
+        return {"__tuple__": [encode(v, _depth + 1) for v in obj]}
+    if isinstance(obj, list):
+        return {"__list__": [encode(v, _depth + 1) for v in obj]}
+    if isinstance(obj, float):  # float subclasses
+        return _encode_float(float(obj))
+    if isinstance(obj, int):  # int subclasses (not bool)
+        return int(obj)
+    return {"__other__": f"an object of type {type(obj).__name__}"}
+
+
+class Opaque:
+    """Something the worker could not send as data (an object, an object array)."""
+
+    __slots__ = ("description",)
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"<{self.description}>"
+
+
+def decode(data: Any, *, max_bytes: int = 64 * 2**20) -> Any:
+    """The value `encode` described, with every array size checked against `max_bytes` in total."""
+    budget = [max_bytes]
+
+    def walk(d: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH + 1:
+            raise WireError("nested too deeply")
+        if d is None or isinstance(d, (bool, int, float, str)):
+            return d
+        if isinstance(d, list):
+            raise WireError("bare list")
+        if not isinstance(d, dict) or len(d) == 0:
+            raise WireError("unknown value")
+        if "__float__" in d:
+            text = d["__float__"]
+            if text not in ("nan", "inf", "-inf"):
+                raise WireError("bad float")
+            return float(text)
+        if "__nd__" in d:
+            dtype = np.dtype(str(d["__nd__"]))
+            if dtype.kind not in SAFE_KINDS or dtype.itemsize > 32:
+                raise WireError(f"dtype {dtype} not allowed")
+            shape = tuple(int(s) for s in d["shape"])
+            if len(shape) > 32 or any(s < 0 for s in shape):
+                raise WireError("bad shape")
+            n = math.prod(shape) * dtype.itemsize
+            if n > budget[0]:
+                raise WireError("data too large")
+            budget[0] -= n
+            raw = base64.b64decode(d["data"], validate=True)
+            if len(raw) != n:
+                raise WireError("data does not match its shape")
+            arr = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+            return arr[()] if d.get("scalar") else arr
+        if "__dict__" in d:
+            return {str(k): walk(v, depth + 1) for k, v in d["__dict__"]}
+        if "__tuple__" in d:
+            return tuple(walk(v, depth + 1) for v in d["__tuple__"])
+        if "__list__" in d:
+            return [walk(v, depth + 1) for v in d["__list__"]]
+        if "__other__" in d:
+            return Opaque(str(d["__other__"])[:200])
+        raise WireError("unknown value")
+
+    return walk(data, 0)

@@ -1,0 +1,403 @@
+"""The untrusted side: a warm zygote that forks one child per submission.
+
+Run as `python -m grader.worker`. The zygote imports numpy, IPython's input transformer and the
+course helper module once, then reads jobs (one JSON line each) on stdin. For each job it forks a
+child that:
+
+1. becomes its own process group, applies rlimits, enters a fresh scratch directory, and (as
+   root) leaves the network and drops to an unprivileged uid;
+2. hides the `grader` and `reference` packages from student code;
+3. runs the notebook's code cells in order ("Run All", errors allowed), demo cells excluded;
+4. forks one grandchild per graded function, which calls it on each probe input with
+   `np.random` seeded right before the call, under a per-call timer;
+5. writes plain-data results (JSON lines, arrays as bytes) to a file the grader reads.
+
+The zygote never runs student code itself: it watches the child's wall clock, kills its whole
+process group when time is up, and answers the grader with one JSON line per job. This module
+holds no reference code, no expected values and no comparison code.
+"""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import numpy as np  # noqa: E402
+
+from grader import wire  # noqa: E402
+from grader.bindings import BINDINGS  # noqa: E402
+
+# Captured before any student code runs: student code may patch the modules, not these names.
+_fork, _exit, _write, _waitpid, _kill, _killpg = os.fork, os._exit, os.write, os.waitpid, os.kill, os.killpg
+_monotonic, _sleep, _setitimer = time.monotonic, time.sleep, signal.setitimer
+_dumps, _encode, _seed = json.dumps, wire.encode, np.random.seed
+
+BLOCKED_PACKAGES = ("grader", "reference")
+OUTPUT_EXCERPT = 8192
+CLONE_NEWNET = 0x40000000
+
+
+def _warm_imports() -> None:
+    """What every notebook needs, imported once in the zygote rather than once per submission."""
+    from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
+
+    for name in ("coursekit.data", "coursekit.network", "coursekit.gradcheck", "coursekit.plotting"):
+        try:
+            __import__(name)
+        except Exception:  # the helper module is optional for foreign assignments
+            pass
+
+
+# ----------------------------------------------------------------------------------------------
+# the child: one submission
+
+
+class _Emitter:
+    """Writes result lines to the file descriptor the grader reads."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        data = (_dumps(record) + "\n").encode()
+        try:
+            while data:
+                n = _write(self.fd, data)
+                data = data[n:]
+        except OSError:
+            pass
+
+
+class _BoundedText(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the first OUTPUT_EXCERPT characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        s = str(s)
+        self.total += len(s)
+        room = OUTPUT_EXCERPT - self.kept
+        if room > 0:
+            self.parts.append(s[:room])
+            self.kept += min(room, len(s))
+        return len(s)
+
+    def excerpt(self) -> dict[str, Any]:
+        return {"text": "".join(self.parts), "total_chars": self.total}
+
+
+class _ImportGuard:
+    """Refuses the grader's own packages to student code."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname.split(".")[0] in BLOCKED_PACKAGES:
+            raise ImportError(f"{fullname} is not available while grading")
+        return None
+
+
+class _Shell:
+    """The part of IPython's shell a course notebook may touch. Magics other than the harmless
+    display ones are refused; shell escapes never reach the host."""
+
+    def run_line_magic(self, name: str, line: str, *args: Any, **kwargs: Any) -> None:
+        if name in ("matplotlib", "config", "load_ext", "reload_ext", "autoreload", "precision"):
+            return None
+        raise RuntimeError(f"the magic %{name} is not run when grading")
+
+    def run_cell_magic(self, name: str, line: str, cell: str) -> None:
+        raise RuntimeError(f"the cell magic %%{name} is not run when grading")
+
+    def system(self, cmd: str, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("shell escapes (!cmd) are not run when grading")
+
+    getoutput = system
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"get_ipython().{name} is not available when grading")
+
+
+def _display(*objs: Any, **kwargs: Any) -> None:
+    """IPython's display(): prints a text form."""
+    for obj in objs:
+        print(repr(obj))
+
+
+class _CellTimeout(BaseException):
+    """Raised in the running cell when the notebook's time is up."""
+
+
+def _trimmed_traceback(exc: BaseException) -> list[dict[str, Any]]:
+    """The frames of the student's own cells only: cell index, line number and line text."""
+    frames = []
+    for fs in traceback.extract_tb(exc.__traceback__):
+        if fs.filename.startswith("<cell "):
+            frames.append({"cell": int(fs.filename[6:-1]), "line": fs.lineno,
+                           "text": (fs.line or "")[:200], "function": fs.name})
+    return frames[-8:]
+
+
+def _describe(exc: BaseException) -> dict[str, Any]:
+    try:
+        message = str(exc)[:500]
+    except Exception:
+        message = "<unprintable>"
+    kind = "exception"
+    if isinstance(exc, MemoryError):
+        kind = "memory"
+    elif isinstance(exc, SystemExit):
+        kind = "exit"
+    elif isinstance(exc, _CellTimeout):
+        kind = "timeout"
+    return {"kind": kind, "type": type(exc).__name__, "message": message,
+            "traceback": _trimmed_traceback(exc)}
+
+
+def _apply_limits(limits: dict[str, Any]) -> None:
+    """rlimits on this child and everything it forks."""
+    def setlim(which: int, value: int) -> None:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    mb = 2**20
+    # The address-space cap counts what the zygote already mapped (numpy, BLAS), plus the budget.
+    with open("/proc/self/statm") as f:
+        mapped = int(f.read().split()[0]) * resource.getpagesize()
+    setlim(resource.RLIMIT_AS, mapped + int(limits["memory_mb"]) * mb)
+    setlim(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+    setlim(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mb)
+    setlim(resource.RLIMIT_NOFILE, 256)
+    setlim(resource.RLIMIT_CORE, 0)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
+
+
+def _isolate(uid: int | None) -> list[str]:
+    """Namespaces and a dropped uid where we are allowed them. Returns the layers obtained."""
+    layers = []
+    if uid is not None and os.geteuid() == 0:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(CLONE_NEWNET) == 0:
+                layers.append("network-namespace")
+        except Exception:
+            pass
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            layers.append("dropped-uid")
+            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+            layers.append("process-cap")
+        except (OSError, ValueError):
+            pass
+    return layers
+
+
+def _hide_grader() -> None:
+    for name in list(sys.modules):
+        if name.split(".")[0] in BLOCKED_PACKAGES:
+            del sys.modules[name]
+    sys.meta_path.insert(0, _ImportGuard())
+
+
+def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) -> dict[str, Any]:
+    """Run All with errors allowed, in one namespace; stop at the notebook's time limit."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transformer = TransformerManager()
+    shell = _Shell()
+    ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins,
+                          "get_ipython": lambda: shell, "display": _display}
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _CellTimeout(f"the notebook ran past its {timeout_s:g} s limit")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    _setitimer(signal.ITIMER_REAL, timeout_s)
+    real_out, real_err = sys.stdout, sys.stderr
+    timed_out = False
+    for cell in cells:
+        out = _BoundedText()
+        record: dict[str, Any] = {"cell": cell["index"], "ok": True}
+        if timed_out:
+            record.update(ok=False, skipped=True)
+            emit(record)
+            continue
+        sys.stdout = sys.stderr = out
+        try:
+            source = transformer.transform_cell(cell["source"])
+            code = compile(source, f"<cell {cell['index']}>", "exec")
+            exec(code, ns)
+        except BaseException as exc:  # noqa: BLE001 - errors are allowed, each one recorded
+            record.update(ok=False, error=_describe(exc))
+            timed_out = isinstance(exc, _CellTimeout)
+        finally:
+            sys.stdout, sys.stderr = real_out, real_err
+        record["output"] = out.excerpt()
+        emit(record)
+    _setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    return ns
+
+
+def _probe_function(ns: dict[str, Any], name: str, cases: list[dict[str, Any]], emit: _Emitter,
+                    call_timeout: float) -> None:
+    """In a grandchild: call `name` on each case. A timer kills the process if a call hangs."""
+    fn = ns.get(name)
+    for case in cases:
+        emit({"begin": case["case"]})
+        if not callable(fn):
+            emit({"case": case["case"], "ok": False,
+                  "error": {"kind": "missing", "type": "NameError", "message":
+                            f"no function named {name} after running the notebook"
+                            if fn is None else f"{name} is not a function", "traceback": []}})
+            continue
+        glob = getattr(fn, "__globals__", ns)
+        saved = {}
+        try:
+            args = wire.decode(case["args"])
+            kwargs = wire.decode(case["kwargs"])
+            for target, helper in case.get("bindings", {}).items():
+                saved[target] = glob.get(target, _MISSING)
+                glob[target] = BINDINGS[helper]
+            out = _BoundedText()
+            sys.stdout = sys.stderr = out
+            if case.get("seed") is not None:
+                _seed(case["seed"])
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            _setitimer(signal.ITIMER_REAL, call_timeout)
+            t0 = _monotonic()
+            value = fn(*args, **kwargs)
+            elapsed = _monotonic() - t0
+            _setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            emit({"case": case["case"], "ok": True, "value": _encode(value),
+                  "elapsed": elapsed})
+        except BaseException as exc:  # noqa: BLE001
+            _setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            emit({"case": case["case"], "ok": False, "error": _describe(exc)})
+        finally:
+            for target, old in saved.items():
+                if old is _MISSING:
+                    glob.pop(target, None)
+                else:
+                    glob[target] = old
+
+
+_MISSING = object()
+
+
+def _wait(pid: int, deadline: float) -> tuple[str, int]:
+    """Wait for `pid` until `deadline`; kill it then. Returns ("exit", code), ("signal", n) or
+    ("timeout", 0)."""
+    delay = 0.0005
+    while True:
+        try:
+            done, status = _waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return ("exit", 0)
+        if done:
+            if os.WIFSIGNALED(status):
+                return ("signal", os.WTERMSIG(status))
+            return ("exit", os.WEXITSTATUS(status))
+        if _monotonic() > deadline:
+            try:
+                _kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _waitpid(pid, 0)
+            return ("timeout", 0)
+        _sleep(delay)
+        delay = min(delay * 2, 0.02)
+
+
+def _child(job: dict[str, Any]) -> None:
+    """One submission, start to end. Never returns."""
+    try:
+        os.setsid()
+        fd = os.open(job["results"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        emit = _Emitter(fd)
+        limits = job["limits"]
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(devnull, std)
+        os.chdir(job["scratch"])
+        os.environ["HOME"] = job["scratch"]
+        os.environ["TMPDIR"] = job["scratch"]
+        _apply_limits(limits)
+        layers = _isolate(job.get("uid"))
+        emit({"isolation": layers})
+        _hide_grader()
+        sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"])]
+        ns = _run_cells(job["cells"], emit, float(limits["timeout_s"]))
+        by_function: dict[str, list[dict[str, Any]]] = {}
+        for case in job["probes"]:
+            by_function.setdefault(case["function"], []).append(case)
+        call_timeout = float(limits["call_timeout_s"])
+        for name, cases in by_function.items():
+            pid = _fork()
+            if pid == 0:
+                try:
+                    _probe_function(ns, name, cases, emit, call_timeout)
+                finally:
+                    _exit(0)
+            how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
+            emit({"function": name, "ended": how, "code": code})
+        emit({"done": True})
+    except BaseException:  # noqa: BLE001 - a child must never fall back into the zygote's loop
+        pass
+    _exit(0)
+
+
+# ----------------------------------------------------------------------------------------------
+# the zygote
+
+
+def serve() -> None:
+    """Read jobs on stdin, answer on stdout, one JSON line each, until stdin closes."""
+    _warm_imports()
+    answer = sys.stdout
+    sys.stdout = sys.stderr
+    answer.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
+    answer.flush()
+    for line in sys.stdin:
+        job = json.loads(line)
+        t0 = _monotonic()
+        pid = _fork()
+        if pid == 0:
+            _child(job)
+        deadline = t0 + float(job["limits"]["wall_s"])
+        how, code = _wait(pid, deadline)
+        try:
+            _killpg(pid, signal.SIGKILL)  # whatever the child left running in its group
+        except OSError:
+            pass
+        answer.write(json.dumps({"id": job["id"], "ended": how, "code": code,
+                                 "elapsed": _monotonic() - t0}) + "\n")
+        answer.flush()
+
+
+if __name__ == "__main__":
+    serve()
