@@ -51,6 +51,13 @@ def course_forward_propagation_n(X: Any, Y: Any, parameters: Any) -> Any:
 
 BINDINGS: dict[str, Callable[..., Any]] = {
     f.__name__: f
-    for f in (linear_forward, linear_backward, wrong_linear_backward, cubic_forward,
-              cubic_backward, wrong_cubic_backward, course_forward_propagation_n)
+    for f in (
+        linear_forward,
+        linear_backward,
+        wrong_linear_backward,
+        cubic_forward,
+        cubic_backward,
+        wrong_cubic_backward,
+        course_forward_propagation_n,
+    )
 }

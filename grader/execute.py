@@ -42,12 +42,24 @@ class Sandbox:
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        env = dict(
+            os.environ,
+            OPENBLAS_NUM_THREADS="1",
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            MPLBACKEND="Agg",
+            PYTHONDONTWRITEBYTECODE="1",
+        )
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-            start_new_session=True, cwd=str(self._root))
+            [sys.executable, "-m", "grader.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            start_new_session=True,
+            cwd=str(self._root),
+        )
         self._stdout = self._proc.stdout
         hello = self._readline(time.monotonic() + 60)
         if not hello or not hello.get("ready"):
@@ -104,13 +116,27 @@ class Sandbox:
             os.chown(scratch, uid, uid)
         wire_limits = self.limits.to_wire(len(probes))
         job = {
-            "id": self._jobs, "scratch": str(scratch), "results": str(results), "uid": uid,
+            "id": self._jobs,
+            "scratch": str(scratch),
+            "results": str(results),
+            "uid": uid,
             "limits": wire_limits,
-            "cells": [{"index": c.index, "source": c.source} for c in cells
-                      if not DEMO_TAGS.intersection(c.tags)],
-            "probes": [{"case": p.case_id, "function": p.function,
-                        "args": wire.encode(tuple(p.args)), "kwargs": wire.encode(dict(p.kwargs)),
-                        "seed": p.seed, "bindings": dict(p.bindings)} for p in probes],
+            "cells": [
+                {"index": c.index, "source": c.source}
+                for c in cells
+                if not DEMO_TAGS.intersection(c.tags)
+            ],
+            "probes": [
+                {
+                    "case": p.case_id,
+                    "function": p.function,
+                    "args": wire.encode(tuple(p.args)),
+                    "kwargs": wire.encode(dict(p.kwargs)),
+                    "seed": p.seed,
+                    "bindings": dict(p.bindings),
+                }
+                for p in probes
+            ],
         }
         t0 = time.monotonic()
         try:
@@ -164,10 +190,16 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
                 isolation = tuple(str(x) for x in rec["isolation"])
             elif "cell" in rec:
                 out = rec.get("output") or {}
-                cells.append(CellRun(
-                    index=int(rec["cell"]), ok=bool(rec.get("ok")), error=_clean_error(rec.get("error")),
-                    output=str(out.get("text", ""))[:8192], output_chars=int(out.get("total_chars", 0)),
-                    skipped=bool(rec.get("skipped"))))
+                cells.append(
+                    CellRun(
+                        index=int(rec["cell"]),
+                        ok=bool(rec.get("ok")),
+                        error=_clean_error(rec.get("error")),
+                        output=str(out.get("text", ""))[:8192],
+                        output_chars=int(out.get("total_chars", 0)),
+                        skipped=bool(rec.get("skipped")),
+                    )
+                )
             elif "begin" in rec:
                 begun.add(str(rec["begin"]))
             elif "case" in rec and rec["case"] in wanted and rec["case"] not in outcomes:
@@ -176,9 +208,15 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
                     try:
                         value = wire.decode(rec.get("value"), max_bytes=MAX_LINE_BYTES)
                     except (wire.WireError, ValueError, TypeError, KeyError) as exc:
-                        outcomes[case] = CallOutcome(case, False, error={
-                            "kind": "unreadable-output", "type": "WireError",
-                            "message": f"the returned value could not be read as data ({exc})"})
+                        outcomes[case] = CallOutcome(
+                            case,
+                            False,
+                            error={
+                                "kind": "unreadable-output",
+                                "type": "WireError",
+                                "message": f"the returned value could not be read as data ({exc})",
+                            },
+                        )
                         continue
                     outcomes[case] = CallOutcome(case, True, value=value)
                 else:
@@ -190,10 +228,17 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
         if p.case_id in outcomes:
             continue
         how, code = function_end.get(p.function, (ended, 0))
-        outcomes[p.case_id] = CallOutcome(p.case_id, False, error=_lost_call(
-            p.case_id in begun, how, code, ended))
-    return Execution(cells=tuple(cells), outcomes=outcomes, isolation=isolation, ended=ended,
-                     elapsed_s=elapsed, notebook_timed_out=timed_out)
+        outcomes[p.case_id] = CallOutcome(
+            p.case_id, False, error=_lost_call(p.case_id in begun, how, code, ended)
+        )
+    return Execution(
+        cells=tuple(cells),
+        outcomes=outcomes,
+        isolation=isolation,
+        ended=ended,
+        elapsed_s=elapsed,
+        notebook_timed_out=timed_out,
+    )
 
 
 def _clean_error(err: Any) -> dict[str, Any] | None:
@@ -203,30 +248,63 @@ def _clean_error(err: Any) -> dict[str, Any] | None:
     frames = []
     for fr in err.get("traceback", [])[:8] if isinstance(err.get("traceback"), list) else []:
         if isinstance(fr, dict):
-            frames.append({"cell": int(fr.get("cell", -1)), "line": int(fr.get("line") or 0),
-                           "text": str(fr.get("text", ""))[:200],
-                           "function": str(fr.get("function", ""))[:80]})
-    return {"kind": str(err.get("kind", "exception"))[:40], "type": str(err.get("type", ""))[:80],
-            "message": str(err.get("message", ""))[:500], "traceback": frames}
+            frames.append(
+                {
+                    "cell": int(fr.get("cell", -1)),
+                    "line": int(fr.get("line") or 0),
+                    "text": str(fr.get("text", ""))[:200],
+                    "function": str(fr.get("function", ""))[:80],
+                }
+            )
+    return {
+        "kind": str(err.get("kind", "exception"))[:40],
+        "type": str(err.get("type", ""))[:80],
+        "message": str(err.get("message", ""))[:500],
+        "traceback": frames,
+    }
 
 
 def _lost_call(begun: bool, how: str, code: int, job_ended: str) -> dict[str, Any]:
     """Why a call has no result: it hung, crashed the process, or never started."""
     if not begun:
         if job_ended in ("timeout", "crashed"):
-            return {"kind": "not-run", "type": "", "traceback": [],
-                    "message": "not run: the submission ran out of time before this call"}
-        return {"kind": "not-run", "type": "", "traceback": [],
-                "message": "not run: an earlier call of this function did not return"}
+            return {
+                "kind": "not-run",
+                "type": "",
+                "traceback": [],
+                "message": "not run: the submission ran out of time before this call",
+            }
+        return {
+            "kind": "not-run",
+            "type": "",
+            "traceback": [],
+            "message": "not run: an earlier call of this function did not return",
+        }
     if how == "timeout" or (how == "signal" and code in (signal.SIGALRM, signal.SIGXCPU)):
-        return {"kind": "timeout", "type": "", "traceback": [],
-                "message": "the call did not finish within its time limit"}
+        return {
+            "kind": "timeout",
+            "type": "",
+            "traceback": [],
+            "message": "the call did not finish within its time limit",
+        }
     if how == "signal" and code == signal.SIGKILL:
-        return {"kind": "memory", "type": "", "traceback": [],
-                "message": "the process was killed during this call (memory or process limit)"}
+        return {
+            "kind": "memory",
+            "type": "",
+            "traceback": [],
+            "message": "the process was killed during this call (memory or process limit)",
+        }
     if how == "signal":
         name = signal.Signals(code).name if code in signal.Signals._value2member_map_ else code
-        return {"kind": "crashed", "type": "", "traceback": [],
-                "message": f"the process crashed during this call (signal {name})"}
-    return {"kind": "exit", "type": "", "traceback": [],
-            "message": f"the process exited during this call (os._exit({code}) or similar)"}
+        return {
+            "kind": "crashed",
+            "type": "",
+            "traceback": [],
+            "message": f"the process crashed during this call (signal {name})",
+        }
+    return {
+        "kind": "exit",
+        "type": "",
+        "traceback": [],
+        "message": f"the process exited during this call (os._exit({code}) or similar)",
+    }

@@ -40,7 +40,8 @@ def load_submission(path: Path, known: frozenset[str], student: str | None = Non
         raise UnreadableNotebook(f"{path.name}: JSON, but not a Jupyter notebook (no cell list)")
     if data.get("nbformat") != 4:
         raise UnreadableNotebook(
-            f"{path.name}: nbformat {data.get('nbformat')!r}; save it with Jupyter 4 or later")
+            f"{path.name}: nbformat {data.get('nbformat')!r}; save it with Jupyter 4 or later"
+        )
     cells = []
     for i, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict):
@@ -63,6 +64,12 @@ def load_submission(path: Path, known: frozenset[str], student: str | None = Non
         assignment = path.stem
     if assignment not in known:
         raise UnknownAssignment(
-            f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})")
-    return Submission(path=str(path), student=student or path.parent.name or "student",
-                      assignment=assignment, sha256=sha, cells=tuple(cells))
+            f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})"
+        )
+    return Submission(
+        path=str(path),
+        student=student or path.parent.name or "student",
+        assignment=assignment,
+        sha256=sha,
+        cells=tuple(cells),
+    )

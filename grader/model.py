@@ -26,9 +26,14 @@ class Limits:
 
     def to_wire(self, n_calls: int) -> dict[str, Any]:
         """The form the worker reads."""
-        return {"timeout_s": self.timeout_s, "call_timeout_s": self.call_timeout_s,
-                "memory_mb": self.memory_mb, "file_mb": self.file_mb,
-                "cpu_s": int(self.wall_s(n_calls)) + 1, "wall_s": self.wall_s(n_calls)}
+        return {
+            "timeout_s": self.timeout_s,
+            "call_timeout_s": self.call_timeout_s,
+            "memory_mb": self.memory_mb,
+            "file_mb": self.file_mb,
+            "cpu_s": int(self.wall_s(n_calls)) + 1,
+            "wall_s": self.wall_s(n_calls),
+        }
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,8 @@ class CallOutcome:
     value: Any = None
     """The returned value, decoded from plain data."""
     error: Mapping[str, Any] | None = None
-    """kind (exception, memory, exit, timeout, crashed, missing, not-run), type, message, traceback."""
+    """kind (exception, memory, exit, timeout, crashed, missing, not-run), type, message and
+    traceback."""
 
 
 @dataclass(frozen=True)
@@ -165,3 +171,64 @@ class FunctionResult:
     """Its test cases."""
     error: Mapping[str, Any] | None = None
     """Why it could not be called at all (missing, crashed, timeout), if so."""
+
+
+@dataclass(frozen=True)
+class GradingResult:
+    """One submission's result (schema grader.result/1)."""
+
+    student: str
+    """Student id."""
+    assignment: str
+    """Assignment name ("" when it could not be decided)."""
+    status: str
+    """"graded" or "error"."""
+    error: Mapping[str, str] | None
+    """kind and message when status is "error"."""
+    score: float
+    """Points earned."""
+    max_score: float
+    """Points available."""
+    functions: tuple[FunctionResult, ...]
+    """Per graded function."""
+    sandbox: Mapping[str, Any]
+    """The isolation the run actually had and its limits."""
+    environment: Mapping[str, Any]
+    """Python, NumPy and grader versions, and the submission's hash."""
+    cells: tuple[CellRun, ...] = ()
+    """What happened to each code cell (errors and output excerpts), for the report."""
+    elapsed_s: float = 0.0
+    """Time spent grading this submission."""
+    path: str = ""
+    """Where the submission was read from."""
+    graded_at: str = ""
+    """When it was graded (ISO 8601, UTC)."""
+
+    @classmethod
+    def from_error(
+        cls,
+        *,
+        student: str,
+        assignment: str,
+        kind: str,
+        message: str,
+        functions: tuple[FunctionResult, ...] = (),
+        max_score: float = 0.0,
+        sandbox: Mapping[str, Any] | None = None,
+        environment: Mapping[str, Any] | None = None,
+        **extra: Any,
+    ) -> GradingResult:
+        """A result for a submission that could not be graded in full: what could be scored
+        counts, the rest is zero."""
+        return cls(
+            student=student,
+            assignment=assignment,
+            status="error",
+            error={"kind": kind, "message": message},
+            score=float(sum(f.score for f in functions)),
+            max_score=max_score,
+            functions=functions,
+            sandbox=sandbox or {"isolated": False, "layers": []},
+            environment=environment or {},
+            **extra,
+        )

@@ -47,8 +47,9 @@ def encode(obj: Any, _depth: int = 0) -> Any:
             "__nd__": arr.dtype.str,
             "shape": list(arr.shape),
             "scalar": isinstance(obj, np.generic),
-            "subclass": type(obj).__name__ if type(obj) not in (np.ndarray,) and
-            not isinstance(obj, np.generic) else None,
+            "subclass": type(obj).__name__
+            if type(obj) not in (np.ndarray,) and not isinstance(obj, np.generic)
+            else None,
             "data": base64.b64encode(arr.tobytes()).decode("ascii"),
         }
     if isinstance(obj, dict):

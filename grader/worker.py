@@ -36,13 +36,20 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from grader import wire  # noqa: E402
-from grader.bindings import BINDINGS  # noqa: E402
+from grader import wire
+from grader.bindings import BINDINGS
 
 # Captured before any student code runs: student code may patch the modules, not these names.
-_fork, _exit, _write, _waitpid, _kill, _killpg = os.fork, os._exit, os.write, os.waitpid, os.kill, os.killpg
+_fork, _exit, _write, _waitpid, _kill, _killpg = (
+    os.fork,
+    os._exit,
+    os.write,
+    os.waitpid,
+    os.kill,
+    os.killpg,
+)
 _monotonic, _sleep, _setitimer = time.monotonic, time.sleep, signal.setitimer
 _dumps, _encode, _seed = json.dumps, wire.encode, np.random.seed
 
@@ -55,7 +62,12 @@ def _warm_imports() -> None:
     """What every notebook needs, imported once in the zygote rather than once per submission."""
     from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
 
-    for name in ("coursekit.data", "coursekit.network", "coursekit.gradcheck", "coursekit.plotting"):
+    for name in (
+        "coursekit.data",
+        "coursekit.network",
+        "coursekit.gradcheck",
+        "coursekit.plotting",
+    ):
         try:
             __import__(name)
         except Exception:  # the helper module is optional for foreign assignments
@@ -83,7 +95,7 @@ class _Emitter:
 
 
 class _BoundedText(io.TextIOBase):
-    """A stdout/stderr stand-in that keeps the first OUTPUT_EXCERPT characters and counts the rest."""
+    """A stdout/stderr stand-in: keeps the first OUTPUT_EXCERPT characters, counts the rest."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -151,8 +163,14 @@ def _trimmed_traceback(exc: BaseException) -> list[dict[str, Any]]:
     frames = []
     for fs in traceback.extract_tb(exc.__traceback__):
         if fs.filename.startswith("<cell "):
-            frames.append({"cell": int(fs.filename[6:-1]), "line": fs.lineno,
-                           "text": (fs.line or "")[:200], "function": fs.name})
+            frames.append(
+                {
+                    "cell": int(fs.filename[6:-1]),
+                    "line": fs.lineno,
+                    "text": (fs.line or "")[:200],
+                    "function": fs.name,
+                }
+            )
     return frames[-8:]
 
 
@@ -168,12 +186,17 @@ def _describe(exc: BaseException) -> dict[str, Any]:
         kind = "exit"
     elif isinstance(exc, _CellTimeout):
         kind = "timeout"
-    return {"kind": kind, "type": type(exc).__name__, "message": message,
-            "traceback": _trimmed_traceback(exc)}
+    return {
+        "kind": kind,
+        "type": type(exc).__name__,
+        "message": message,
+        "traceback": _trimmed_traceback(exc),
+    }
 
 
 def _apply_limits(limits: dict[str, Any]) -> None:
     """rlimits on this child and everything it forks."""
+
     def setlim(which: int, value: int) -> None:
         try:
             resource.setrlimit(which, (value, value))
@@ -227,8 +250,12 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
 
     transformer = TransformerManager()
     shell = _Shell()
-    ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins,
-                          "get_ipython": lambda: shell, "display": _display}
+    ns: dict[str, Any] = {
+        "__name__": "__main__",
+        "__builtins__": builtins,
+        "get_ipython": lambda: shell,
+        "display": _display,
+    }
 
     def on_alarm(signum: int, frame: Any) -> None:
         raise _CellTimeout(f"the notebook ran past its {timeout_s:g} s limit")
@@ -249,7 +276,7 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
             source = transformer.transform_cell(cell["source"])
             code = compile(source, f"<cell {cell['index']}>", "exec")
             exec(code, ns)
-        except BaseException as exc:  # noqa: BLE001 - errors are allowed, each one recorded
+        except BaseException as exc:
             record.update(ok=False, error=_describe(exc))
             timed_out = isinstance(exc, _CellTimeout)
         finally:
@@ -261,17 +288,28 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
     return ns
 
 
-def _probe_function(ns: dict[str, Any], name: str, cases: list[dict[str, Any]], emit: _Emitter,
-                    call_timeout: float) -> None:
+def _probe_function(
+    ns: dict[str, Any], name: str, cases: list[dict[str, Any]], emit: _Emitter, call_timeout: float
+) -> None:
     """In a grandchild: call `name` on each case. A timer kills the process if a call hangs."""
     fn = ns.get(name)
     for case in cases:
         emit({"begin": case["case"]})
         if not callable(fn):
-            emit({"case": case["case"], "ok": False,
-                  "error": {"kind": "missing", "type": "NameError", "message":
-                            f"no function named {name} after running the notebook"
-                            if fn is None else f"{name} is not a function", "traceback": []}})
+            emit(
+                {
+                    "case": case["case"],
+                    "ok": False,
+                    "error": {
+                        "kind": "missing",
+                        "type": "NameError",
+                        "message": f"no function named {name} after running the notebook"
+                        if fn is None
+                        else f"{name} is not a function",
+                        "traceback": [],
+                    },
+                }
+            )
             continue
         glob = getattr(fn, "__globals__", ns)
         saved = {}
@@ -292,9 +330,8 @@ def _probe_function(ns: dict[str, Any], name: str, cases: list[dict[str, Any]], 
             elapsed = _monotonic() - t0
             _setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            emit({"case": case["case"], "ok": True, "value": _encode(value),
-                  "elapsed": elapsed})
-        except BaseException as exc:  # noqa: BLE001
+            emit({"case": case["case"], "ok": True, "value": _encode(value), "elapsed": elapsed})
+        except BaseException as exc:
             _setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             emit({"case": case["case"], "ok": False, "error": _describe(exc)})
@@ -366,7 +403,7 @@ def _child(job: dict[str, Any]) -> None:
             how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
             emit({"function": name, "ended": how, "code": code})
         emit({"done": True})
-    except BaseException:  # noqa: BLE001 - a child must never fall back into the zygote's loop
+    except BaseException:
         pass
     _exit(0)
 
@@ -394,8 +431,10 @@ def serve() -> None:
             _killpg(pid, signal.SIGKILL)  # whatever the child left running in its group
         except OSError:
             pass
-        answer.write(json.dumps({"id": job["id"], "ended": how, "code": code,
-                                 "elapsed": _monotonic() - t0}) + "\n")
+        answer.write(
+            json.dumps({"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0})
+            + "\n"
+        )
         answer.flush()
 
 

@@ -1,0 +1,1 @@
+"""Mutants naming known mistakes, one module per assignment."""

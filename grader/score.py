@@ -1,0 +1,142 @@
+"""Stage 7, score: each case's verdict and points, each function's score and diagnoses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.compare import compare
+from grader.diagnose import Raised, diagnose, expected_of, inputs_of
+from grader.model import CallOutcome, Execution, FunctionResult, TestResult
+from grader.spec import AssignmentSpec, Case, FunctionSpec
+
+EXCERPT_CHARS = 600
+
+
+def excerpt(value: Any) -> str:
+    """A short, printable form of a value for public test details."""
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{k!r}: {excerpt(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, tuple):
+        text = "(" + ", ".join(excerpt(v) for v in value) + ")"
+    elif isinstance(value, np.ndarray):
+        if value.size > 24:
+            with np.errstate(all="ignore"):
+                stats = (
+                    f"mean {np.nanmean(value):.4g}, std {np.nanstd(value):.4g}"
+                    if value.dtype.kind in "biuf" and value.size
+                    else ""
+                )
+            text = f"<array {value.shape} {value.dtype}{', ' + stats if stats else ''}>"
+        else:
+            text = np.array2string(value, precision=6, separator=", ", threshold=24)
+    else:
+        text = repr(value)
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
+
+
+def _failure_message(outcome: CallOutcome) -> str:
+    err = outcome.error or {}
+    kind = err.get("kind", "")
+    if kind in ("exception", "memory", "exit") and err.get("type"):
+        where = ""
+        frames = err.get("traceback") or []
+        if frames:
+            last = frames[-1]
+            where = f" (cell {last['cell'] + 1}, line {last['line']})"
+        prefix = {"memory": "ran out of memory: ", "exit": "called exit: "}.get(kind, "raised ")
+        return f"{prefix}{err['type']}: {err.get('message', '')}".rstrip(": ") + where
+    return str(err.get("message") or "the call failed")
+
+
+def judge_case(
+    spec: AssignmentSpec, fspec: FunctionSpec, case: Case, outcome: CallOutcome
+) -> tuple[bool, str, dict[str, Any]]:
+    """(passed, message, detail) for one case."""
+    expected = expected_of(spec.name, fspec.name, case.id)
+    if isinstance(expected, Raised):  # a broken spec, not a student's fault: say so loudly
+        raise RuntimeError(
+            f"reference failed on {spec.name}.{fspec.name}/{case.id}: {expected.description}"
+        )
+    detail: dict[str, Any] = {}
+    if case.visibility == "public":
+        detail = {"inputs": case.summary, "expected": excerpt(expected)}
+        if outcome.ok:
+            detail["got"] = excerpt(outcome.value)
+    if not outcome.ok:
+        return False, _failure_message(outcome), detail
+    if case.check is not None:
+        verdict = case.check(outcome.value, expected, inputs_of(spec.name, fspec.name, case.id))
+        return verdict.passed, "ok" if verdict.passed else verdict.message, detail
+    diff = compare(expected, outcome.value, case.tol)
+    if diff.equal:
+        return True, "ok", detail
+    if diff.stats:
+        detail["stats"] = diff.stats
+    return False, diff.message, detail
+
+
+def grade_function(
+    spec: AssignmentSpec,
+    fspec: FunctionSpec,
+    cases: Sequence[Case],
+    outcomes: Mapping[str, CallOutcome],
+) -> FunctionResult:
+    """Verdicts, points and diagnoses of one function over the cases that were run."""
+    total_weight = sum(c.weight for c in cases) or 1.0
+    judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
+    passed = {cid: v[0] for cid, v in judged.items()}
+    expected = {c.id: expected_of(spec.name, fspec.name, c.id) for c in cases}
+    diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
+    tests = []
+    for c in cases:
+        ok, message, detail = judged[c.id]
+        max_points = fspec.points * c.weight / total_weight
+        tests.append(
+            TestResult(
+                id=c.id,
+                visibility=c.visibility,
+                passed=ok,
+                points=round(max_points if ok else 0.0, 4),
+                max_points=round(max_points, 4),
+                message=message,
+                diagnosis=None if ok else diagnosis.per_case.get(c.id),
+                detail=detail,
+            )
+        )
+    earned = sum(c.weight for c in cases if judged[c.id][0])
+    score = round(fspec.points * earned / total_weight, 4)
+    error = None
+    kinds = {(outcomes[c.id].error or {}).get("kind") for c in cases if not outcomes[c.id].ok}
+    if len(kinds) == 1 and all(not outcomes[c.id].ok for c in cases):
+        kind = kinds.pop()
+        if kind in ("missing", "timeout", "memory", "crashed", "exit", "not-run"):
+            error = {"kind": kind, "message": _failure_message(outcomes[cases[0].id])}
+    return FunctionResult(
+        name=fspec.name,
+        score=score,
+        max_score=float(fspec.points),
+        diagnoses=diagnosis.ids,
+        tests=tuple(tests),
+        error=error,
+    )
+
+
+def probe_id(function: str, case_id: str) -> str:
+    """The id of a probe call: case ids repeat across functions, so both are named."""
+    return f"{function}/{case_id}"
+
+
+def grade_functions(
+    spec: AssignmentSpec, visibility: frozenset[str], execution: Execution
+) -> tuple[FunctionResult, ...]:
+    """Every graded function of the assignment, over the cases of the given visibility."""
+    results = []
+    for fspec in spec.functions:
+        cases = [c for c in fspec.cases if c.visibility in visibility]
+        if cases:
+            outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
+            results.append(grade_function(spec, fspec, cases, outcomes))
+    return tuple(results)

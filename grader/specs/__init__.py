@@ -1,0 +1,1 @@
+"""Test specs, one module per assignment."""
