@@ -130,18 +130,6 @@ def diagnose(
             ):
                 ids.append("rng-reseed")
                 per_case.setdefault(c.id, "rng-reseed")
-        checks = [c for c in cases if c.check is not None]
-        if (
-            "rng-reseed" not in ids
-            and checks
-            and all(passed[c.id] for c in checks)
-            and value_cases
-            and not any(passed[c.id] for c in value_cases)
-        ):
-            ids.append("rng-other-generator")
-            for c in value_cases:
-                per_case.setdefault(c.id, "rng-other-generator")
-
     for mutant, m_out in mutant_outputs(spec.name, fspec.name):
         if mutant.id in BEHAVIOURAL or mutant.id in ids:
             continue
@@ -167,4 +155,17 @@ def diagnose(
             ids.append(mutant.id)
             for cid in case_hits:
                 per_case.setdefault(cid, mutant.id)
+    if fspec.draws and not ids:
+        # Values miss, no catalogued mutant explains them, yet the strict distribution checks
+        # pass and every call returned: the draws come from another random stream.
+        checks = [c for c in cases if c.check is not None]
+        if (
+            checks
+            and all(passed[c.id] for c in checks)
+            and all(outcomes[c.id].ok for c in value_cases)
+        ):
+            ids.append("rng-other-generator")
+            for c in value_cases:
+                if not passed[c.id]:
+                    per_case.setdefault(c.id, "rng-other-generator")
     return Diagnosis(tuple(ids), per_case)

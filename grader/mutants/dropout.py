@@ -36,7 +36,12 @@ def forward(mistake: str) -> Callable[..., Any]:
     def f(X: np.ndarray, parameters: dict[str, np.ndarray], keep_prob: float = 0.5) -> Any:
         if mistake == "reseed":
             np.random.seed(1)
-        rng = np.random.default_rng(0) if mistake == "other-generator" else None
+        # A Generator seeded from the caller's stream: right distribution, different numbers.
+        rng = (
+            np.random.default_rng(np.random.randint(2**31))
+            if mistake == "other-generator"
+            else None
+        )
         p = parameters
         if mistake == "input-layer":
             X = drop(X, mask(X.shape, keep_prob, rng), keep_prob)

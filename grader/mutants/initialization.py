@@ -31,7 +31,8 @@ def initializer(
     def init(layers_dims: list[int]) -> dict[str, np.ndarray]:
         if reseed:
             np.random.seed(1)
-        rng = np.random.default_rng(0) if other_generator else None
+        # A Generator seeded from the caller's stream: right distribution, different numbers.
+        rng = np.random.default_rng(np.random.randint(2**31)) if other_generator else None
         params: dict[str, np.ndarray] = {}
         for l in range(1, len(layers_dims) + layers):
             n_prev, n_cur = layers_dims[l - 1], layers_dims[l]

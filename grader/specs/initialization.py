@@ -57,7 +57,7 @@ SPEC = AssignmentSpec(
     reference="reference.initialization",
     functions=(
         FunctionSpec(
-            "initialize_parameters_zeros",
+            "initialize_parameters_zeros",  # seeded: a zeros init that draws is reproducible
             10,
             (
                 Case(
@@ -65,11 +65,12 @@ SPEC = AssignmentSpec(
                     "public",
                     2,
                     lambda: dims(3, 2, 1),
+                    seed=1,
                     summary="layers_dims = [3, 2, 1]",
                 ),
-                Case("hidden-1", "hidden", 2, lambda: dims(5, 4, 3, 2, 1)),
-                Case("hidden-2", "hidden", 1, lambda: dims(1, 1)),
-                Case("hidden-3", "hidden", 1, lambda: dims(7, 3)),
+                Case("hidden-1", "hidden", 2, lambda: dims(5, 4, 3, 2, 1), seed=2),
+                Case("hidden-2", "hidden", 1, lambda: dims(1, 1), seed=3),
+                Case("hidden-3", "hidden", 1, lambda: dims(7, 3), seed=4),
             ),
         ),
         FunctionSpec("initialize_parameters_random", 10, init_cases(lambda n: 100.0), draws=True),
