@@ -173,6 +173,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
     begun: set[str] = set()
     function_end: dict[str, tuple[str, int]] = {}
     isolation: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     budget = MAX_RESULTS_BYTES
     wanted = {p.case_id for p in probes}
     with open(path, "rb") as f:
@@ -187,7 +188,8 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
             if not isinstance(rec, dict):
                 continue
             if "isolation" in rec and isinstance(rec["isolation"], list):
-                isolation = tuple(str(x) for x in rec["isolation"])
+                isolation = tuple(str(x)[:80] for x in rec["isolation"][:10])
+                notes = tuple(str(x)[:200] for x in rec.get("notes", [])[:10])
             elif "cell" in rec:
                 out = rec.get("output") or {}
                 cells.append(
@@ -235,6 +237,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
         cells=tuple(cells),
         outcomes=outcomes,
         isolation=isolation,
+        isolation_notes=notes,
         ended=ended,
         elapsed_s=elapsed,
         notebook_timed_out=timed_out,

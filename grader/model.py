@@ -125,6 +125,8 @@ class Execution:
     """Each probe call's outcome, by case id."""
     isolation: tuple[str, ...]
     """Sandbox layers the run actually had."""
+    isolation_notes: tuple[str, ...]
+    """Why a layer is missing, in words."""
     ended: str
     """How the job ended: "exit", "timeout", "signal" or "crashed"."""
     elapsed_s: float

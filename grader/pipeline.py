@@ -38,7 +38,9 @@ def environment(sha256: str = "") -> dict[str, str]:
     }
 
 
-def sandbox_record(limits: Limits, layers: Sequence[str]) -> dict[str, object]:
+def sandbox_record(
+    limits: Limits, layers: Sequence[str], notes: Sequence[str] = ()
+) -> dict[str, object]:
     """The isolation a run actually had, and its limits."""
     return {
         "isolated": True,  # student code ran in a separate, rlimited process group, never here
@@ -51,6 +53,7 @@ def sandbox_record(limits: Limits, layers: Sequence[str]) -> dict[str, object]:
             *layers,
         ],
         "missing": [x for x in ("network-namespace", "dropped-uid") if x not in layers],
+        "notes": list(notes),
         "limits": {
             "timeout_s": limits.timeout_s,
             "call_timeout_s": limits.call_timeout_s,
@@ -102,7 +105,7 @@ def grade_notebook(
     common = dict(
         functions=functions,
         max_score=max_score,
-        sandbox=sandbox_record(sandbox.limits, execution.isolation),
+        sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),
         environment=environment(sub.sha256),
         cells=execution.cells,
         elapsed_s=round(time.monotonic() - t0, 4),

@@ -23,6 +23,7 @@ import builtins
 import ctypes
 import io
 import json
+import linecache
 import os
 import resource
 import signal
@@ -215,26 +216,57 @@ def _apply_limits(limits: dict[str, Any]) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
 
 
-def _isolate(uid: int | None) -> list[str]:
-    """Namespaces and a dropped uid where we are allowed them. Returns the layers obtained."""
-    layers = []
-    if uid is not None and os.geteuid() == 0:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.unshare(CLONE_NEWNET) == 0:
-                layers.append("network-namespace")
-        except Exception:
-            pass
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            layers.append("dropped-uid")
-            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
-            layers.append("process-cap")
-        except (OSError, ValueError):
-            pass
-    return layers
+def _readable_by_others(path: str) -> bool:
+    """Whether an unprivileged user can reach and read `path` (every ancestor searchable)."""
+    import stat
+
+    p = os.path.abspath(path)
+    try:
+        if not os.stat(p).st_mode & stat.S_IROTH:
+            return False
+        while True:
+            if not os.stat(p).st_mode & stat.S_IXOTH:
+                return False
+            parent = os.path.dirname(p)
+            if parent == p:
+                return True
+            p = parent
+    except OSError:
+        return False
+
+
+def _isolate(uid: int | None) -> tuple[list[str], list[str]]:
+    """Namespaces and a dropped uid where we are allowed them: (layers obtained, notes)."""
+    layers: list[str] = []
+    notes: list[str] = []
+    if uid is None or os.geteuid() != 0:
+        notes.append("not running as root: no network namespace and no dropped uid")
+        return layers, notes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(CLONE_NEWNET) == 0:
+            layers.append("network-namespace")
+        else:
+            notes.append("unshare(CLONE_NEWNET) was refused")
+    except Exception:
+        notes.append("unshare() is unavailable")
+    paths = [sys.base_prefix, *(p for p in sys.path if p and os.path.isdir(p))]
+    if not all(_readable_by_others(p) for p in paths):
+        notes.append(
+            "uid not dropped: the Python installation is private to root, so an "
+            "unprivileged user could not import modules"
+        )
+        return layers, notes
+    try:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        layers.append("dropped-uid")
+        resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+        layers.append("process-cap")
+    except (OSError, ValueError) as exc:
+        notes.append(f"uid not dropped: {exc}")
+    return layers, notes
 
 
 def _hide_grader() -> None:
@@ -274,7 +306,10 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
         sys.stdout = sys.stderr = out
         try:
             source = transformer.transform_cell(cell["source"])
-            code = compile(source, f"<cell {cell['index']}>", "exec")
+            filename = f"<cell {cell['index']}>"
+            # So tracebacks can quote the student's line.
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            code = compile(source, filename, "exec")
             exec(code, ns)
         except BaseException as exc:
             record.update(ok=False, error=_describe(exc))
@@ -384,8 +419,8 @@ def _child(job: dict[str, Any]) -> None:
         os.environ["HOME"] = job["scratch"]
         os.environ["TMPDIR"] = job["scratch"]
         _apply_limits(limits)
-        layers = _isolate(job.get("uid"))
-        emit({"isolation": layers})
+        layers, notes = _isolate(job.get("uid"))
+        emit({"isolation": layers, "notes": notes})
         _hide_grader()
         sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"])]
         ns = _run_cells(job["cells"], emit, float(limits["timeout_s"]))

@@ -1,0 +1,183 @@
+"""The sandbox against hostile code: one bad function costs only its own tests, with the reason
+named; the worker never hands student code the grader; output and memory stay bounded."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from grader.execute import Sandbox
+from grader.model import CodeCell, Limits, ProbeCall
+from grader.pipeline import grade_notebook
+from tests.notebooks import notebook_with, write
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(Limits(timeout_s=3, call_timeout_s=1, memory_mb=256)) as sb:
+        yield sb
+
+
+def run(sandbox, *sources, probes=()):
+    cells = [CodeCell(i, s, ()) for i, s in enumerate(sources)]
+    return sandbox.run(cells, list(probes))
+
+
+def call(name, *args, case="c"):
+    return ProbeCall(case, name, args, {}, None, {})
+
+
+def test_each_cell_runs_and_errors_do_not_stop_the_notebook(sandbox):
+    ex = run(
+        sandbox,
+        "x = 1",
+        "raise ValueError('boom')",
+        "import sys\nsys.exit(3)",
+        "y = x + 1",
+        "def f():\n    return y",
+        probes=[call("f")],
+    )
+    assert [c.ok for c in ex.cells] == [True, False, False, True, True]
+    assert ex.cells[1].error["type"] == "ValueError"
+    assert ex.cells[1].error["traceback"][0] == {
+        "cell": 1,
+        "line": 1,
+        "text": "raise ValueError('boom')",
+        "function": "<module>",
+    }
+    assert ex.cells[2].error["kind"] == "exit"
+    assert ex.outcomes["c"].value == 2
+
+
+@pytest.mark.parametrize(
+    "body, kind",
+    [
+        ("while True:\n        pass", "timeout"),
+        ("import time\n    time.sleep(60)", "timeout"),
+        ("import os\n    os._exit(7)", "exit"),
+        ("raise SystemExit(1)", "exit"),
+        ("import numpy as np\n    return np.ones((2**31,))", "memory"),
+        ("import os, signal\n    os.kill(os.getpid(), signal.SIGSEGV)", "crashed"),
+    ],
+)
+def test_a_bad_function_costs_only_its_own_calls(sandbox, body, kind):
+    ex = run(
+        sandbox,
+        f"def bad():\n    {body}",
+        "def good():\n    return 42",
+        probes=[call("bad", case="b1"), call("bad", case="b2"), call("good", case="g")],
+    )
+    assert ex.ended == "exit"
+    assert ex.outcomes["b1"].ok is False
+    assert ex.outcomes["b1"].error["kind"] == kind, ex.outcomes["b1"].error
+    assert ex.outcomes["g"].ok and ex.outcomes["g"].value == 42
+
+
+def test_a_notebook_that_hangs_is_stopped_and_what_was_defined_still_grades(sandbox):
+    ex = run(
+        sandbox,
+        "def good():\n    return 1",
+        "while True:\n    pass",
+        "def later():\n    return 2",
+        probes=[call("good", case="g"), call("later", case="l")],
+    )
+    assert ex.notebook_timed_out
+    assert ex.outcomes["g"].value == 1
+    assert ex.outcomes["l"].error["kind"] == "missing"
+    assert ex.cells[2].skipped
+
+
+def test_the_grader_and_reference_are_not_importable(sandbox):
+    ex = run(
+        sandbox,
+        "import grader",
+        "import reference.dropout",
+        "from coursekit.network import relu",
+        "import sys\nleaked = sorted(m for m in sys.modules if m.split('.')[0] in ('grader', 'reference'))",
+        "def f():\n    return leaked",
+        probes=[call("f")],
+    )
+    assert [c.ok for c in ex.cells] == [False, False, True, True, True]
+    assert "not available" in ex.cells[0].error["message"]
+    assert ex.outcomes["c"].value == []
+
+
+def test_shell_escapes_and_magics_never_reach_the_host(sandbox, tmp_path):
+    marker = tmp_path / "pwned"
+    ex = run(
+        sandbox,
+        "%matplotlib inline",
+        f"!touch {marker}",
+        f"%%bash\ntouch {marker}",
+        f"get_ipython().system('touch {marker}')",
+    )
+    assert [c.ok for c in ex.cells] == [True, False, False, False]
+    assert "not run when grading" in ex.cells[1].error["message"]
+    assert not marker.exists()
+
+
+def test_printed_output_is_bounded(sandbox):
+    ex = run(sandbox, "for i in range(200000):\n    print('PASSED ' * 10)")
+    assert ex.cells[0].ok
+    assert len(ex.cells[0].output) <= 8192
+    assert ex.cells[0].output_chars > 10_000_000
+
+
+def test_results_are_plain_data_never_objects(sandbox):
+    src = (
+        "import numpy as np\n"
+        "class Evil:\n    def __reduce__(self):\n        return (print, ('pwned',))\n"
+        "def f():\n    return Evil()\n"
+        "def g():\n    return np.array([Evil()], dtype=object)\n"
+        "def h():\n    return {'a': np.float32(1.5), 'b': (np.arange(3), [1, 2])}"
+    )
+    ex = run(sandbox, src, probes=[call("f", case="f"), call("g", case="g"), call("h", case="h")])
+    assert "Evil" in repr(ex.outcomes["f"].value)
+    assert "object" in repr(ex.outcomes["g"].value)
+    h = ex.outcomes["h"].value
+    assert (
+        h["a"].dtype.name == "float32" and h["b"][0].tolist() == [0, 1, 2] and h["b"][1] == [1, 2]
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the network namespace needs root")
+def test_as_root_the_child_has_no_network_and_says_what_it_lacks(sandbox):
+    src = (
+        "import os, socket\n"
+        "def f():\n"
+        "    try:\n"
+        "        socket.create_connection(('127.0.0.1', 22), timeout=0.5)\n"
+        "        net = 'connected'\n"
+        "    except OSError as e:\n"
+        "        net = 'refused'\n"
+        "    return (os.getuid(), net)"
+    )
+    ex = run(sandbox, src, probes=[call("f")])
+    uid, net = ex.outcomes["c"].value
+    assert net == "refused"
+    assert "network-namespace" in ex.isolation
+    # The uid is dropped only where an unprivileged user can still import Python's modules;
+    # otherwise the result says why, rather than pretending.
+    assert (uid != 0) == ("dropped-uid" in ex.isolation)
+    if uid == 0:
+        assert any("uid not dropped" in n for n in ex.isolation_notes)
+
+
+def test_a_submission_that_kills_its_worker_gets_an_honest_result_and_the_next_one_grades(tmp_path):
+    with Sandbox(Limits(timeout_s=5, call_timeout_s=2)) as sb:
+        nb = notebook_with(
+            "dropout", prepend=["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"]
+        )
+        first = grade_notebook(write(nb, tmp_path, "mallory", "dropout"), sandbox=sb)
+        from reference.solved import solved_notebook
+
+        second = grade_notebook(
+            write(solved_notebook("dropout"), tmp_path, "ada", "dropout"), sandbox=sb
+        )
+    assert first.status in ("graded", "error")
+    if "dropped-uid" in first.sandbox["layers"]:
+        assert first.status == "graded" and first.score == first.max_score  # could not kill root
+    else:
+        assert first.status == "error" and first.error["kind"] == "crashed"
+    assert second.score == second.max_score
