@@ -1,0 +1,97 @@
+"""The command line end to end, as users run it: exit codes, one-line errors, files written."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from coursekit.notebooks import build_notebook
+from reference.solved import solved_notebook
+from tests.notebooks import notebook_with, write
+
+pytestmark = pytest.mark.slow
+
+
+def grader(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_check_exit_codes_and_output(tmp_path):
+    good = write(solved_notebook("dropout"), tmp_path, "ada", "dropout")
+    r = grader("check", good, "--json", tmp_path / "r.json", "--html", tmp_path / "r.html")
+    assert r.returncode == 0, r.stderr
+    assert "✓ forward_propagation_with_dropout" in r.stdout and "total: 20/20" in r.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["schema"] == "grader.result/1"
+    assert "<html" in (tmp_path / "r.html").read_text()
+
+    no_mask = """
+        def backward_propagation_with_dropout(X, Y, cache, keep_prob):
+            m = X.shape[1]
+            (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+            dZ3 = A3 - Y
+            dW3, db3 = dZ3 @ A2.T / m, dZ3.sum(axis=1, keepdims=True) / m
+            dA2 = W3.T @ dZ3 / keep_prob          # the mask D2 is forgotten
+            dZ2 = dA2 * (A2 > 0)
+            dW2, db2 = dZ2 @ A1.T / m, dZ2.sum(axis=1, keepdims=True) / m
+            dA1 = W2.T @ dZ2 / keep_prob          # and D1
+            dZ1 = dA1 * (A1 > 0)
+            dW1, db1 = dZ1 @ X.T / m, dZ1.sum(axis=1, keepdims=True) / m
+            return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2,
+                    "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+    """
+    bad = write(
+        notebook_with("dropout", replace={"backward_propagation_with_dropout": no_mask}),
+        tmp_path,
+        "bob",
+        "dropout",
+    )
+    r = grader("check", bad)
+    assert r.returncode == 1
+    assert "✗ backward_propagation_with_dropout" in r.stdout and "dropout-grad-no-mask" in r.stdout
+
+    junk = tmp_path / "eve" / "dropout.ipynb"
+    junk.parent.mkdir()
+    junk.write_text("{not json")
+    for path in (junk, tmp_path / "missing.ipynb"):
+        r = grader("check", path)
+        assert r.returncode == 2
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_grade_a_class_folder_and_zip(tmp_path):
+    src = tmp_path / "class"
+    for a in ("initialization", "gradient_checking"):
+        write(solved_notebook(a), src, "ada", a)
+        write(build_notebook(a), src, "bob", a)
+    (src / "eve").mkdir()
+    (src / "eve" / "dropout.ipynb").write_bytes(b"\x00\x01")
+    out = tmp_path / "out"
+    r = grader("grade", src, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "graded 4 of 5 submissions; 1 with errors" in r.stdout
+    rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert rows["ada"]["total"] == "80" and rows["bob"]["total"] == "0"
+    assert "unreadable-notebook" in rows["eve"]["errors"]
+    result = json.loads((out / "eve" / "dropout.json").read_text())
+    assert result["status"] == "error" and result["error"]["kind"] == "unreadable-notebook"
+    assert (out / "ada" / "initialization.html").exists() and (out / "summary.html").exists()
+    assert not list(out.rglob(".*.json.*")), "no temporary files left behind"
+
+    import shutil
+
+    archive = shutil.make_archive(str(tmp_path / "class"), "zip", src)
+    r = grader("grade", archive, "--out", tmp_path / "out2")
+    assert r.returncode == 0 and "graded 4 of 5" in r.stdout
+
+    r = grader("grade", tmp_path / "nowhere", "--out", out)
+    assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr

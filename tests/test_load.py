@@ -1,0 +1,69 @@
+"""Loading: every kind of unreadable file gets one clear line; good notebooks keep their cells."""
+
+import json
+
+import pytest
+
+from grader.errors import UnknownAssignment, UnreadableNotebook
+from grader.load import load_submission
+
+KNOWN = frozenset({"dropout", "regularization"})
+
+
+def nb(cells, **meta):
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": meta, "cells": cells})
+
+
+def code(src, tags=()):
+    return {
+        "cell_type": "code",
+        "source": src,
+        "metadata": {"tags": list(tags)},
+        "outputs": [],
+        "execution_count": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b"", "not valid JSON"),
+        (b'{"cells": [', "not valid JSON"),
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+        (b"[1, 2]", "not a Jupyter notebook"),
+        (json.dumps({"nbformat": 3, "worksheets": [], "cells": []}).encode(), "nbformat 3"),
+    ],
+)
+def test_unreadable_files_get_one_line(tmp_path, content, needle):
+    p = tmp_path / "ada" / "dropout.ipynb"
+    p.parent.mkdir()
+    p.write_bytes(content)
+    with pytest.raises(UnreadableNotebook) as err:
+        load_submission(p, KNOWN)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_assignment_from_metadata_else_from_the_stem(tmp_path):
+    p = tmp_path / "bob" / "anything.ipynb"
+    p.parent.mkdir()
+    p.write_text(
+        nb(
+            [code(["x = ", "1"], ["graded"]), {"cell_type": "markdown", "source": "hi"}],
+            grader={"assignment": "regularization"},
+        )
+    )
+    sub = load_submission(p, KNOWN)
+    assert (sub.student, sub.assignment) == ("bob", "regularization")
+    assert sub.cells[0].source == "x = 1" and sub.cells[0].tags == ("graded",)
+    assert len(sub.sha256) == 64
+    q = tmp_path / "bob" / "dropout.ipynb"
+    q.write_text(nb([]))
+    assert load_submission(q, KNOWN).assignment == "dropout"
+
+
+def test_unknown_assignment(tmp_path):
+    p = tmp_path / "x" / "homework.ipynb"
+    p.parent.mkdir()
+    p.write_text(nb([]))
+    with pytest.raises(UnknownAssignment, match="unknown assignment 'homework'"):
+        load_submission(p, KNOWN)
