@@ -26,6 +26,7 @@ import json
 import linecache
 import os
 import resource
+import select
 import signal
 import sys
 import time
@@ -381,28 +382,45 @@ def _probe_function(
 _MISSING = object()
 
 
+def _status(status: int) -> tuple[str, int]:
+    if os.WIFSIGNALED(status):
+        return ("signal", os.WTERMSIG(status))
+    return ("exit", os.WEXITSTATUS(status))
+
+
 def _wait(pid: int, deadline: float) -> tuple[str, int]:
     """Wait for `pid` until `deadline`; kill it then. Returns ("exit", code), ("signal", n) or
-    ("timeout", 0)."""
-    delay = 0.0005
-    while True:
-        try:
-            done, status = _waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            return ("exit", 0)
-        if done:
-            if os.WIFSIGNALED(status):
-                return ("signal", os.WTERMSIG(status))
-            return ("exit", os.WEXITSTATUS(status))
-        if _monotonic() > deadline:
+    ("timeout", 0). Sleeps on a pidfd where the kernel has them, so a child that ends is seen at
+    once; polls otherwise."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = -1
+    try:
+        delay = 0.0005
+        while True:
             try:
-                _kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            _waitpid(pid, 0)
-            return ("timeout", 0)
-        _sleep(delay)
-        delay = min(delay * 2, 0.02)
+                done, status = _waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return ("exit", 0)
+            if done:
+                return _status(status)
+            left = deadline - _monotonic()
+            if left <= 0:
+                try:
+                    _kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                _waitpid(pid, 0)
+                return ("timeout", 0)
+            if fd >= 0:
+                select.select([fd], [], [], left)
+            else:
+                _sleep(min(delay, left))
+                delay = min(delay * 2, 0.02)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _child(job: dict[str, Any]) -> None:
