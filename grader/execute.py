@@ -63,11 +63,16 @@ class Sandbox:
         self._stdout = self._proc.stdout
         hello = self._readline(time.monotonic() + 60)
         if not hello or not hello.get("ready"):
-            self.close()
+            self._stop_worker()
             raise WorkerFailure("the grading worker did not start")
 
     def close(self) -> None:
         """Stop the worker and remove the scratch space."""
+        self._stop_worker()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def _stop_worker(self) -> None:
+        """Kill the worker's whole process group and close its pipes; the next job starts anew."""
         if self._proc is not None:
             try:
                 os.killpg(self._proc.pid, signal.SIGKILL)
@@ -78,7 +83,6 @@ class Sandbox:
                 if stream:
                     stream.close()
             self._proc = None
-        shutil.rmtree(self._root, ignore_errors=True)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -146,7 +150,7 @@ class Sandbox:
         except (BrokenPipeError, OSError, ValueError):
             answer = None
         if answer is None:  # the worker itself died or hung: restart it for the next job
-            self.close_worker_only()
+            self._stop_worker()
             ended = "crashed"
         else:
             ended = str(answer.get("ended", "crashed"))
@@ -154,16 +158,6 @@ class Sandbox:
             return _read_results(results, probes, ended, time.monotonic() - t0)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
-
-    def close_worker_only(self) -> None:
-        """Kill a worker that stopped answering; the next job starts a new one."""
-        if self._proc is not None:
-            try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self._proc.wait()
-            self._proc = None
 
 
 def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float) -> Execution:

@@ -4,6 +4,7 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -212,8 +213,6 @@ def grade_batch(
 ) -> BatchReport:
     """Grade every submission under `paths` into `out`: a JSON and an HTML file per submission,
     then grades.csv and summary.html. Each result is written as soon as it exists."""
-    import tempfile
-
     out.mkdir(parents=True, exist_ok=True)
     results: list[GradingResult] = []
     with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp, Sandbox(limits) as sandbox:
