@@ -20,13 +20,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from coursekit.notebooks import DEMO_TAG
 from grader import wire
 from grader.errors import WorkerFailure
 from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, ProbeCall
 
 MAX_RESULTS_BYTES = 128 * 2**20
 MAX_LINE_BYTES = 80 * 2**20
-DEMO_TAGS = frozenset({"demo", "demonstration", "skip-grading"})
+# The course's demo tag, plus spellings an instructor might use for the same thing.
+DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading"})
 UNPRIVILEGED_UID = 65534  # nobody
 
 

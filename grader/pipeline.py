@@ -80,7 +80,7 @@ def grade_notebook(
             assignment=path.stem,
             kind=exc.kind,
             message=exc.message,
-            max_score=_max_score(path.stem, visibility) if known else 0.0,
+            max_score=load_spec(path.stem).points(visibility) if known else 0.0,
             environment=environment(),
             path=str(path),
             graded_at=now,
@@ -102,10 +102,9 @@ def grade_notebook(
     ]
     execution = sandbox.run(sub.cells, probes)
     functions = grade_functions(spec, visibility, execution)
-    max_score = float(sum(f.max_score for f in functions))
     common = dict(
         functions=functions,
-        max_score=max_score,
+        max_score=spec.points(visibility),
         sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),
         environment=environment(sub.sha256),
         cells=execution.cells,
@@ -125,17 +124,6 @@ def grade_notebook(
         error=None,
         score=round(sum(f.score for f in functions), 4),
         **common,
-    )
-
-
-def _max_score(assignment: str, visibility: frozenset[str]) -> float:
-    """Points available in an assignment over the tests of the given visibility."""
-    return float(
-        sum(
-            f.points
-            for f in load_spec(assignment).functions
-            if any(c.visibility in visibility for c in f.cases)
-        )
     )
 
 

@@ -5,6 +5,7 @@ mutants that name known mistakes. One module per assignment under `grader.specs`
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
@@ -94,10 +95,14 @@ class AssignmentSpec:
     functions: tuple[FunctionSpec, ...]
     """Its graded functions, in notebook order."""
 
-    @property
-    def max_score(self) -> float:
-        """Sum of the functions' points."""
-        return float(sum(f.points for f in self.functions))
+    def points(self, visibility: frozenset[str]) -> float:
+        """Points available over the tests of the given visibility: a function counts when it
+        has at least one such test."""
+        return float(
+            sum(
+                f.points for f in self.functions if any(c.visibility in visibility for c in f.cases)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def available() -> frozenset[str]:
     """Names of the assignments with a spec module."""
     import grader.specs
