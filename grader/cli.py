@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import __version__
 from grader.errors import GraderError
+from grader.gradebook import FILENAME
 from grader.model import Limits
+
+if TYPE_CHECKING:
+    from grader.batch import BatchReport
 
 DEFAULTS = Limits()
 
@@ -79,7 +84,7 @@ def check(
     Exit status: 0 all pass, 1 some fail, 2 unusable notebook."""
     from grader.execute import Sandbox
     from grader.pipeline import PUBLIC, grade_notebook
-    from grader.record import atomic_write, to_json
+    from grader.record import atomic_write, dumps
     from grader.render import render_submission
 
     if not notebook.exists():
@@ -87,7 +92,7 @@ def check(
     with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
         result = grade_notebook(notebook, sandbox=sandbox, visibility=PUBLIC)
     if json_path:
-        atomic_write(json_path, json.dumps(to_json(result), indent=1))
+        atomic_write(json_path, dumps(result))
     if html_path:
         atomic_write(html_path, render_submission(result))
     if result.error and result.error["kind"] in ("unreadable-notebook", "unknown-assignment"):
@@ -108,6 +113,48 @@ def check(
     sys.exit(0 if result.functions and result.score == result.max_score else 1)
 
 
+def _report(report: BatchReport) -> None:
+    """The batch's closing summary: what was graded, what errored and why, where to look."""
+    n, bad = len(report.graded), len(report.errored)
+    line = f"graded {n} submissions ({n - bad} in full, {bad} with errors)"
+    if report.skipped:
+        line += f"; {report.skipped} unchanged, skipped"
+    if report.adopted:
+        line += f"; {report.adopted} recovered from an interrupted run"
+    click.echo(line)
+    if report.reasons:
+        click.echo("errors: " + ", ".join(f"{k} ×{v}" for k, v in report.reasons.items()))
+    for r in report.errored[:20]:
+        kind = r.error["kind"] if r.error else "error"
+        message = r.error["message"] if r.error else ""
+        click.echo(f"  {r.student}/{r.assignment}: {kind}: {message}")
+    if bad > 20:
+        click.echo(f"  ... and {bad - 20} more (see summary.html)")
+    for d in report.duplicates:
+        click.echo(f"ignored duplicate: {d}")
+    click.echo(f"gradebook: {report.classes} submissions in {report.out / FILENAME}")
+    click.echo(f"summary: {report.out / 'summary.html'}")
+
+
+def batch_options(f):  # type: ignore[no-untyped-def]
+    """How a batch runs, shared by `grade` and `demo`."""
+    f = click.option(
+        "--progress",
+        type=click.Choice(["auto", "bar", "plain", "none"]),
+        default="auto",
+        show_default=True,
+        help="A progress bar on a terminal, plain log lines otherwise.",
+    )(f)
+    f = click.option(
+        "--workers",
+        "-j",
+        type=click.IntRange(1),
+        default=None,
+        help="Parallel grading processes [default: the machine's cores].",
+    )(f)
+    return f
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -115,29 +162,83 @@ def check(
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("reports"),
     show_default=True,
-    help="Output folder.",
+    help="Output folder (and its gradebook).",
 )
+@click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook holds.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the jobs on this Dask distributed scheduler (e.g. tcp://host:8786).",
+)
+@batch_options
 @limit_options
 def grade(
-    paths: tuple[Path, ...], out: Path, timeout: float, call_timeout: float, memory_mb: int
+    paths: tuple[Path, ...],
+    out: Path,
+    regrade: bool,
+    scheduler: str | None,
+    workers: int | None,
+    progress: str,
+    timeout: float,
+    call_timeout: float,
+    memory_mb: int,
 ) -> None:
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
-    tests, writing OUT/<student>/<assignment>.json and .html, grades.csv and summary.html."""
-    from grader.pipeline import grade_batch
+    tests. Writes OUT/<student>/<assignment>.json and .html, grades.csv, junit.xml, summary.html,
+    Gradescope results.json files and the gradebook; a re-run grades only what changed."""
+    from grader import progress as progress_mod
+    from grader.batch import grade_batch
 
     report = grade_batch(
-        paths=list(paths), out=out, limits=_limits(timeout, call_timeout, memory_mb), progress=True
+        paths=list(paths),
+        out=out,
+        limits=_limits(timeout, call_timeout, memory_mb),
+        workers=workers,
+        regrade=regrade,
+        scheduler=scheduler,
+        progress=progress_mod.choose(progress),
     )
-    n = len(report.results)
-    click.echo(
-        f"graded {n - len(report.errored)} of {n} submissions; {len(report.errored)} with errors"
+    _report(report)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo"),
+    show_default=True,
+    help="Where the sample class and its reports go.",
+)
+@click.option(
+    "--students",
+    type=click.IntRange(1, 100_000),
+    default=40,
+    show_default=True,
+    help="Class size (four notebooks each).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Makes another class.")
+@batch_options
+def demo(out: Path, students: int, seed: int, workers: int | None, progress: str) -> None:
+    """Make a sample class (right answers in several styles, known and unknown mistakes, broken
+    and hostile notebooks), grade it, and say where the summary is."""
+    from grader import progress as progress_mod
+    from grader.batch import grade_batch
+    from grader.sampleclass import make_class
+
+    reports = out / "reports"
+    if reports.exists() and any(reports.iterdir()):
+        if not (reports / FILENAME).is_file():
+            raise GraderError(f"{reports}: exists and is not a grader output folder")
+        shutil.rmtree(reports)  # a demo regrades from scratch: no stale students
+    made = make_class(out / "submissions", students=students, seed=seed)
+    click.echo(f"sample class: {made.students} students, {made.notebooks} notebooks in {made.root}")
+    report = grade_batch(
+        paths=[made.root],
+        out=reports,
+        workers=workers,
+        progress=progress_mod.choose(progress),
     )
-    for r in report.errored:
-        click.echo(
-            f"  {r.student}/{r.assignment}: {r.error['kind'] if r.error else '?'}: "
-            f"{r.error['message'] if r.error else ''}"
-        )
-    click.echo(f"summary: {out / 'summary.html'}")
+    _report(report)
 
 
 def main() -> None:

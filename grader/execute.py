@@ -51,6 +51,7 @@ class Sandbox:
             MKL_NUM_THREADS="1",
             MPLBACKEND="Agg",
             PYTHONDONTWRITEBYTECODE="1",
+            GRADER_PARENT_PID=str(os.getpid()),
         )
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "grader.worker"],
@@ -170,6 +171,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
     function_end: dict[str, tuple[str, int]] = {}
     isolation: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    cells_done = False
     budget = MAX_RESULTS_BYTES
     wanted = {p.case_id for p in probes}
     with open(path, "rb") as f:
@@ -198,6 +200,8 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
                         skipped=bool(rec.get("skipped")),
                     )
                 )
+            elif "cells_done" in rec:
+                cells_done = True
             elif "begin" in rec:
                 begun.add(str(rec["begin"]))
             elif "case" in rec and rec["case"] in wanted and rec["case"] not in outcomes:
@@ -222,8 +226,21 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
             elif "function" in rec and "ended" in rec:
                 function_end[str(rec["function"])] = (str(rec["ended"]), int(rec.get("code", 0)))
     timed_out = any(c.error and c.error.get("kind") == "timeout" for c in cells)
+    exited_early = ended == "exit" and not cells_done
     for p in probes:
         if p.case_id in outcomes:
+            continue
+        if exited_early:
+            outcomes[p.case_id] = CallOutcome(
+                p.case_id,
+                False,
+                error={
+                    "kind": "not-run",
+                    "type": "",
+                    "traceback": [],
+                    "message": "not run: the notebook's process exited before the tests",
+                },
+            )
             continue
         how, code = function_end.get(p.function, (ended, 0))
         outcomes[p.case_id] = CallOutcome(
@@ -237,6 +254,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
         ended=ended,
         elapsed_s=elapsed,
         notebook_timed_out=timed_out,
+        exited_early=exited_early,
     )
 
 

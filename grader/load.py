@@ -16,16 +16,49 @@ from grader.model import CodeCell, Submission
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 
 
-def load_submission(path: Path, known: frozenset[str], student: str | None = None) -> Submission:
-    """The submission at `path`. Raises UnreadableNotebook or UnknownAssignment with one line."""
+def read_notebook(path: Path) -> bytes:
+    """The file's bytes, refusing what is too large to be a notebook."""
     try:
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
             raise UnreadableNotebook(f"{path.name}: {size // 2**20} MB is too large for a notebook")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UnreadableNotebook(f"{path}: cannot read ({exc.strerror or exc})") from None
-    sha = hashlib.sha256(raw).hexdigest()
+
+
+def sha256_of(raw: bytes) -> str:
+    """The submission's content hash, as results and the gradebook record it."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def assignment_of(data: object, stem: str) -> str:
+    """metadata.grader.assignment when the notebook names one, else the file's stem."""
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    grader_meta = meta.get("grader") if isinstance(meta, dict) else None
+    assignment = grader_meta.get("assignment") if isinstance(grader_meta, dict) else None
+    return assignment if isinstance(assignment, str) and assignment else stem
+
+
+def peek_assignment(raw: bytes, stem: str) -> str:
+    """The assignment a file will be graded as, decided without validating it: the batch
+    planner's cheap version of what load_submission decides."""
+    try:
+        return assignment_of(json.loads(raw), stem)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return stem
+
+
+def load_submission(
+    path: Path, known: frozenset[str], student: str | None = None, raw: bytes | None = None
+) -> Submission:
+    """The submission at `path` (its bytes given as `raw` when already read, e.g. on another
+    machine). Raises UnreadableNotebook or UnknownAssignment with one line."""
+    if raw is None:
+        raw = read_notebook(path)
+    elif len(raw) > MAX_NOTEBOOK_BYTES:
+        raise UnreadableNotebook(f"{path.name}: {len(raw) // 2**20} MB is too large for a notebook")
+    sha = sha256_of(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -36,6 +69,13 @@ def load_submission(path: Path, known: frozenset[str], student: str | None = Non
         raise UnreadableNotebook(
             f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
         ) from None
+    except RecursionError:
+        raise UnreadableNotebook(f"{path.name}: JSON nested too deeply to be a notebook") from None
+    if isinstance(data, dict) and isinstance(data.get("nbformat"), int) and data["nbformat"] < 4:
+        raise UnreadableNotebook(
+            f"{path.name}: nbformat {data['nbformat']}, an old notebook format; "
+            "open and save it with Jupyter 4 or later"
+        )
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise UnreadableNotebook(f"{path.name}: JSON, but not a Jupyter notebook (no cell list)")
     if data.get("nbformat") != 4:
@@ -57,11 +97,7 @@ def load_submission(path: Path, known: frozenset[str], student: str | None = Non
         tags = meta.get("tags", [])
         tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
         cells.append(CodeCell(index=i, source=source, tags=tags))
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    grader_meta = meta.get("grader") if isinstance(meta.get("grader"), dict) else {}
-    assignment = grader_meta.get("assignment")
-    if not isinstance(assignment, str) or not assignment:
-        assignment = path.stem
+    assignment = assignment_of(data, path.stem)
     if assignment not in known:
         raise UnknownAssignment(
             f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})"

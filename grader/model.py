@@ -133,6 +133,8 @@ class Execution:
     """Wall time of the job."""
     notebook_timed_out: bool = False
     """The cells ran past the notebook's time limit."""
+    exited_early: bool = False
+    """The notebook's process exited (os._exit or similar) before its last cell finished."""
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,8 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
-import tempfile
 import time
-import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,12 +13,10 @@ import numpy as np
 
 from grader import __version__
 from grader.diagnose import inputs_of
-from grader.errors import GraderError, UsageError
+from grader.errors import GraderError
 from grader.execute import Sandbox
-from grader.load import load_submission
-from grader.model import GradingResult, Limits, ProbeCall
-from grader.record import result_path, write_grades_csv, write_result
-from grader.render import render_submission, render_summary
+from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
+from grader.model import Execution, GradingResult, Limits, ProbeCall
 from grader.score import grade_functions, probe_id
 from grader.spec import available, load_spec
 
@@ -65,25 +60,36 @@ def sandbox_record(
 
 
 def grade_notebook(
-    path: Path, *, sandbox: Sandbox, visibility: frozenset[str] = ALL, student: str | None = None
+    path: Path,
+    *,
+    sandbox: Sandbox,
+    visibility: frozenset[str] = ALL,
+    student: str | None = None,
+    raw: bytes | None = None,
 ) -> GradingResult:
-    """One submission, start to result. Never raises for bad input: that becomes the result."""
+    """One submission, start to result. Never raises for bad input: that becomes the result.
+    `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
+    worker that never sees the file)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
     try:
-        sub = load_submission(path, available(), student)
+        if raw is None:
+            raw = read_notebook(path)
+        sub = load_submission(path, available(), student, raw=raw)
     except GraderError as exc:
-        known = path.stem in available()
+        assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
+        known = assignment in available()
         return GradingResult.from_error(
             student=fallback_student,
-            assignment=path.stem,
+            assignment=assignment,
             kind=exc.kind,
             message=exc.message,
-            max_score=load_spec(path.stem).points(visibility) if known else 0.0,
-            environment=environment(),
+            max_score=load_spec(assignment).points(visibility) if known else 0.0,
+            environment=environment(sha256_of(raw) if raw is not None else ""),
             path=str(path),
             graded_at=now,
+            elapsed_s=round(time.monotonic() - t0, 4),
             sandbox=sandbox_record(sandbox.limits, ()),
         )
     spec = load_spec(sub.assignment)
@@ -112,8 +118,8 @@ def grade_notebook(
         path=str(path),
         graded_at=now,
     )
-    if execution.ended != "exit" or execution.notebook_timed_out:
-        kind, message = _job_error(execution.ended, execution.notebook_timed_out, sandbox.limits)
+    if execution.ended != "exit" or execution.notebook_timed_out or execution.exited_early:
+        kind, message = _job_error(execution, sandbox.limits)
         return GradingResult.from_error(
             student=sub.student, assignment=sub.assignment, kind=kind, message=message, **common
         )
@@ -127,8 +133,16 @@ def grade_notebook(
     )
 
 
-def _job_error(ended: str, notebook_timed_out: bool, limits: Limits) -> tuple[str, str]:
-    if notebook_timed_out or ended == "timeout":
+def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
+    ended = execution.ended
+    if execution.exited_early:
+        last = execution.cells[-1].index + 1 if execution.cells else None
+        where = f"after cell [{last}]" if last is not None else "in its first cell"
+        return "crashed", (
+            f"the notebook's process exited {where} (os._exit or similar), so the later cells "
+            "and the tests did not run"
+        )
+    if execution.notebook_timed_out or ended == "timeout":
         return "timeout", (
             f"the notebook did not finish within {limits.timeout_s:g} s; "
             "functions defined before that were graded"
@@ -136,87 +150,3 @@ def _job_error(ended: str, notebook_timed_out: bool, limits: Limits) -> tuple[st
     if ended == "signal":
         return "crashed", "the notebook's process was killed (memory or a crash)"
     return "crashed", "the grading worker stopped unexpectedly"
-
-
-MAX_ZIP_BYTES = 2 * 2**30
-
-
-@dataclass(frozen=True)
-class BatchReport:
-    """What a batch produced."""
-
-    results: tuple[GradingResult, ...]
-    """One per submission, in the order found."""
-    out: Path
-    """The output folder."""
-
-    @property
-    def errored(self) -> tuple[GradingResult, ...]:
-        """The submissions that could not be graded in full."""
-        return tuple(r for r in self.results if r.status != "graded")
-
-
-def _safe_extract(archive: Path, into: Path) -> Path:
-    """Extract a .zip without letting a member escape the folder or exceed the size bound."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            total = 0
-            for info in zf.infolist():
-                target = (into / info.filename).resolve()
-                if not target.is_relative_to(into.resolve()):
-                    raise UsageError(
-                        f"{archive.name}: member {info.filename!r} escapes the archive"
-                    )
-                total += info.file_size
-                if total > MAX_ZIP_BYTES:
-                    raise UsageError(f"{archive.name}: more than 2 GB uncompressed")
-            zf.extractall(into)
-    except zipfile.BadZipFile:
-        raise UsageError(f"{archive}: not a readable .zip file") from None
-    return into
-
-
-def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
-    """Every notebook under `paths`: notebooks, folders (recursively) and .zip files."""
-    for i, path in enumerate(paths):
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-            )
-        elif path.suffix.lower() == ".zip":
-            folder = _safe_extract(path, scratch / f"zip{i}")
-            yield from sorted(
-                p
-                for p in folder.rglob("*.ipynb")
-                if ".ipynb_checkpoints" not in p.parts and "__MACOSX" not in p.parts
-            )
-        else:
-            yield path
-
-
-def grade_batch(
-    *, paths: Sequence[Path], out: Path, limits: Limits | None = None, progress: bool = False
-) -> BatchReport:
-    """Grade every submission under `paths` into `out`: a JSON and an HTML file per submission,
-    then grades.csv and summary.html. Each result is written as soon as it exists."""
-    out.mkdir(parents=True, exist_ok=True)
-    results: list[GradingResult] = []
-    with tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp, Sandbox(limits) as sandbox:
-        for nb in find_submissions(paths, Path(tmp)):
-            result = grade_notebook(nb, sandbox=sandbox, visibility=ALL)
-            write_result(result, out)
-            html = result_path(out, result, ".html")
-            html.write_text(render_submission(result), encoding="utf-8")
-            results.append(result)
-            if progress:
-                verdict = (
-                    f"{result.score:g}/{result.max_score:g}"
-                    if result.status == "graded"
-                    else f"error: {result.error['kind'] if result.error else '?'}"
-                )
-                print(f"{result.student}/{result.assignment}: {verdict}", flush=True)
-    write_grades_csv(results, out / "grades.csv")
-    (out / "summary.html").write_text(render_summary(results), encoding="utf-8")
-    return BatchReport(tuple(results), out)

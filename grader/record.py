@@ -1,20 +1,18 @@
-"""Stage 8, record: results as JSON (schema grader.result/1) and grades.csv, written atomically
-so that an interrupted batch never leaves a half-written file."""
+"""Stage 8, record: results as JSON (schema grader.result/1), written atomically so that an
+interrupted batch never leaves a half-written file."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import math
 import os
 import re
 import tempfile
-from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.model import GradingResult
+from grader.model import CellRun, FunctionResult, GradingResult, TestResult
 
 SCHEMA = "grader.result/1"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -76,15 +74,67 @@ def to_json(result: GradingResult) -> dict[str, Any]:
     }
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename: all or nothing."""
+def from_json(data: dict[str, Any]) -> GradingResult:
+    """A result read back from its schema form (the gradebook, a results folder): the inverse of
+    `to_json`. Raises KeyError or TypeError on a record that is not one."""
+    if data.get("schema") != SCHEMA:
+        raise TypeError(f"not a {SCHEMA} record")
+    functions = tuple(
+        FunctionResult(
+            name=f["name"],
+            score=float(f["score"]),
+            max_score=float(f["max_score"]),
+            diagnoses=tuple(f.get("diagnoses", ())),
+            tests=tuple(
+                TestResult(
+                    id=t["id"],
+                    visibility=t["visibility"],
+                    passed=bool(t["passed"]),
+                    points=float(t["points"]),
+                    max_points=float(t["max_points"]),
+                    message=t["message"],
+                    diagnosis=t.get("diagnosis"),
+                    detail=t.get("detail", {}),
+                )
+                for t in f["tests"]
+            ),
+            error=f.get("error"),
+        )
+        for f in data["functions"]
+    )
+    return GradingResult(
+        student=data["student"],
+        assignment=data["assignment"],
+        status=data["status"],
+        error=data.get("error"),
+        score=float(data["score"]),
+        max_score=float(data["max_score"]),
+        functions=functions,
+        sandbox=data.get("sandbox", {}),
+        environment=data.get("environment", {}),
+        cells=tuple(CellRun(**c) for c in data.get("cells", ())),
+        elapsed_s=float(data.get("elapsed_s", 0.0)),
+        path=data.get("path", ""),
+        graded_at=data.get("graded_at", ""),
+    )
+
+
+def dumps(result: GradingResult) -> str:
+    """The JSON text of a result, as written to DIR/<student>/<assignment>.json."""
+    return json.dumps(plain(to_json(result)), indent=1, allow_nan=False)
+
+
+def atomic_write(path: Path, text: str, durable: bool = True) -> None:
+    """Write `text` to `path` through a temporary file and a rename: all or nothing, whenever
+    the process dies. `durable` also survives a power cut (fsync), at a cost per file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -95,40 +145,25 @@ def atomic_write(path: Path, text: str) -> None:
 def write_result(result: GradingResult, out: Path) -> Path:
     """DIR/<student>/<assignment>.json, atomically."""
     path = result_path(out, result, ".json")
-    atomic_write(
-        path, json.dumps(to_json(result), indent=1, allow_nan=False, default=_json_default)
-    )
+    atomic_write(path, dumps(result))
     return path
 
 
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
+def plain(value: Any) -> Any:
+    """Strict JSON data: NumPy scalars become Python numbers, and the non-finite floats a
+    student's output can hold become the strings "NaN", "Infinity" and "-Infinity"."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if hasattr(value, "item") and not hasattr(value, "__len__"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, (int, bool)):
+        return value
     return str(value)
-
-
-def write_grades_csv(results: Sequence[GradingResult], path: Path) -> None:
-    """One row per student, a column per assignment, and a total."""
-    assignments = sorted({r.assignment for r in results if r.assignment})
-    by_student: dict[str, dict[str, GradingResult]] = {}
-    for r in results:
-        by_student.setdefault(r.student, {})[r.assignment] = r
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["student", *assignments, "total", "max_total", "errors"])
-    for student in sorted(by_student):
-        row: list[Any] = [student]
-        total = max_total = 0.0
-        errors = []
-        for a in assignments:
-            r = by_student[student].get(a)
-            if r is None:
-                row.append("")
-                continue
-            row.append(f"{r.score:g}")
-            total += r.score
-            max_total += r.max_score
-            if r.status != "graded" and r.error:
-                errors.append(f"{a}: {r.error['kind']}")
-        w.writerow([*row, f"{total:g}", f"{max_total:g}", "; ".join(errors)])
-    atomic_write(path, buf.getvalue())

@@ -42,6 +42,7 @@ import numpy as np
 
 from grader import wire
 from grader.bindings import BINDINGS
+from grader.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
 _fork, _exit, _write, _waitpid, _kill, _killpg = (
@@ -426,6 +427,7 @@ def _wait(pid: int, deadline: float) -> tuple[str, int]:
 def _child(job: dict[str, Any]) -> None:
     """One submission, start to end. Never returns."""
     try:
+        die_with_parent(signal.SIGKILL, job["zygote"])
         os.setsid()
         fd = os.open(job["results"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         emit = _Emitter(fd)
@@ -442,6 +444,7 @@ def _child(job: dict[str, Any]) -> None:
         _hide_grader()
         sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"])]
         ns = _run_cells(job["cells"], emit, float(limits["timeout_s"]))
+        emit({"cells_done": True})
         by_function: dict[str, list[dict[str, Any]]] = {}
         for case in job["probes"]:
             by_function.setdefault(case["function"], []).append(case)
@@ -467,6 +470,7 @@ def _child(job: dict[str, Any]) -> None:
 
 def serve() -> None:
     """Read jobs on stdin, answer on stdout, one JSON line each, until stdin closes."""
+    die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     _warm_imports()
     answer = sys.stdout
     sys.stdout = sys.stderr
@@ -474,6 +478,7 @@ def serve() -> None:
     answer.flush()
     for line in sys.stdin:
         job = json.loads(line)
+        job["zygote"] = os.getpid()
         t0 = _monotonic()
         pid = _fork()
         if pid == 0:

@@ -39,7 +39,7 @@ def init_cases(variance) -> tuple[Case, ...]:
             "hidden-4",
             "hidden",
             3,
-            lambda: dims(400, 300, 200),
+            lambda: dims(200, 150, 100),
             seed=5,
             check=gaussian_layers(variance),
         ),

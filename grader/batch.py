@@ -1,0 +1,231 @@
+"""A class at once: find the submissions, plan against the gradebook, grade in parallel, record
+each result the moment it exists, then export.
+
+Order of a result's files, each written atomically: the page (`.html`), Gradescope's
+`results.json`, the result (`.json`), then the gradebook row. The `.json` is the marker: a run
+killed after it and before the row *adopts* the file on the next run instead of grading again,
+so every submission is graded exactly once however often the batch is interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from grader.errors import GraderError, UsageError
+from grader.export import write_grades_csv, write_gradescope, write_junit
+from grader.gradebook import FILENAME, Gradebook, Key
+from grader.load import peek_assignment, read_notebook, sha256_of
+from grader.model import GradingResult, Limits
+from grader.pipeline import ALL
+from grader.progress import Progress, Silent
+from grader.record import atomic_write, dumps, from_json, result_path, safe_name
+from grader.render import render_summary
+from grader.runners import Job, Runner, dask, inline, local_pool, lost
+
+MAX_ZIP_BYTES = 2 * 2**30
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a batch did."""
+
+    out: Path
+    """The output folder."""
+    graded: tuple[GradingResult, ...]
+    """The results produced by this run, in the order they finished."""
+    skipped: int = 0
+    """Submissions already in the gradebook, unchanged, not graded again."""
+    adopted: int = 0
+    """Results found written but not yet recorded (an interrupted run) and recorded now."""
+    duplicates: tuple[str, ...] = ()
+    """Notebooks ignored because a later one had the same student and assignment."""
+    classes: int = 0
+    """(student, assignment) pairs in the gradebook after the run."""
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Error kinds among this run's results, with their counts."""
+
+    @property
+    def errored(self) -> tuple[GradingResult, ...]:
+        """This run's submissions that could not be graded in full."""
+        return tuple(r for r in self.graded if r.status != "graded")
+
+
+def _safe_extract(archive: Path, into: Path) -> Path:
+    """Extract a .zip without letting a member escape the folder or exceed the size bound."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            total = 0
+            for info in zf.infolist():
+                target = (into / info.filename).resolve()
+                if not target.is_relative_to(into.resolve()):
+                    raise UsageError(
+                        f"{archive.name}: member {info.filename!r} escapes the archive"
+                    )
+                total += info.file_size
+                if total > MAX_ZIP_BYTES:
+                    raise UsageError(f"{archive.name}: more than 2 GB uncompressed")
+            zf.extractall(into)
+    except zipfile.BadZipFile:
+        raise UsageError(f"{archive}: not a readable .zip file") from None
+    return into
+
+
+def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
+    """Every notebook under `paths`: notebooks, folders (recursively) and .zip files."""
+    for i, path in enumerate(paths):
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+            )
+        elif path.suffix.lower() == ".zip":
+            folder = _safe_extract(path, scratch / f"zip{i}")
+            yield from sorted(
+                p
+                for p in folder.rglob("*.ipynb")
+                if ".ipynb_checkpoints" not in p.parts and "__MACOSX" not in p.parts
+            )
+        else:
+            yield path
+
+
+def _job(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
+    """A job for `path`. A file that cannot be read still becomes a job, with no bytes: the
+    load stage then names the problem in its result."""
+    try:
+        raw: bytes | None = read_notebook(path)
+    except GraderError:
+        raw = None
+    return Job(
+        source=str(path),
+        student=path.parent.name or "student",
+        assignment=peek_assignment(raw, path.stem) if raw is not None else path.stem,
+        sha256=sha256_of(raw) if raw is not None else "",
+        raw=raw,
+        visibility=visibility,
+        limits=limits,
+    )
+
+
+def _jobs(planned: Sequence[Job]) -> Iterator[Job]:
+    """The planned jobs with their bytes, read only when a job is about to run, so that the
+    batch holds a few notebooks in memory rather than the whole class."""
+    for job in planned:
+        yield _job(Path(job.source), job.visibility, job.limits)
+
+
+def _written(out: Path, key: Key) -> GradingResult | None:
+    """The result file of `key` if a previous run wrote it completely (it is never partial)."""
+    path = out / safe_name(key.student) / f"{safe_name(key.assignment)}.json"
+    try:
+        result = from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    same = (result.student, result.assignment, result.environment.get("submission_sha256"))
+    return result if same == (key.student, key.assignment, key.sha256) else None
+
+
+def record(result: GradingResult, html: str, out: Path, book: Gradebook) -> None:
+    """A result's files, then its gradebook row (see the module's docstring for why this order)."""
+    atomic_write(result_path(out, result, ".html"), html, durable=False)
+    write_gradescope(result, out)
+    atomic_write(result_path(out, result, ".json"), dumps(result))
+    book.record(result, result.path)
+
+
+def export(out: Path, results: Sequence[GradingResult]) -> None:
+    """The batch-wide files, from the gradebook's current results."""
+    write_grades_csv(results, out / "grades.csv")
+    write_junit(results, out / "junit.xml")
+    atomic_write(out / "summary.html", render_summary(results), durable=False)
+
+
+def grade_batch(
+    *,
+    paths: Sequence[Path],
+    out: Path,
+    limits: Limits | None = None,
+    workers: int | None = None,
+    regrade: bool = False,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    visibility: frozenset[str] = ALL,
+) -> BatchReport:
+    """Grade every submission under `paths` into `out`, skipping those the gradebook already
+    holds unchanged (unless `regrade`), on `workers` local processes (default: the machine's
+    cores) or on the Dask cluster at `scheduler`."""
+    limits = limits or Limits()
+    progress = progress or Silent()
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    runner: Runner = (
+        dask(scheduler) if scheduler else inline() if workers == 1 else local_pool(workers)
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp,
+        Gradebook(out / FILENAME) as book,
+    ):
+        latest: dict[tuple[str, str], Job] = {}
+        duplicates: list[str] = []
+        for path in find_submissions(paths, Path(tmp)):
+            job = replace(_job(path, visibility, limits), raw=None)
+            pair = (job.student, job.assignment)
+            if pair in latest:
+                duplicates.append(f"{latest[pair].source} (superseded by {job.source})")
+            latest[pair] = job
+        todo: list[Job] = []
+        skipped = adopted = 0
+        for job in latest.values():
+            key = Key(job.student, job.assignment, job.sha256)
+            if not regrade and book.has(key):
+                book.make_current(key)
+                skipped += 1
+                continue
+            written = None if regrade else _written(out, key)
+            if written is not None:
+                book.record(written, job.source)
+                adopted += 1
+                continue
+            todo.append(job)
+        graded: list[GradingResult] = []
+        progress.start(len(todo), skipped + adopted)
+        try:
+            for outcome in runner(_jobs(todo)):
+                try:
+                    record(outcome.result, outcome.html, out, book)
+                except (OSError, ValueError, TypeError) as exc:  # ours, not the student's
+                    outcome = lost(outcome.job, f"internal error while recording: {exc!r}")
+                    record(outcome.result, outcome.html, out, book)
+                graded.append(_slim(outcome.result))
+                progress.advance(outcome.result)
+        finally:
+            progress.finish()
+        current = list(book.current())
+        export(out, current)
+    reasons = Counter(r.error["kind"] for r in graded if r.error)
+    return BatchReport(
+        out=out,
+        graded=tuple(graded),
+        skipped=skipped,
+        adopted=adopted,
+        duplicates=tuple(duplicates),
+        classes=len(current),
+        reasons=dict(reasons.most_common()),
+    )
+
+
+def _slim(result: GradingResult) -> GradingResult:
+    """What the report keeps of a result: no cells or test details (they are on disk)."""
+    return replace(result, cells=(), functions=())

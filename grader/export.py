@@ -1,0 +1,203 @@
+"""Exports for the tools instructors and CI already use, all read from the same result objects:
+
+- `grades.csv`: one row per student, a column per assignment, a total (spreadsheets, LMS import);
+- Gradescope's `results.json`, one per submission (its autograder specification);
+- JUnit XML, one test case per test (CI viewers).
+
+Every file is written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from grader.catalogue import CATALOGUE
+from grader.model import GradingResult
+from grader.record import atomic_write, safe_name
+
+
+def grades_csv(results: Iterable[GradingResult]) -> str:
+    """One row per student, a column per assignment (empty when not submitted), the total, the
+    total available over the submitted assignments, and the errors in words."""
+    by_student: dict[str, dict[str, GradingResult]] = {}
+    for r in results:
+        by_student.setdefault(r.student, {})[r.assignment] = r
+    assignments = sorted({a for row in by_student.values() for a in row if a})
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student", *assignments, "total", "max_total", "errors"])
+    for student in sorted(by_student):
+        row: list[Any] = [student]
+        total = max_total = 0.0
+        errors = []
+        for a in assignments:
+            r = by_student[student].get(a)
+            if r is None:
+                row.append("")
+                continue
+            row.append(f"{r.score:g}")
+            total += r.score
+            max_total += r.max_score
+            if r.status != "graded" and r.error:
+                errors.append(f"{a}: {r.error['kind']}")
+        w.writerow([*row, f"{total:g}", f"{max_total:g}", "; ".join(errors)])
+    return buf.getvalue()
+
+
+def write_grades_csv(results: Iterable[GradingResult], path: Path) -> None:
+    """grades.csv, atomically."""
+    atomic_write(path, grades_csv(results))
+
+
+def _test_output(message: str, diagnosis: str | None) -> str:
+    if diagnosis and diagnosis in CATALOGUE:
+        entry = CATALOGUE[diagnosis]
+        return f"{message}\n\nKnown mistake {diagnosis}: {entry.title}.\nHint: {entry.hint}"
+    return message
+
+
+def gradescope(result: GradingResult) -> dict[str, Any]:
+    """Gradescope's results.json for one submission. Public tests are visible at once; hidden
+    tests show after the grades are published, and carry only their verdict and kind of
+    difference, as in the student's report."""
+    tests: list[dict[str, Any]] = []
+    for fi, f in enumerate(result.functions, start=1):
+        for ti, t in enumerate(f.tests, start=1):
+            tests.append(
+                {
+                    "name": f"{f.name}: {t.id}",
+                    "number": f"{fi}.{ti}",
+                    "score": t.points,
+                    "max_score": t.max_points,
+                    "status": "passed" if t.passed else "failed",
+                    "output": _test_output(t.message, t.diagnosis),
+                    "output_format": "text",
+                    "tags": [d for d in (t.diagnosis,) if d],
+                    "visibility": "visible" if t.visibility == "public" else "after_published",
+                }
+            )
+    summary = f"{result.assignment}: {result.score:g}/{result.max_score:g}"
+    if result.error:
+        summary += f"\n{result.error['kind']}: {result.error['message']}"
+    if not result.functions and result.error:
+        tests.append(
+            {
+                "name": "notebook",
+                "score": 0.0,
+                "max_score": result.max_score,
+                "status": "failed",
+                "output": f"{result.error['kind']}: {result.error['message']}",
+                "output_format": "text",
+                "visibility": "visible",
+            }
+        )
+    return {
+        "score": result.score,
+        "execution_time": round(result.elapsed_s, 3),
+        "output": summary,
+        "output_format": "text",
+        "test_output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {
+            "student": result.student,
+            "assignment": result.assignment,
+            "status": result.status,
+            "submission_sha256": result.environment.get("submission_sha256", ""),
+        },
+    }
+
+
+def gradescope_path(out: Path, result: GradingResult) -> Path:
+    """DIR/gradescope/<student>/<assignment>/results.json: Gradescope's file name, one folder
+    per submission."""
+    return (
+        out
+        / "gradescope"
+        / safe_name(result.student)
+        / safe_name(result.assignment)
+        / "results.json"
+    )
+
+
+def write_gradescope(result: GradingResult, out: Path) -> Path:
+    """One submission's results.json, atomically."""
+    path = gradescope_path(out, result)
+    atomic_write(path, json.dumps(gradescope(result), indent=1, allow_nan=False))
+    return path
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(text: object) -> str:
+    """Text XML 1.0 can hold: a student's control characters become U+FFFD, not a broken file."""
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def junit(results: Sequence[GradingResult], name: str = "grader") -> str:
+    """JUnit XML: a test suite per submission, a test case per test; an unreadable or crashed
+    notebook with nothing graded is one errored case, so it cannot look green."""
+    root = ET.Element("testsuites", name=name)
+    n_tests = n_fail = n_err = 0
+    total_time = 0.0
+    for r in results:
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=_x(f"{r.student}/{r.assignment}"),
+            timestamp=_x(r.graded_at),
+            time=f"{r.elapsed_s:.3f}",
+        )
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="score", value=f"{r.score:g}/{r.max_score:g}")
+        ET.SubElement(props, "property", name="status", value=_x(r.status))
+        s_tests = s_fail = s_err = 0
+        for f in r.functions:
+            for t in f.tests:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname=_x(f"{r.student}.{r.assignment}.{f.name}"),
+                    name=_x(t.id),
+                )
+                s_tests += 1
+                if t.passed:
+                    continue
+                kind = t.diagnosis or (f.error or {}).get("kind") or "mismatch"
+                failure = ET.SubElement(case, "failure", message=_x(t.message), type=_x(kind))
+                failure.text = _x(_test_output(t.message, t.diagnosis))
+                s_fail += 1
+        if r.status != "graded" and r.error:
+            case = ET.SubElement(
+                suite, "testcase", classname=_x(f"{r.student}.{r.assignment}"), name="notebook"
+            )
+            err = ET.SubElement(
+                case, "error", message=_x(r.error["message"]), type=_x(r.error["kind"])
+            )
+            err.text = _x(r.error["message"])
+            s_tests += 1
+            s_err += 1
+        suite.set("tests", str(s_tests))
+        suite.set("failures", str(s_fail))
+        suite.set("errors", str(s_err))
+        n_tests, n_fail, n_err = n_tests + s_tests, n_fail + s_fail, n_err + s_err
+        total_time += r.elapsed_s
+    root.set("tests", str(n_tests))
+    root.set("failures", str(n_fail))
+    root.set("errors", str(n_err))
+    root.set("time", f"{total_time:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_junit(results: Sequence[GradingResult], path: Path) -> None:
+    """The batch's JUnit XML, atomically."""
+    atomic_write(path, junit(results))

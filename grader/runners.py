@@ -1,0 +1,249 @@
+"""Where a batch's jobs run: in this process, in a pool of local processes, or on a Dask cluster.
+
+A job is one submission's bytes and what to grade it with; its outcome is the result and the
+rendered page. Every runner yields one outcome per job, whatever happens to the processes that
+run them: a job whose grading process dies is retried, and after `MAX_ATTEMPTS` it becomes a
+`crashed` result rather than a lost one. Student code still runs only inside each process's
+sandbox (`grader.execute.Sandbox`), so the sandboxing is the same on every runner."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from grader.errors import UsageError
+from grader.execute import Sandbox
+from grader.lifeline import die_with_parent
+from grader.model import GradingResult, Limits
+from grader.pipeline import environment, grade_notebook, sandbox_record
+from grader.render import render_submission
+
+MAX_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade, self-contained so that it can run on another machine."""
+
+    source: str
+    """Where the notebook was found (shown in results and messages)."""
+    student: str
+    """Student id."""
+    assignment: str
+    """The assignment the planner expects (the load stage decides the same way)."""
+    sha256: str
+    """Hash of `raw`."""
+    raw: bytes | None
+    """The notebook's bytes; None when the file could not be read (the result says why)."""
+    visibility: frozenset[str]
+    """Which tests to run."""
+    limits: Limits
+    """Sandbox limits."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A graded job."""
+
+    job: Job
+    """The job."""
+    result: GradingResult
+    """Its result."""
+    html: str
+    """The student's page."""
+
+
+class _Local(threading.local):
+    """One warm sandbox per process and thread that runs jobs (pool process, Dask thread)."""
+
+    sandbox: Sandbox | None = None
+
+
+_LOCAL = _Local()
+
+
+def _sandbox(limits: Limits) -> Sandbox:
+    sandbox = _LOCAL.sandbox
+    if sandbox is None or sandbox.limits != limits:
+        if sandbox is not None:
+            sandbox.close()
+        sandbox = _LOCAL.sandbox = Sandbox(limits)
+        # Run at interpreter exit, including a pool process's exit (atexit is not).
+        multiprocessing.util.Finalize(None, sandbox.close, exitpriority=10)
+    return sandbox
+
+
+def run_job(job: Job) -> Outcome:
+    """Grade one job with this process's warm sandbox. Never raises for student input."""
+    result = grade_notebook(
+        Path(job.source),
+        sandbox=_sandbox(job.limits),
+        visibility=job.visibility,
+        student=job.student,
+        raw=job.raw,
+    )
+    return Outcome(job, result, render_submission(result))
+
+
+def lost(job: Job, why: str) -> Outcome:
+    """The outcome of a job whose grading process kept dying: an honest error, not a gap."""
+    result = GradingResult.from_error(
+        student=job.student,
+        assignment=job.assignment,
+        kind="crashed",
+        message=why,
+        environment=environment(job.sha256),
+        sandbox=sandbox_record(job.limits, ()),
+        path=job.source,
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return Outcome(job, result, render_submission(result))
+
+
+Runner = Callable[[Iterable[Job]], Iterator[Outcome]]
+
+
+def inline() -> Runner:
+    """Jobs one at a time in this process (one warm sandbox)."""
+
+    def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
+        try:
+            for job in jobs:
+                yield run_job(job)
+        finally:
+            if _LOCAL.sandbox is not None:
+                _LOCAL.sandbox.close()
+                _LOCAL.sandbox = None
+
+    return run
+
+
+def _pool_process_init(parent: int) -> None:
+    """A pool process: Ctrl-C is the parent's to handle; it dies with the parent, and on the way
+    takes its sandbox (warm worker, scratch space) with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def on_term(signum: int, frame: Any) -> None:
+        if _LOCAL.sandbox is not None:
+            _LOCAL.sandbox.close()
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, on_term)
+    die_with_parent(signal.SIGTERM, parent)
+
+
+def local_pool(workers: int) -> Runner:
+    """Jobs on `workers` local processes, each with its own warm sandbox. At most two jobs per
+    process are in flight, so memory stays bounded whatever the class size."""
+
+    def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
+        source = iter(jobs)
+        pending: deque[Job] = deque()  # jobs to retry, before any new one
+
+        def more() -> Job | None:
+            return pending.popleft() if pending else next(source, None)
+
+        attempts: dict[int, int] = {}
+        ctx = multiprocessing.get_context("fork")
+        exhausted = False
+        while pending or not exhausted:
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=_pool_process_init,
+                initargs=(os.getpid(),),
+            )
+            in_flight: dict[Future[Outcome], Job] = {}
+            casualties: list[Job] = []
+            try:
+                while not casualties:
+                    while not exhausted and len(in_flight) < 2 * workers:
+                        nxt = more()
+                        if nxt is None:
+                            exhausted = True
+                            break
+                        in_flight[pool.submit(run_job, nxt)] = nxt
+                    if not in_flight:
+                        break
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        job = in_flight.pop(future)
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            casualties.append(job)
+                            continue
+                        except Exception as exc:  # a bug of ours: say so, keep the batch going
+                            outcome = lost(job, f"internal error while grading: {exc!r}")
+                        yield outcome
+                # A grading process died: everything it had in flight is retried, each job at
+                # most MAX_ATTEMPTS times, then recorded as crashed.
+                casualties.extend(in_flight.values())
+                in_flight.clear()
+                for job in reversed(casualties):
+                    attempts[id(job)] = attempts.get(id(job), 0) + 1
+                    if attempts[id(job)] >= MAX_ATTEMPTS:
+                        yield lost(job, "the grading process died repeatedly on this submission")
+                    else:
+                        pending.appendleft(job)
+                        exhausted = False
+            finally:
+                for future in in_flight:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
+def dask(address: str) -> Runner:
+    """Jobs on a Dask distributed cluster. Each worker process keeps one warm sandbox per
+    thread; the submission's bytes travel with the job, so workers need no shared folder."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError(
+            "--scheduler needs Dask: pip install 'nn-practical-grader[dask]'"
+        ) from None
+
+    def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
+        try:
+            client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        try:
+            width = max(2, 2 * sum(client.nthreads().values()))
+            it = iter(jobs)
+            by_key: dict[str, Job] = {}
+            futures = as_completed()
+            for job in it:
+                fut = client.submit(run_job, job, pure=False)
+                by_key[fut.key] = job
+                futures.add(fut)
+                if len(by_key) >= width:
+                    break
+            for fut in futures:
+                job = by_key.pop(fut.key)
+                try:
+                    yield fut.result()
+                except Exception as exc:  # the task itself failed after Dask's own retries
+                    yield lost(job, f"the Dask task failed: {exc!r}")
+                nxt = next(it, None)
+                if nxt is not None:
+                    new = client.submit(run_job, nxt, pure=False)
+                    by_key[new.key] = nxt
+                    futures.add(new)
+        finally:
+            client.close()
+
+    return run
