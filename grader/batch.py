@@ -24,7 +24,7 @@ from grader.load import peek_assignment, read_notebook, sha256_of
 from grader.model import GradingResult, Limits
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
-from grader.record import atomic_write, dumps, from_json, result_path, safe_name
+from grader.record import atomic_write, dumps, from_json, result_path, safe_name, sweep_partial
 from grader.render import render_summary
 from grader.runners import Job, Runner, dask, inline, local_pool, lost
 
@@ -177,6 +177,7 @@ def grade_batch(
         tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp,
         Gradebook(out / FILENAME) as book,
     ):
+        sweep_partial(out)
         latest: dict[tuple[str, str], Job] = {}
         duplicates: list[str] = []
         for path in find_submissions(paths, Path(tmp)):

@@ -116,7 +116,7 @@ def check(
 def _report(report: BatchReport) -> None:
     """The batch's closing summary: what was graded, what errored and why, where to look."""
     n, bad = len(report.graded), len(report.errored)
-    line = f"graded {n} submissions ({n - bad} in full, {bad} with errors)"
+    line = f"graded {n} submissions, {bad} with errors"
     if report.skipped:
         line += f"; {report.skipped} unchanged, skipped"
     if report.adopted:

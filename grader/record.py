@@ -15,6 +15,7 @@ from typing import Any
 from grader.model import CellRun, FunctionResult, GradingResult, TestResult
 
 SCHEMA = "grader.result/1"
+PARTIAL = ".partial"  # suffix of a file being written; one left behind was never finished
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -124,11 +125,20 @@ def dumps(result: GradingResult) -> str:
     return json.dumps(plain(to_json(result)), indent=1, allow_nan=False)
 
 
+def sweep_partial(folder: Path) -> int:
+    """Remove the unfinished temporary files a killed run left in `folder`; how many."""
+    n = 0
+    for leftover in folder.rglob(f".*{PARTIAL}"):
+        leftover.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
 def atomic_write(path: Path, text: str, durable: bool = True) -> None:
     """Write `text` to `path` through a temporary file and a rename: all or nothing, whenever
     the process dies. `durable` also survives a power cut (fsync), at a cost per file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

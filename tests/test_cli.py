@@ -78,20 +78,26 @@ def test_grade_a_class_folder_and_zip(tmp_path):
     out = tmp_path / "out"
     r = grader("grade", src, "--out", out)
     assert r.returncode == 0, r.stderr
-    assert "graded 4 of 5 submissions; 1 with errors" in r.stdout
+    assert "graded 5 submissions, 1 with errors" in r.stdout
+    assert "eve/dropout: unreadable-notebook" in r.stdout
     rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert rows["ada"]["total"] == "80" and rows["bob"]["total"] == "0"
     assert "unreadable-notebook" in rows["eve"]["errors"]
     result = json.loads((out / "eve" / "dropout.json").read_text())
     assert result["status"] == "error" and result["error"]["kind"] == "unreadable-notebook"
     assert (out / "ada" / "initialization.html").exists() and (out / "summary.html").exists()
-    assert not list(out.rglob(".*.json.*")), "no temporary files left behind"
+    assert not list(out.rglob(".*.partial")), "no temporary files left behind"
+    assert {p.name for p in out.iterdir()} >= {"grades.csv", "junit.xml", "gradebook.sqlite"}
+
+    r = grader("grade", src, "--out", out)  # again: nothing changed, nothing graded
+    assert r.returncode == 0 and "graded 0 submissions" in r.stdout
+    assert "5 unchanged, skipped" in r.stdout
 
     import shutil
 
     archive = shutil.make_archive(str(tmp_path / "class"), "zip", src)
     r = grader("grade", archive, "--out", tmp_path / "out2")
-    assert r.returncode == 0 and "graded 4 of 5" in r.stdout
+    assert r.returncode == 0 and "graded 5 submissions, 1 with errors" in r.stdout
 
     r = grader("grade", tmp_path / "nowhere", "--out", out)
     assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr
