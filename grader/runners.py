@@ -168,7 +168,9 @@ def local_pool(workers: int) -> Runner:
             casualties: list[Job] = []
             try:
                 while not casualties:
-                    while not exhausted and len(in_flight) < 2 * workers:
+                    # A job being retried runs alone, so that only the one that kills its
+                    # grading process pays for it, not the jobs that happened to share the pool.
+                    while not exhausted and len(in_flight) < (1 if pending else 2 * workers):
                         nxt = more()
                         if nxt is None:
                             exhausted = True

@@ -50,7 +50,9 @@ def result(
     )
 
 
-def errored(student: str = "bob", assignment: str = "dropout", sha: str = "b" * 64) -> GradingResult:
+def errored(
+    student: str = "bob", assignment: str = "dropout", sha: str = "b" * 64
+) -> GradingResult:
     """An unreadable notebook's result."""
     return GradingResult.from_error(
         student=student,

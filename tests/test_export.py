@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from results import errored, result
 
-from grader.export import gradescope, grades_csv, junit, write_gradescope
+from grader.export import grades_csv, gradescope, junit, write_gradescope
 
 
 def test_grades_csv_has_a_row_per_student_and_a_column_per_assignment():
@@ -17,16 +17,23 @@ def test_grades_csv_has_a_row_per_student_and_a_column_per_assignment():
         csv.DictReader(
             io.StringIO(
                 grades_csv(
-                    [result("ada", "dropout", score=10), result("ada", "regularization", score=7),
-                     errored("bob", "dropout")]
+                    [
+                        result("ada", "dropout", score=10),
+                        result("ada", "regularization", score=7),
+                        errored("bob", "dropout"),
+                    ]
                 )
             )
         )
     )
     assert [r["student"] for r in rows] == ["ada", "bob"]
     assert rows[0] == {
-        "student": "ada", "dropout": "10", "regularization": "7", "total": "17",
-        "max_total": "40", "errors": "",
+        "student": "ada",
+        "dropout": "10",
+        "regularization": "7",
+        "total": "17",
+        "max_total": "40",
+        "errors": "",
     }
     # bob handed in no regularization notebook: an empty cell, not a zero
     assert rows[1]["regularization"] == "" and rows[1]["dropout"] == "0"
