@@ -573,7 +573,8 @@ def _hostile(assignment: str, label: str) -> nbformat.NotebookNode:
         body = (
             "    import os\n    os._exit(0)\n"
             if label == "exits"
-            else "    while True:\n        pass\n"
+            # a loop that never ends for networks deeper than the notebook's own example
+            else "    while len(layers_dims) > 3:\n        pass\n"
         )
         source = reference_source(assignment, function)
         head, rest = source.split("\n", 1)

@@ -1,0 +1,185 @@
+"""Benchmark: a whole class, end to end, against `jupyter nbconvert --execute`.
+
+    python bench/grade_class.py [--students 300] [--workers N] [--nbconvert-sample 8]
+
+Generates the sample class (`grader.sampleclass`, every student handing in all four notebooks:
+right answers, known and unknown mistakes, broken and hostile notebooks) and grades it with
+`grader grade` in a child process, exactly as an instructor would: public and hidden tests,
+mistake diagnosis, HTML pages, Gradescope files, gradebook, grades.csv, JUnit and the summary.
+While it runs, the memory of every process in its tree is sampled (PSS, so pages shared after a
+fork are counted once) and split into the grader's own processes, the warm workers, and the
+sandboxed student processes.
+
+Then `jupyter nbconvert --execute` runs on a random sample of the same class's ordinary
+notebooks (demonstration cells removed, as the grader skips them), in the same run.
+
+Prints figures, never asserts: the machines are shared and noisy; compare ratios within a run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+from coursekit.notebooks import DEMO_TAG
+from grader.sampleclass import make_class
+
+
+def _ppid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _is_worker(pid: int) -> bool:
+    return b"grader.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+class TreeMemory:
+    """Peak memory of a process tree, sampled: the grader's own processes (the batch parent
+    and its pool processes), the warm workers (zygotes), and the student processes they fork."""
+
+    def __init__(self, root: int, every: float = 0.1) -> None:
+        self.root, self.every = root, every
+        self.peak = {"grader": 0.0, "workers": 0.0, "students": 0.0, "total": 0.0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        parents: dict[int, int] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    parents[int(d)] = _ppid(int(d))
+                except (OSError, ValueError, IndexError):
+                    pass
+        tree, frontier = {self.root}, {self.root}
+        while frontier:
+            frontier = {p for p, pp in parents.items() if pp in frontier} - tree
+            tree |= frontier
+        use = {"grader": 0.0, "workers": 0.0, "students": 0.0}
+        for pid in tree:
+            try:
+                mb = _pss_mb(pid)
+                if not _is_worker(pid):
+                    use["grader"] += mb
+                elif _is_worker(parents[pid]):
+                    use["students"] += mb
+                else:
+                    use["workers"] += mb
+            except (OSError, KeyError):
+                pass
+        use["total"] = sum(use.values())
+        for k, v in use.items():
+            self.peak[k] = max(self.peak[k], v)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.every)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--nbconvert-sample", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="keep the class and reports in this folder")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
+        root = args.keep or Path(tmp)
+        t = time.perf_counter()
+        made = make_class(root / "class", students=args.students, seed=args.seed, absent=False)
+        made_s = time.perf_counter() - t
+        out = root / "reports"
+        cmd = [
+            sys.executable, "-m", "grader", "grade", str(made.root), "--out", str(out),
+            "--workers", str(args.workers), "--progress", "none", "--regrade",
+        ]  # fmt: skip
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        memory = TreeMemory(proc.pid)
+        stdout, stderr = proc.communicate()
+        wall = time.perf_counter() - t0
+        peak = memory.stop()
+        if proc.returncode != 0:
+            sys.exit(f"grader failed ({proc.returncode}):\n{stderr}")
+        n = made.notebooks
+        per_nb = wall / n
+
+        ordinary = [
+            e for e in made.entries if e.kind in ("correct", "style", "mistake", "uncatalogued")
+        ]
+        sample = random.Random(args.seed).sample(
+            ordinary, min(args.nbconvert_sample, len(ordinary))
+        )
+        nbc: list[float] = []
+        for e in sample:
+            nb = nbformat.read(made.root / e.student / f"{e.assignment}.ipynb", as_version=4)
+            nb.cells = [c for c in nb.cells if DEMO_TAG not in c.metadata.get("tags", [])]
+            path = root / "nbc-in" / f"{e.student}-{e.assignment}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+            t = time.perf_counter()
+            subprocess.run(
+                [
+                    sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                    "--allow-errors", "--output-dir", str(root / "nbc-out"), str(path),
+                ],
+                check=True,
+                capture_output=True,
+            )  # fmt: skip
+            nbc.append(time.perf_counter() - t)
+        nbc_med = statistics.median(nbc)
+
+        summary = [line for line in stdout.splitlines() if line.startswith(("graded", "errors"))]
+        results = [json.loads(p.read_text()) for p in out.glob("*/*.json")]
+
+    print(f"class: {args.students} students, {n} notebooks (made in {made_s:.1f} s)")
+    print("grader: " + "; ".join(summary))
+    print(f"workers: {args.workers} on {os.cpu_count()} cores")
+    print(f"wall time, whole class:      {wall:8.1f} s   (target: at most 60 s)")
+    print(f"notebooks per second:        {n / wall:8.1f}")
+    print(f"time per notebook:           {per_nb * 1000:8.1f} ms (wall / notebooks)")
+    print(f"results written:             {len(results):8d}")
+    print(
+        f"peak memory (PSS):           grader {peak['grader']:.0f} MB (target: under 500 MB), "
+        f"warm workers {peak['workers']:.0f} MB, student processes {peak['students']:.0f} MB, "
+        f"all {peak['total']:.0f} MB"
+    )
+    print(
+        f"nbconvert --execute:         {nbc_med * 1000:8.1f} ms per notebook "
+        f"(median of {len(nbc)} from the same class; execution only, no grading)"
+    )
+    print(f"ratio nbconvert / grader:    {nbc_med / per_nb:8.1f}x  (target: at least 30x)")
+    print(
+        f"ratio per core:              {nbc_med / (per_nb * args.workers):8.1f}x  "
+        f"(grader's time per notebook times its {args.workers} workers)"
+    )
+
+
+if __name__ == "__main__":
+    main()
