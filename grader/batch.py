@@ -8,9 +8,10 @@ so every submission is graded exactly once however often the batch is interrupte
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import tempfile
+import shutil
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from grader.errors import GraderError, UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
+from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.load import peek_assignment, read_notebook, sha256_of
 from grader.model import GradingResult, Limits
 from grader.pipeline import ALL
@@ -29,6 +31,7 @@ from grader.render import render_summary
 from grader.runners import Job, Runner, dask, inline, local_pool, lost
 
 MAX_ZIP_BYTES = 2 * 2**30
+SCRATCH_PREFIX = "grader-batch-"
 
 
 @dataclass(frozen=True)
@@ -173,14 +176,15 @@ def grade_batch(
     runner: Runner = (
         dask(scheduler) if scheduler else inline() if workers == 1 else local_pool(workers)
     )
-    with (
-        tempfile.TemporaryDirectory(prefix="grader-batch-") as tmp,
-        Gradebook(out / FILENAME) as book,
-    ):
+    sweep_abandoned(SCRATCH_PREFIX)
+    tmp = owned_tempdir(SCRATCH_PREFIX)  # where .zip files are extracted
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+        book = stack.enter_context(Gradebook(out / FILENAME))
         sweep_partial(out)
         latest: dict[tuple[str, str], Job] = {}
         duplicates: list[str] = []
-        for path in find_submissions(paths, Path(tmp)):
+        for path in find_submissions(paths, tmp):
             job = replace(_job(path, visibility, limits), raw=None)
             pair = (job.student, job.assignment)
             if pair in latest:

@@ -249,7 +249,11 @@ def main() -> None:
         click.echo(f"grader: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("grader: aborted", err=True)
+        click.echo(
+            "grader: interrupted; results recorded so far are kept (run the same command "
+            "again to resume)",
+            err=True,
+        )
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

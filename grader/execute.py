@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import IO, Any
 from coursekit.notebooks import DEMO_TAG
 from grader import wire
 from grader.errors import WorkerFailure
+from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, ProbeCall
 
 MAX_RESULTS_BYTES = 128 * 2**20
@@ -32,6 +32,9 @@ DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading"})
 UNPRIVILEGED_UID = 65534  # nobody
 
 
+ROOT_PREFIX = "grader-sandbox-"
+
+
 class Sandbox:
     """A warm worker and the jobs it runs, one at a time."""
 
@@ -39,7 +42,8 @@ class Sandbox:
         self.limits = limits or Limits()
         self._proc: subprocess.Popen[str] | None = None
         self._stdout: IO[str] | None = None
-        self._root = Path(tempfile.mkdtemp(prefix="grader-"))
+        sweep_abandoned(ROOT_PREFIX)
+        self._root = owned_tempdir(ROOT_PREFIX)
         self._jobs = 0
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -72,6 +76,17 @@ class Sandbox:
     def close(self) -> None:
         """Stop the worker and remove the scratch space."""
         self._stop_worker()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def abandon(self) -> None:
+        """Kill the worker and remove the scratch space without waiting for anything: safe in a
+        signal handler, even one that interrupted this object's own methods."""
+        proc = self._proc
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
         shutil.rmtree(self._root, ignore_errors=True)
 
     def _stop_worker(self) -> None:

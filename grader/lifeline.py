@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -20,3 +23,27 @@ def die_with_parent(signum: int, expected_parent: int | None = None) -> bool:
     if ok and expected_parent is not None and os.getppid() != expected_parent:
         os._exit(1)
     return ok
+
+
+def owned_tempdir(prefix: str) -> Path:
+    """A new temporary folder whose name carries this process's pid, so that `sweep_abandoned`
+    can tell when its owner was killed before it could remove it."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def sweep_abandoned(prefix: str) -> None:
+    """Remove the temporary folders made by `owned_tempdir(prefix)` whose owner is gone (killed
+    outright, with no chance to clean up)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        try:
+            owner = int(folder.name[len(prefix) :].split("-", 1)[0])
+        except ValueError:
+            continue
+        if owner == os.getpid():
+            continue
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass

@@ -135,8 +135,9 @@ def _pool_process_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def on_term(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if _LOCAL.sandbox is not None:
-            _LOCAL.sandbox.close()
+            _LOCAL.sandbox.abandon()
         os._exit(1)
 
     signal.signal(signal.SIGTERM, on_term)
@@ -200,6 +201,12 @@ def local_pool(workers: int) -> Runner:
                     else:
                         pending.appendleft(job)
                         exhausted = False
+            except BaseException:  # interrupted (Ctrl-C, the consumer stopped): stop now
+                # The executor has no public way to stop running jobs; its processes clean up
+                # their sandboxes on SIGTERM (see _pool_process_init).
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+                raise
             finally:
                 for future in in_flight:
                     future.cancel()

@@ -450,9 +450,11 @@ def _child(job: dict[str, Any]) -> None:
             by_function.setdefault(case["function"], []).append(case)
         call_timeout = float(limits["call_timeout_s"])
         for name, cases in by_function.items():
+            parent = os.getpid()
             pid = _fork()
             if pid == 0:
                 try:
+                    die_with_parent(signal.SIGKILL, parent)
                     _probe_function(ns, name, cases, emit, call_timeout)
                 finally:
                     _exit(0)

@@ -278,3 +278,36 @@ def test_limits_travel_with_the_jobs(tmp_path):
     grade_batch(paths=[src], out=tmp_path / "out", workers=2, limits=Limits(timeout_s=1))
     assert time.monotonic() - t0 < 25
     assert outputs(tmp_path / "out")[("slow", "dropout")]["error"]["kind"] == "timeout"
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_at_once_keeps_what_was_recorded_and_leaves_nothing_running(tmp_path):
+    made = make_class(tmp_path / "class", students=9, seed=4, absent=False)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "grader", "grade", str(made.root), "--out", str(out),
+           "--workers", "2", "--progress", "plain"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own group, as a terminal's foreground job would be
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("[ 5/"):
+            break
+    family = _descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=30) == 130
+    assert "interrupted; results recorded so far are kept" in rest and "Traceback" not in rest
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in family if _alive(p)]
+    final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0 and "unchanged, skipped" in final.stdout
+    db = sqlite3.connect(out / FILENAME)
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 36
