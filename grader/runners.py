@@ -225,11 +225,12 @@ def dask(address: str) -> Runner:
             "--scheduler needs Dask: pip install 'nn-practical-grader[dask]'"
         ) from None
 
+    try:  # connect now, so that a wrong address fails before any planning or output
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
     def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
-        try:
-            client = Client(address, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         try:
             width = max(2, 2 * sum(client.nthreads().values()))
             it = iter(jobs)
