@@ -26,7 +26,14 @@ from grader.load import peek_assignment, read_notebook, sha256_of
 from grader.model import GradingResult, Limits
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
-from grader.record import atomic_write, dumps, from_json, result_path, safe_name, sweep_partial
+from grader.record import (
+    atomic_write,
+    dumps,
+    from_json,
+    result_path,
+    submission_path,
+    sweep_partial,
+)
 from grader.render import render_summary
 from grader.runners import Job, Runner, dask, inline, local_pool, lost
 
@@ -99,19 +106,24 @@ def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
             yield path
 
 
-def _job(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
-    """A job for `path`. A file that cannot be read still becomes a job, with no bytes: the
-    load stage then names the problem in its result."""
+def _read(path: Path) -> bytes | None:
+    """The notebook's bytes, or None when it cannot be read: the load stage then names the
+    problem in the submission's result."""
     try:
-        raw: bytes | None = read_notebook(path)
+        return read_notebook(path)
     except GraderError:
-        raw = None
+        return None
+
+
+def _plan(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
+    """The job for `path`, without its bytes: the gradebook key is all planning needs."""
+    raw = _read(path)
     return Job(
         source=str(path),
         student=path.parent.name or "student",
         assignment=peek_assignment(raw, path.stem) if raw is not None else path.stem,
         sha256=sha256_of(raw) if raw is not None else "",
-        raw=raw,
+        raw=None,
         visibility=visibility,
         limits=limits,
     )
@@ -119,14 +131,15 @@ def _job(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
 
 def _jobs(planned: Sequence[Job]) -> Iterator[Job]:
     """The planned jobs with their bytes, read only when a job is about to run, so that the
-    batch holds a few notebooks in memory rather than the whole class."""
+    batch holds a few notebooks in memory rather than the whole class. (The result's hash is
+    taken from the bytes actually graded.)"""
     for job in planned:
-        yield _job(Path(job.source), job.visibility, job.limits)
+        yield replace(job, raw=_read(Path(job.source)))
 
 
 def _written(out: Path, key: Key) -> GradingResult | None:
     """The result file of `key` if a previous run wrote it completely (it is never partial)."""
-    path = out / safe_name(key.student) / f"{safe_name(key.assignment)}.json"
+    path = submission_path(out, key.student, key.assignment, ".json")
     try:
         result = from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
@@ -185,7 +198,7 @@ def grade_batch(
         latest: dict[tuple[str, str], Job] = {}
         duplicates: list[str] = []
         for path in find_submissions(paths, tmp):
-            job = replace(_job(path, visibility, limits), raw=None)
+            job = _plan(path, visibility, limits)
             pair = (job.student, job.assignment)
             if pair in latest:
                 duplicates.append(f"{latest[pair].source} (superseded by {job.source})")

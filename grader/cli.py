@@ -255,6 +255,9 @@ def main() -> None:
             err=True,
         )
         sys.exit(130)
+    except OSError as exc:  # the machine's, not the input's: a full disk, a lost folder
+        click.echo(f"grader: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -25,9 +25,14 @@ def safe_name(text: str) -> str:
     return name[:100]
 
 
+def submission_path(out: Path, student: str, assignment: str, suffix: str) -> Path:
+    """DIR/<student>/<assignment><suffix>, in names that cannot escape DIR."""
+    return out / safe_name(student) / f"{safe_name(assignment)}{suffix}"
+
+
 def result_path(out: Path, result: GradingResult, suffix: str) -> Path:
-    """DIR/<student>/<assignment><suffix>."""
-    return out / safe_name(result.student) / f"{safe_name(result.assignment)}{suffix}"
+    """Where a result's files go: DIR/<student>/<assignment><suffix>."""
+    return submission_path(out, result.student, result.assignment, suffix)
 
 
 def to_json(result: GradingResult) -> dict[str, Any]:
