@@ -39,7 +39,7 @@ def href(result: GradingResult) -> str:
 
 
 @dataclass(frozen=True)
-class Bar:
+class Band:
     """One bar of the score distribution chart, in SVG user units."""
 
     label: str
@@ -56,7 +56,7 @@ CHART_H = 120.0
 BANDS = 10
 
 
-def distribution(results: Sequence[GradingResult]) -> list[Bar]:
+def distribution(results: Sequence[GradingResult]) -> list[Band]:
     """Score percentages in ten bands (the last one includes 100%), scaled to the chart."""
     counts = [0] * BANDS
     for r in results:
@@ -64,7 +64,7 @@ def distribution(results: Sequence[GradingResult]) -> list[Bar]:
             counts[min(int(r.score / r.max_score * BANDS), BANDS - 1)] += 1
     top = max(counts) or 1
     return [
-        Bar(f"{10 * i}–{10 * (i + 1)}%", n, 40.0 * i, CHART_H * n / top)
+        Band(f"{10 * i}–{10 * (i + 1)}%", n, 40.0 * i, CHART_H * n / top)
         for i, n in enumerate(counts)
     ]
 
