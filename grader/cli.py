@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -223,13 +222,10 @@ def demo(out: Path, students: int, seed: int, workers: int | None, progress: str
     and hostile notebooks), grade it, and say where the summary is."""
     from grader import progress as progress_mod
     from grader.batch import grade_batch
-    from grader.sampleclass import make_class
+    from grader.sampleclass import clear_own_folder, make_class
 
     reports = out / "reports"
-    if reports.exists() and any(reports.iterdir()):
-        if not (reports / FILENAME).is_file():
-            raise GraderError(f"{reports}: exists and is not a grader output folder")
-        shutil.rmtree(reports)  # a demo regrades from scratch: no stale students
+    clear_own_folder(reports, FILENAME, "a grader output folder")  # no stale students
     made = make_class(out / "submissions", students=students, seed=seed)
     click.echo(f"sample class: {made.students} students, {made.notebooks} notebooks in {made.root}")
     report = grade_batch(

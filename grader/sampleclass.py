@@ -496,16 +496,22 @@ def _write_broken(path: Path, assignment: str, how: str) -> None:
         path.write_text(nbformat.writes(nb), encoding="utf-8")
 
 
+def clear_own_folder(folder: Path, marker: str, what: str) -> None:
+    """Empty `folder` for a fresh demo if an earlier demo made it (it holds `marker`); refuse
+    to touch a folder with anything else in it."""
+    if not folder.exists():
+        return
+    if (folder / marker).is_file():
+        shutil.rmtree(folder)
+    elif any(folder.iterdir()):
+        raise UsageError(f"{folder}: exists and is not {what}; choose another --out")
+
+
 def make_class(root: Path, *, students: int, seed: int = 0, absent: bool = True) -> SampleClass:
     """Write a class of `students` students into `root` (replacing what a previous demo left
     there) and return what each notebook is. `absent=False` makes every student hand in all four.
     A graded function that hangs costs its call's time limit, so at most one per class does."""
-    if root.exists():
-        if not (root / "MANIFEST.json").is_file():
-            if any(root.iterdir()):
-                raise UsageError(f"{root}: exists and is not a sample class; choose another --out")
-        else:
-            shutil.rmtree(root)
+    clear_own_folder(root, "MANIFEST.json", "a sample class")
     root.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     ids = student_ids(students)
