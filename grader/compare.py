@@ -3,7 +3,7 @@ value, saying what differs and where. Pure functions of trusted and decoded data
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,8 @@ class Difference:
     """One line, safe to show for hidden tests (no inputs, no expected values)."""
     stats: dict[str, Any] = field(default_factory=dict)
     """max_abs_error, max_rel_error and where (worst index), for value differences."""
+    at: tuple[Any, ...] = ()
+    """The same place as `path`, as the keys and indexes that reach it (for reports)."""
 
     @staticmethod
     def same() -> Difference:
@@ -62,6 +64,17 @@ def _as_scalar(x: Any) -> float | None:
 
 def compare(expected: Any, got: Any, tol: Tolerance, path: str = "") -> Difference:
     """The first difference between `expected` and `got`, or Difference.same()."""
+    return _compare(expected, got, tol, path, ())
+
+
+def _compare(expected: Any, got: Any, tol: Tolerance, path: str, at: tuple[Any, ...]) -> Difference:
+    d = _compare_here(expected, got, tol, path, at)
+    return d if d.equal or d.at else replace(d, at=at)
+
+
+def _compare_here(
+    expected: Any, got: Any, tol: Tolerance, path: str, at: tuple[Any, ...]
+) -> Difference:
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return Difference(
@@ -77,7 +90,7 @@ def compare(expected: Any, got: Any, tol: Tolerance, path: str = "") -> Differen
                 parts.append("unexpected keys " + ", ".join(sorted(extra)[:10]))
             return Difference(False, "keys", path, f"{_label(path)}: " + "; ".join(parts))
         for k in expected:
-            d = compare(expected[k], got[k], tol, f"{path}[{k!r}]" if path else k)
+            d = _compare(expected[k], got[k], tol, f"{path}[{k!r}]" if path else k, (*at, k))
             if not d.equal:
                 return d
         return Difference.same()
@@ -94,7 +107,7 @@ def compare(expected: Any, got: Any, tol: Tolerance, path: str = "") -> Differen
                 f"{_label(path)}: expected {len(expected)} entries, got {len(got)}",
             )
         for i, (e, g) in enumerate(zip(expected, got, strict=True)):
-            d = compare(e, g, tol, f"{path}[{i}]")
+            d = _compare(e, g, tol, f"{path}[{i}]", (*at, i))
             if not d.equal:
                 return d
         return Difference.same()

@@ -157,6 +157,9 @@ class TestResult:
     """A catalogue id when this case's output matches a known mistake."""
     detail: Mapping[str, Any] = field(default_factory=dict)
     """Public tests only: a summary of inputs, expected and got, for reports."""
+    kind: str = ""
+    """What went wrong in one word (value, shape, exception, timeout...): all a report shows of a
+    hidden test besides its verdict."""
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def to_json(result: GradingResult) -> dict[str, Any]:
                 "max_points": t.max_points,
                 "message": t.message,
                 "diagnosis": t.diagnosis,
+                "kind": t.kind,
             }
             if t.detail:
                 td["detail"] = dict(t.detail)
@@ -101,6 +102,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
                     message=t["message"],
                     diagnosis=t.get("diagnosis"),
                     detail=t.get("detail", {}),
+                    kind=t.get("kind", ""),
                 )
                 for t in f["tests"]
             ),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import jinja2
@@ -21,15 +25,127 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 
+OUTPUT_SHOWN = 2000
+"""Characters of one cell's printed output a page shows (the worker keeps at most 8192)."""
 
-def render_submission(result: GradingResult) -> str:
-    """The student's page."""
-    ids = [d for f in result.functions for d in f.diagnoses]
+ERROR_KINDS: dict[str, tuple[str, str]] = {
+    "timeout": (
+        "Time limit reached",
+        "Your notebook, or one of your functions, ran longer than the time limit. Look for a loop "
+        "that never ends, a long sleep, or far more work than the exercise needs.",
+    ),
+    "memory": (
+        "Memory limit reached",
+        "Your code asked for more memory than the limit allows. Look for arrays far larger than "
+        "the layers need, or a list that grows without end.",
+    ),
+    "crashed": (
+        "The notebook's process stopped",
+        "The process running your notebook ended before grading finished (it exited, was killed, "
+        "or crashed). Results for what had run are below.",
+    ),
+    "unreadable-notebook": (
+        "The notebook could not be read",
+        "The file is not a notebook the grader can open. Save it again from Jupyter and make sure "
+        "the whole file was handed in.",
+    ),
+    "unknown-assignment": (
+        "Unknown assignment",
+        "The grader could not tell which assignment this notebook is. Start from the notebook "
+        "you were given and keep its name.",
+    ),
+}
+"""For each error kind of a result: a heading and what it means for the student."""
+
+TEST_KINDS: dict[str, str] = {
+    "value": "wrong values",
+    "shape": "wrong shape",
+    "type": "wrong type of result",
+    "keys": "wrong keys",
+    "length": "wrong number of entries",
+    "dtype": "wrong dtype",
+    "nan": "NaN or infinite values where they should not be",
+    "property": "the values do not have the required properties",
+    "exception": "raised an exception",
+    "timeout": "timed out",
+    "memory": "ran out of memory",
+    "exit": "tried to exit",
+    "crashed": "the process crashed",
+    "missing": "function not defined",
+    "not-run": "not run",
+}
+"""What a failed test's kind means, in words: all that a hidden test shows besides its verdict."""
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A bounded excerpt of what one cell printed."""
+
+    cell: int
+    """The cell's number, as Jupyter counts (1-based)."""
+    text: str
+    """The first OUTPUT_SHOWN characters."""
+    hidden: int
+    """Characters printed beyond the excerpt."""
+
+
+def printed(result: GradingResult) -> list[Printed]:
+    """Every cell's output, bounded."""
+    out = []
+    for c in result.cells:
+        if c.output:
+            shown = c.output[:OUTPUT_SHOWN]
+            out.append(Printed(c.index + 1, shown, max(c.output_chars, len(c.output)) - len(shown)))
+    return out
+
+
+@dataclass(frozen=True)
+class Script:
+    """An inline script of a page, and its hash for the page's Content-Security-Policy (which
+    lets no other script run, and nothing be fetched)."""
+
+    text: str
+    """The script, exactly as it goes between the tags."""
+    sha256: str
+    """Base64 SHA-256 of `text`."""
+
+
+@functools.cache
+def _script(name: str) -> Script:
+    text = (resources.files("grader") / "templates" / name).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return Script(text, digest)
+
+
+def _scripts(*names: str) -> tuple[Script, ...]:
+    return tuple(_script(n) for n in names)
+
+
+def _mistake_functions(result: GradingResult) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = {}
+    for f in result.functions:
+        for d in f.diagnoses:
+            where.setdefault(d, []).append(f.name)
+    return where
+
+
+def render_submission(result: GradingResult, notebook_html: str | None = None) -> str:
+    """The student's page; `notebook_html` is the executed notebook as sanitized HTML (from
+    grader.notebook), shown collapsed."""
+    where = _mistake_functions(result)
+    full = sum(1 for f in result.functions if f.score == f.max_score)
     return _ENV.get_template("submission.html.j2").render(
         r=result,
-        catalogue=CATALOGUE,
-        mistakes=[(i, CATALOGUE.get(i)) for i in dict.fromkeys(ids)],
+        mistakes=[(i, CATALOGUE.get(i), fns) for i, fns in where.items()],
         failed_cells=[c for c in result.cells if not c.ok and not c.skipped],
+        skipped=[c.index + 1 for c in result.cells if c.skipped],
+        printed=printed(result),
+        error_kinds=ERROR_KINDS,
+        test_kinds=TEST_KINDS,
+        full=full,
+        percent=round(100 * result.score / result.max_score) if result.max_score else 0,
+        notebook_html=notebook_html,
+        scripts=_scripts("print.js"),
     )
 
 
@@ -69,6 +185,53 @@ def distribution(results: Sequence[GradingResult]) -> list[Band]:
     ]
 
 
+HELP_BELOW = 0.5
+"""A student whose total is below this share of the points, or who has an errored submission,
+is listed under "who may need help"."""
+
+
+@dataclass(frozen=True)
+class Student:
+    """One student's standing over the assignments in a summary."""
+
+    student: str
+    """Student id."""
+    score: float
+    """Points over every current submission."""
+    max_score: float
+    """Points available over them."""
+    results: tuple[GradingResult, ...]
+    """Their submissions, by assignment."""
+
+    @property
+    def share(self) -> float:
+        return self.score / self.max_score if self.max_score else 0.0
+
+    @property
+    def errored(self) -> int:
+        return sum(1 for r in self.results if r.status != "graded")
+
+
+def needs_help(results: Sequence[GradingResult]) -> list[Student]:
+    """Students below HELP_BELOW of their points or with an errored submission, lowest first."""
+    by: dict[str, list[GradingResult]] = {}
+    for r in results:
+        by.setdefault(r.student, []).append(r)
+    students = [
+        Student(
+            name,
+            sum(r.score for r in rs),
+            sum(r.max_score for r in rs),
+            tuple(sorted(rs, key=lambda r: r.assignment)),
+        )
+        for name, rs in by.items()
+    ]
+    return sorted(
+        (s for s in students if s.share < HELP_BELOW or s.errored),
+        key=lambda s: (s.share, s.student),
+    )
+
+
 def render_summary(results: Sequence[GradingResult]) -> str:
     """The class summary."""
     rows = sorted(results, key=lambda r: (r.student, r.assignment))
@@ -89,6 +252,9 @@ def render_summary(results: Sequence[GradingResult]) -> str:
                 mistakes[d] += 1
                 who.setdefault(d, []).append(r)
     context: dict[str, Any] = {
+        "help": needs_help(results),
+        "students": len({r.student for r in results}),
+        "help_below": HELP_BELOW,
         "rows": rows,
         "href": href,
         "functions": sorted(fn_stats.items()),
@@ -100,5 +266,6 @@ def render_summary(results: Sequence[GradingResult]) -> str:
         "graded": sum(1 for r in results if r.status == "graded"),
         "bars": distribution(results),
         "chart_h": CHART_H,
+        "scripts": _scripts("sort.js", "print.js"),
     }
     return _ENV.get_template("summary.html.j2").render(**context)

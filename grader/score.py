@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from grader.compare import compare
 from grader.diagnose import Raised, diagnose, expected_of, inputs_of
+from grader.evidence import view
 from grader.model import CallOutcome, Execution, FunctionResult, TestResult
 from grader.spec import AssignmentSpec, Case, FunctionSpec
 
@@ -51,31 +53,58 @@ def _failure_message(outcome: CallOutcome) -> str:
     return str(err.get("message") or "the call failed")
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """One case's verdict before points are given."""
+
+    passed: bool
+    """The output matched."""
+    kind: str
+    """What went wrong, as a word the report can show for hidden tests too: a comparison kind
+    (value, shape, type, keys, length, dtype, nan), "property", or a failed call's error kind
+    (exception, timeout, memory, exit, crashed, missing, not-run); "" when it passed."""
+    message: str
+    """What differed, or "ok"."""
+    detail: dict[str, Any]
+    """Public cases only: inputs, expected and got, and the picture of the difference."""
+
+
 def judge_case(
     spec: AssignmentSpec, fspec: FunctionSpec, case: Case, outcome: CallOutcome
-) -> tuple[bool, str, dict[str, Any]]:
-    """(passed, message, detail) for one case."""
+) -> Judgement:
+    """One case's verdict, message and (public cases) report detail."""
     expected = expected_of(spec.name, fspec.name, case.id)
     if isinstance(expected, Raised):  # a broken spec, not a student's fault: say so loudly
         raise RuntimeError(
             f"reference failed on {spec.name}.{fspec.name}/{case.id}: {expected.description}"
         )
+    public = case.visibility == "public"
     detail: dict[str, Any] = {}
-    if case.visibility == "public":
+    if public:
         detail = {"inputs": case.summary, "expected": excerpt(expected)}
         if outcome.ok:
             detail["got"] = excerpt(outcome.value)
     if not outcome.ok:
-        return False, _failure_message(outcome), detail
+        err = outcome.error or {}
+        if public and err.get("traceback"):
+            detail["traceback"] = list(err["traceback"])
+        kind = str(err.get("kind") or "crashed")
+        return Judgement(False, kind, _failure_message(outcome), detail)
     if case.check is not None:
         verdict = case.check(outcome.value, expected, inputs_of(spec.name, fspec.name, case.id))
-        return verdict.passed, "ok" if verdict.passed else verdict.message, detail
+        if verdict.passed:
+            return Judgement(True, "", "ok", detail)
+        return Judgement(False, "property", verdict.message, detail)
     diff = compare(expected, outcome.value, case.tol)
     if diff.equal:
-        return True, "ok", detail
-    if diff.stats:
-        detail["stats"] = diff.stats
-    return False, diff.message, detail
+        return Judgement(True, "", "ok", detail)
+    if public:
+        if diff.stats:
+            detail["stats"] = diff.stats
+        picture = view(expected, outcome.value, diff, case.tol)
+        if picture:
+            detail["view"] = picture
+    return Judgement(False, diff.kind, diff.message, detail)
 
 
 def grade_function(
@@ -87,26 +116,27 @@ def grade_function(
     """Verdicts, points and diagnoses of one function over the cases that were run."""
     total_weight = sum(c.weight for c in cases) or 1.0
     judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
-    passed = {cid: v[0] for cid, v in judged.items()}
+    passed = {cid: v.passed for cid, v in judged.items()}
     expected = {c.id: expected_of(spec.name, fspec.name, c.id) for c in cases}
     diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
     tests = []
     for c in cases:
-        ok, message, detail = judged[c.id]
+        j = judged[c.id]
         max_points = fspec.points * c.weight / total_weight
         tests.append(
             TestResult(
                 id=c.id,
                 visibility=c.visibility,
-                passed=ok,
-                points=round(max_points if ok else 0.0, 4),
+                passed=j.passed,
+                points=round(max_points if j.passed else 0.0, 4),
                 max_points=round(max_points, 4),
-                message=message,
-                diagnosis=None if ok else diagnosis.per_case.get(c.id),
-                detail=detail,
+                message=j.message,
+                diagnosis=None if j.passed else diagnosis.per_case.get(c.id),
+                detail=j.detail,
+                kind=j.kind,
             )
         )
-    earned = sum(c.weight for c in cases if judged[c.id][0])
+    earned = sum(c.weight for c in cases if judged[c.id].passed)
     score = round(fspec.points * earned / total_weight, 4)
     error = None
     kinds = {(outcomes[c.id].error or {}).get("kind") for c in cases if not outcomes[c.id].ok}
