@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from grader import notebook
 from grader.errors import GraderError, UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
@@ -115,7 +116,7 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _plan(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
+def _plan(path: Path, visibility: frozenset[str], limits: Limits, include_notebook: bool) -> Job:
     """The job for `path`, without its bytes: the gradebook key is all planning needs."""
     raw = _read(path)
     return Job(
@@ -126,6 +127,7 @@ def _plan(path: Path, visibility: frozenset[str], limits: Limits) -> Job:
         raw=None,
         visibility=visibility,
         limits=limits,
+        include_notebook=include_notebook,
     )
 
 
@@ -173,10 +175,14 @@ def grade_batch(
     scheduler: str | None = None,
     progress: Progress | None = None,
     visibility: frozenset[str] = ALL,
+    include_notebook: bool = False,
 ) -> BatchReport:
     """Grade every submission under `paths` into `out`, skipping those the gradebook already
     holds unchanged (unless `regrade`), on `workers` local processes (default: the machine's
-    cores) or on the Dask cluster at `scheduler`."""
+    cores) or on the Dask cluster at `scheduler`. `include_notebook` puts each executed notebook
+    in its page (pages already graded keep theirs until regraded)."""
+    if include_notebook:
+        notebook.require()
     limits = limits or Limits()
     progress = progress or Silent()
     workers = workers or os.cpu_count() or 1
@@ -198,7 +204,7 @@ def grade_batch(
         latest: dict[tuple[str, str], Job] = {}
         duplicates: list[str] = []
         for path in find_submissions(paths, tmp):
-            job = _plan(path, visibility, limits)
+            job = _plan(path, visibility, limits, include_notebook)
             pair = (job.student, job.assignment)
             if pair in latest:
                 duplicates.append(f"{latest[pair].source} (superseded by {job.source})")

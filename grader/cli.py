@@ -23,6 +23,21 @@ def _limits(timeout: float, call_timeout: float, memory_mb: int) -> Limits:
     return Limits(timeout_s=timeout, call_timeout_s=call_timeout, memory_mb=memory_mb)
 
 
+include_notebook_option = click.option(
+    "--include-notebook",
+    is_flag=True,
+    help="Put the executed notebook, rendered by nbconvert, in each page as a collapsed section "
+    "(needs the 'notebook' extra).",
+)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def limit_options(f):  # type: ignore[no-untyped-def]
     """The sandbox limits, shared by every command that runs notebooks."""
     f = click.option(
@@ -69,11 +84,13 @@ def cli() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the JSON result here.",
 )
+@include_notebook_option
 @limit_options
 def check(
     notebook: Path,
     html_path: Path | None,
     json_path: Path | None,
+    include_notebook: bool,
     timeout: float,
     call_timeout: float,
     memory_mb: int,
@@ -81,6 +98,7 @@ def check(
     """Run the public tests on NOTEBOOK, as a student would.
 
     Exit status: 0 all pass, 1 some fail, 2 unusable notebook."""
+    from grader import notebook as notebook_html
     from grader.execute import Sandbox
     from grader.pipeline import PUBLIC, grade_notebook
     from grader.record import atomic_write, dumps
@@ -93,7 +111,11 @@ def check(
     if json_path:
         atomic_write(json_path, dumps(result))
     if html_path:
-        atomic_write(html_path, render_submission(result))
+        shown = None
+        if include_notebook:
+            notebook_html.require()
+            shown = notebook_html.fragment(_read_or_none(notebook), result.cells)
+        atomic_write(html_path, render_submission(result, shown))
     if result.error and result.error["kind"] in ("unreadable-notebook", "unknown-assignment"):
         raise GraderError(result.error["message"])
     for f in result.functions:
@@ -170,6 +192,7 @@ def batch_options(f):  # type: ignore[no-untyped-def]
     help="Run the jobs on this Dask distributed scheduler (e.g. tcp://host:8786).",
 )
 @batch_options
+@include_notebook_option
 @limit_options
 def grade(
     paths: tuple[Path, ...],
@@ -178,6 +201,7 @@ def grade(
     scheduler: str | None,
     workers: int | None,
     progress: str,
+    include_notebook: bool,
     timeout: float,
     call_timeout: float,
     memory_mb: int,
@@ -196,6 +220,7 @@ def grade(
         regrade=regrade,
         scheduler=scheduler,
         progress=progress_mod.choose(progress),
+        include_notebook=include_notebook,
     )
     _report(report)
 

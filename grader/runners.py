@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from grader import notebook
 from grader.errors import UsageError
 from grader.execute import Sandbox
 from grader.lifeline import die_with_parent
@@ -50,6 +51,8 @@ class Job:
     """Which tests to run."""
     limits: Limits
     """Sandbox limits."""
+    include_notebook: bool = False
+    """Put the executed notebook, rendered by nbconvert, in the page."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ def run_job(job: Job) -> Outcome:
         student=job.student,
         raw=job.raw,
     )
-    return Outcome(job, result, render_submission(result))
+    shown = notebook.fragment(job.raw, result.cells) if job.include_notebook else None
+    return Outcome(job, result, render_submission(result, shown))
 
 
 def lost(job: Job, why: str) -> Outcome:
