@@ -167,6 +167,13 @@ def test_student_mistakes_are_named(sandbox, tmp_path):
     assert f.diagnoses == ("dropout-no-scale",)
     assert f.score < f.max_score
     assert fn(result, "backward_propagation_with_dropout").score == 10
+    # The report's picture of the first public failure: A3 side by side, and what kind it is.
+    t = f.tests[0]
+    assert (t.visibility, t.passed, t.kind) == ("public", False, "value")
+    view = t.detail["view"]
+    assert view["path"] == "[0]" and view["expected"]["shape"] == [1, 5]
+    assert any(any(row) for row in view["differs"])
+    assert {t.kind for t in f.tests if not t.passed} <= {"value", "property"}
     public = grade(sandbox, tmp_path, nb, "dropout", visibility=PUBLIC)
     assert fn(public, "forward_propagation_with_dropout").diagnoses == ("dropout-no-scale",)
     assert all(t.visibility == "public" for f in public.functions for t in f.tests)
@@ -182,3 +189,24 @@ def test_hidden_tests_reveal_no_inputs_or_expected_values(sandbox, tmp_path):
                 assert not t.detail
             else:
                 assert t.detail["inputs"] and t.detail["expected"]
+
+
+def test_a_public_test_that_raises_keeps_the_students_traceback(sandbox, tmp_path):
+    nb = notebook_with(
+        "gradient_checking",
+        {
+            "forward_propagation": """
+def forward_propagation(x, theta):
+    scale = 1 / (x - x)
+    return theta * x * scale
+"""
+        },
+    )
+    result = grade(sandbox, tmp_path, nb, "gradient_checking")
+    t = fn(result, "forward_propagation").tests[0]
+    assert t.kind == "exception" and "ZeroDivisionError" in t.message
+    (frame,) = t.detail["traceback"]
+    assert frame["function"] == "forward_propagation" and frame["line"] == 2
+    assert "1 / (x - x)" in frame["text"]
+    hidden = [t for t in fn(result, "forward_propagation").tests if t.visibility == "hidden"]
+    assert hidden and all(t.kind == "exception" and not t.detail for t in hidden)
