@@ -101,3 +101,28 @@ def test_grade_a_class_folder_and_zip(tmp_path):
 
     r = grader("grade", tmp_path / "nowhere", "--out", out)
     assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_include_notebook_puts_the_run_in_the_page(tmp_path):
+    nb = notebook_with(
+        "gradient_checking",
+        {
+            "forward_propagation": "def forward_propagation(x, theta):\n"
+            "    print('<b>traced</b>')\n"
+            "    return theta * x\n"
+        },
+    )
+    path = write(nb, tmp_path, "ada", "gradient_checking")
+    html = tmp_path / "r.html"
+    r = grader("check", path, "--html", html, "--include-notebook")
+    assert r.returncode == 0, r.stderr
+    page = html.read_text()
+    assert "Your notebook as it ran" in page and 'class="notebook"' in page
+    assert "&lt;b&gt;traced&lt;/b&gt;" in page and "<b>traced</b>" not in page  # printed, as text
+    out = tmp_path / "out"
+    r = grader("grade", path, "--out", out, "--include-notebook", "--progress", "none")
+    assert r.returncode == 0, r.stderr
+    assert "Your notebook as it ran" in (out / "ada" / "gradient_checking.html").read_text()
+    plain = tmp_path / "plain.html"
+    grader("check", path, "--html", plain)
+    assert "Your notebook as it ran" not in plain.read_text()
