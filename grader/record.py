@@ -141,12 +141,23 @@ def sweep_partial(folder: Path) -> int:
     return n
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+"""Read once, at import, while the process has a single thread."""
+
+
 def atomic_write(path: Path, text: str, durable: bool = True) -> None:
     """Write `text` to `path` through a temporary file and a rename: all or nothing, whenever
     the process dies. `durable` also survives a power cut (fsync), at a cost per file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL, dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # as open() would make it, not mkstemp's private 0600
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             if durable:
