@@ -62,18 +62,33 @@ def _as_scalar(x: Any) -> float | None:
     return None
 
 
-def compare(expected: Any, got: Any, tol: Tolerance, path: str = "") -> Difference:
-    """The first difference between `expected` and `got`, or Difference.same()."""
-    return _compare(expected, got, tol, path, ())
+def compare(
+    expected: Any, got: Any, tol: Tolerance, path: str = "", names: tuple[str, ...] = ()
+) -> Difference:
+    """The first difference between `expected` and `got`, or Difference.same(). `names` label
+    the entries of a returned tuple (A3 and cache rather than [0] and [1])."""
+    return _compare(expected, got, tol, path, (), names)
 
 
-def _compare(expected: Any, got: Any, tol: Tolerance, path: str, at: tuple[Any, ...]) -> Difference:
-    d = _compare_here(expected, got, tol, path, at)
+def _compare(
+    expected: Any,
+    got: Any,
+    tol: Tolerance,
+    path: str,
+    at: tuple[Any, ...],
+    names: tuple[str, ...] = (),
+) -> Difference:
+    d = _compare_here(expected, got, tol, path, at, names)
     return d if d.equal or d.at else replace(d, at=at)
 
 
 def _compare_here(
-    expected: Any, got: Any, tol: Tolerance, path: str, at: tuple[Any, ...]
+    expected: Any,
+    got: Any,
+    tol: Tolerance,
+    path: str,
+    at: tuple[Any, ...],
+    names: tuple[str, ...],
 ) -> Difference:
     if isinstance(expected, dict):
         if not isinstance(got, dict):
@@ -107,7 +122,8 @@ def _compare_here(
                 f"{_label(path)}: expected {len(expected)} entries, got {len(got)}",
             )
         for i, (e, g) in enumerate(zip(expected, got, strict=True)):
-            d = _compare(e, g, tol, f"{path}[{i}]", (*at, i))
+            label = names[i] if i < len(names) else f"{path}[{i}]"
+            d = _compare(e, g, tol, label, (*at, i))
             if not d.equal:
                 return d
         return Difference.same()

@@ -95,7 +95,7 @@ def judge_case(
         if verdict.passed:
             return Judgement(True, "", "ok", detail)
         return Judgement(False, "property", verdict.message, detail)
-    diff = compare(expected, outcome.value, case.tol)
+    diff = compare(expected, outcome.value, case.tol, names=fspec.returns)
     if diff.equal:
         return Judgement(True, "", "ok", detail)
     if public:

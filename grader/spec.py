@@ -82,6 +82,8 @@ class FunctionSpec:
     """Its tests, public first."""
     draws: bool = False
     """It draws from np.random, so the random-stream diagnoses apply."""
+    returns: tuple[str, ...] = ()
+    """Names of the entries of the tuple it returns, for messages ("A3 differs")."""
 
 
 @dataclass(frozen=True)

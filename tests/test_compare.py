@@ -55,3 +55,13 @@ def test_gradient_check_results_compare_by_meaning():
     assert compare(3e-10, 8e-9, tol).equal  # both say "correct": rounding noise differs
     assert not compare(3e-10, 2e-6, tol).equal
     assert not compare(0.1428, 0.25, tol).equal
+
+
+def test_a_returned_tuple_names_its_entries():
+    e = (np.ones((1, 3)), (np.zeros(2), np.zeros(2)))
+    g = (np.ones((1, 3)), (np.zeros(2), np.array([0.0, 1.0])))
+    d = compare(e, g, Tolerance(), names=("A3", "cache"))
+    assert d.path == "cache[1]" and d.at == (1, 1)
+    assert d.message.startswith("cache[1] differs")
+    d = compare(e, (np.full((1, 3), 2.0), e[1]), Tolerance(), names=("A3", "cache"))
+    assert d.path == "A3" and d.at == (0,)

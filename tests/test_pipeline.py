@@ -171,7 +171,8 @@ def test_student_mistakes_are_named(sandbox, tmp_path):
     t = f.tests[0]
     assert (t.visibility, t.passed, t.kind) == ("public", False, "value")
     view = t.detail["view"]
-    assert view["path"] == "[0]" and view["expected"]["shape"] == [1, 5]
+    assert view["path"] == "A3" and view["expected"]["shape"] == [1, 5]
+    assert t.message.startswith("A3 differs in 5 of 5 entries")
     assert any(any(row) for row in view["differs"])
     assert {t.kind for t in f.tests if not t.passed} <= {"value", "property"}
     public = grade(sandbox, tmp_path, nb, "dropout", visibility=PUBLIC)

@@ -115,6 +115,7 @@ SPEC = AssignmentSpec(
                 ),
             ),
             draws=True,
+            returns=("A3", "cache"),
         ),
         FunctionSpec(
             "backward_propagation_with_dropout",
