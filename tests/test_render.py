@@ -258,3 +258,14 @@ def test_student_text_never_becomes_markup_in_the_summary():
     page = Page(html)
     assert len(page.scripts) == 2  # the page's own sorting and print scripts
     _policy_allows_exactly_the_page_scripts(page)
+
+
+def test_a_class_of_a_thousand_renders_with_long_lists_folded():
+    rs = [result(f"s{i:04d}", score=float(i % 21)) for i in range(1000)]
+    html = render_summary(rs)
+    page = Page(html)
+    rows = html[html.index('id="everyone"') :].count("<tr>") - 1  # minus the heading row
+    assert rows == 1000
+    assert "1000 submissions from 1000 students" in page.text
+    assert "<summary>1000 submissions</summary>" in html  # the mistake's student list, folded
+    assert html.count('href="s0999/dropout.html"') >= 2  # in the table, and under its mistake
