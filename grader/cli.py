@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
-from grader.errors import GraderError
+from grader.errors import GraderError, UsageError
 from grader.gradebook import FILENAME
 from grader.model import Limits
 
 if TYPE_CHECKING:
     from grader.batch import BatchReport
+    from grader.model import GradingResult
 
 DEFAULTS = Limits()
 
@@ -116,22 +117,95 @@ def check(
             notebook_html.require()
             shown = notebook_html.fragment(_read_or_none(notebook), result.cells)
         atomic_write(html_path, render_submission(result, shown))
-    if result.error and result.error["kind"] in ("unreadable-notebook", "unknown-assignment"):
+    from grader.ci import Checked, exit_status
+
+    checked = Checked(str(notebook), result)
+    if checked.unusable:
         raise GraderError(result.error["message"])
+    _echo_functions(result)
+    sys.exit(exit_status([checked]))
+
+
+def _hidden(relative: Path) -> bool:
+    """Under a dot-folder (.git, .venv, .ipynb_checkpoints): not the student's notebooks."""
+    return any(part.startswith(".") for part in relative.parts[:-1])
+
+
+def _echo_functions(result: GradingResult) -> None:
+    """A line per graded function (and why it lost points), the total, and any error."""
+    from grader.ci import function_reason
+
     for f in result.functions:
         mark = "✓" if f.score == f.max_score else "✗"
         line = f"{mark} {f.name:<42} {f.score:g}/{f.max_score:g}"
-        first = next((t for t in f.tests if not t.passed), None)
-        if first is not None:
-            reason = f.error["message"] if f.error else f"{first.id}: {first.message}"
-            line += f"  {reason}"
-            if f.diagnoses:
-                line += f"  [{', '.join(f.diagnoses)}]"
+        if f.score < f.max_score:
+            line += f"  {function_reason(f)}"
         click.echo(line)
     click.echo(f"total: {result.score:g}/{result.max_score:g}")
     if result.error:
         click.echo(f"note: {result.error['message']}")
-    sys.exit(0 if result.functions and result.score == result.max_score else 1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--junit",
+    "junit_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a JUnit XML file here (a test case per test).",
+)
+@limit_options
+def ci(
+    paths: tuple[Path, ...],
+    junit_path: Path | None,
+    timeout: float,
+    call_timeout: float,
+    memory_mb: int,
+) -> None:
+    """Check the notebooks under PATHS (files, folders, .zip files) with every test this
+    installation has, for CI on a submission repository: GitHub ::error annotations, a Markdown
+    summary appended to $GITHUB_STEP_SUMMARY when it is set, and --junit.
+
+    Exit status: 0 all pass, 1 some fail, 2 unusable input."""
+    import os
+    import tempfile
+
+    from grader.batch import find_submissions
+    from grader.ci import UNUSABLE, Checked, annotations, exit_status, step_summary
+    from grader.execute import Sandbox
+    from grader.export import write_junit
+    from grader.pipeline import ALL, grade_notebook
+
+    with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:
+        found = [
+            p
+            for root in paths
+            for p in find_submissions([root], Path(scratch))
+            if not root.is_dir() or not _hidden(p.relative_to(root))
+        ]
+        if not found:
+            raise UsageError("no notebooks (*.ipynb) under " + " ".join(map(str, paths)))
+        checked = []
+        with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
+            for path in found:
+                result = grade_notebook(path, sandbox=sandbox, visibility=ALL)
+                checked.append(Checked(str(path), result))
+                click.echo(f"{path}:")
+                if result.error and result.error["kind"] in UNUSABLE:
+                    click.echo(f"  unusable: {result.error['message']}")
+                else:
+                    _echo_functions(result)
+                for line in annotations(checked[-1]):
+                    click.echo(line)
+    if junit_path:
+        write_junit([c.result for c in checked], junit_path)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(step_summary(checked))
+    status = exit_status(checked)
+    click.echo({0: "all tests pass", 1: "some tests fail", 2: "unusable input"}[status])
+    sys.exit(status)
 
 
 def _report(report: BatchReport) -> None:

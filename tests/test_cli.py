@@ -126,3 +126,62 @@ def test_include_notebook_puts_the_run_in_the_page(tmp_path):
     plain = tmp_path / "plain.html"
     grader("check", path, "--html", plain)
     assert "Your notebook as it ran" not in plain.read_text()
+
+
+def test_ci_exit_codes_annotations_summary_and_junit(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    repo = tmp_path / "repo"
+    write(solved_notebook("gradient_checking"), tmp_path, "repo", "gradient_checking")
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    env = {**__import__("os").environ, "GITHUB_STEP_SUMMARY": str(summary)}
+
+    def ci(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "grader", "ci", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=repo,
+            env=env,
+            timeout=300,
+        )
+
+    r = ci(".", "--junit", tmp_path / "ok.xml")
+    assert r.returncode == 0, r.stderr
+    assert "all tests pass" in r.stdout and "::error" not in r.stdout
+    assert summary.read_text().startswith("earlier step\n## Notebook checks: ✅")  # appended
+
+    one_sided = """
+        def gradient_check(x, theta, epsilon=1e-7):
+            J_plus = forward_propagation(x, theta + epsilon)
+            J = forward_propagation(x, theta)
+            gradapprox = (J_plus - J) / epsilon
+            grad = backward_propagation(x, theta)
+            norms = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+            return np.linalg.norm(grad - gradapprox) / norms
+    """
+    write(
+        notebook_with("gradient_checking", {"gradient_check": one_sided}),
+        tmp_path,
+        "repo",
+        "gradient_checking",
+    )
+    (repo / ".ipynb_checkpoints").mkdir()
+    (repo / ".ipynb_checkpoints" / "broken.ipynb").write_text("{")  # not the student's: ignored
+    r = ci(".", "--junit", tmp_path / "fail.xml")
+    assert r.returncode == 1, r.stderr
+    assert (
+        "::error file=gradient_checking.ipynb,title=gradient_checking%3A gradient_check" in r.stdout
+    )
+    assert "gc-one-sided" in r.stdout and "gc-one-sided" in summary.read_text()
+    suites = ET.parse(tmp_path / "fail.xml").getroot()
+    cases = suites.findall(".//testcase")
+    assert len(cases) > 5 and any(c.find("failure") is not None for c in cases)
+
+    (repo / "initialization.ipynb").write_text("not a notebook")
+    r = ci(".")
+    assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr
+    assert "unusable: initialization.ipynb: not valid JSON" in r.stdout
+    r = ci(tmp_path / "nowhere")
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "no such file" in r.stderr
