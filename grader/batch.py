@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader import notebook
-from grader.errors import GraderError, UsageError
+from grader.errors import UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
 from grader.lifeline import owned_tempdir, sweep_abandoned
-from grader.load import peek_assignment, read_notebook, sha256_of
+from grader.load import peek_assignment, read_or_none, sha256_of
 from grader.model import GradingResult, Limits
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
@@ -107,18 +107,9 @@ def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
             yield path
 
 
-def _read(path: Path) -> bytes | None:
-    """The notebook's bytes, or None when it cannot be read: the load stage then names the
-    problem in the submission's result."""
-    try:
-        return read_notebook(path)
-    except GraderError:
-        return None
-
-
 def _plan(path: Path, visibility: frozenset[str], limits: Limits, include_notebook: bool) -> Job:
     """The job for `path`, without its bytes: the gradebook key is all planning needs."""
-    raw = _read(path)
+    raw = read_or_none(path)
     return Job(
         source=str(path),
         student=path.parent.name or "student",
@@ -136,7 +127,7 @@ def _jobs(planned: Sequence[Job]) -> Iterator[Job]:
     batch holds a few notebooks in memory rather than the whole class. (The result's hash is
     taken from the bytes actually graded.)"""
     for job in planned:
-        yield replace(job, raw=_read(Path(job.source)))
+        yield replace(job, raw=read_or_none(Path(job.source)))
 
 
 def _written(out: Path, key: Key) -> GradingResult | None:

@@ -32,13 +32,6 @@ include_notebook_option = click.option(
 )
 
 
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def limit_options(f):  # type: ignore[no-untyped-def]
     """The sandbox limits, shared by every command that runs notebooks."""
     f = click.option(
@@ -101,6 +94,7 @@ def check(
     Exit status: 0 all pass, 1 some fail, 2 unusable notebook."""
     from grader import notebook as notebook_html
     from grader.execute import Sandbox
+    from grader.load import read_or_none
     from grader.pipeline import PUBLIC, grade_notebook
     from grader.record import atomic_write, dumps
     from grader.render import render_submission
@@ -115,7 +109,7 @@ def check(
         shown = None
         if include_notebook:
             notebook_html.require()
-            shown = notebook_html.fragment(_read_or_none(notebook), result.cells)
+            shown = notebook_html.fragment(read_or_none(notebook), result.cells)
         atomic_write(html_path, render_submission(result, shown))
     from grader.ci import Checked, exit_status
 
@@ -171,7 +165,7 @@ def ci(
     import tempfile
 
     from grader.batch import find_submissions
-    from grader.ci import UNUSABLE, Checked, annotations, exit_status, step_summary
+    from grader.ci import Checked, annotations, exit_status, step_summary
     from grader.execute import Sandbox
     from grader.export import write_junit
     from grader.pipeline import ALL, grade_notebook
@@ -191,7 +185,7 @@ def ci(
                 result = grade_notebook(path, sandbox=sandbox, visibility=ALL)
                 checked.append(Checked(str(path), result))
                 click.echo(f"{path}:")
-                if result.error and result.error["kind"] in UNUSABLE:
+                if checked[-1].unusable:
                     click.echo(f"  unusable: {result.error['message']}")
                 else:
                     _echo_functions(result)

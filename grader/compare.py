@@ -169,6 +169,13 @@ def _compare_scalars(expected: Any, got: Any, tol: Tolerance, path: str) -> Diff
     )
 
 
+def differing(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> np.ndarray:
+    """Which entries of two float arrays of one shape differ beyond the tolerance (NaN equals
+    NaN, an infinity equals itself)."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+
+
 def _compare_arrays(expected: np.ndarray, got: Any, tol: Tolerance, path: str) -> Difference:
     label = _label(path)
     if not isinstance(got, np.ndarray):
@@ -221,7 +228,7 @@ def _compare_arrays(expected: np.ndarray, got: Any, tol: Tolerance, path: str) -
             False, "nan", path, f"{label}: infinite value mismatch at {[int(i) for i in where]}"
         )
     finite = ~(e_nan | e_inf)
-    close = np.isclose(g, e, rtol=tol.rtol, atol=tol.atol) | ~finite
+    close = ~differing(e, g, tol)  # NaN and infinite entries already match
     if close.all():
         return Difference.same()
     err = np.where(finite, np.abs(g - e), 0.0)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Difference, type_name
+from grader.compare import Difference, differing, type_name
 from grader.spec import Tolerance
 
 GRID_ENTRIES = 64
@@ -52,10 +52,6 @@ def _pair(e: Any, g: Any) -> tuple[str, str]:
         if a != b:
             break
     return a, b
-
-
-def _is_numeric_array(x: Any) -> bool:
-    return isinstance(x, np.ndarray) and x.dtype.kind in "biuf"
 
 
 def _as_grid(x: np.ndarray) -> np.ndarray | None:
@@ -128,7 +124,7 @@ def view(expected: Any, got: Any, diff: Difference, tol: Tolerance) -> dict[str,
     ef, gf = ea.astype(float), ga.astype(float)
     with np.errstate(invalid="ignore"):
         err = np.abs(gf - ef)
-        bad = ~np.isclose(gf, ef, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+    bad = differing(ef, gf, tol)
     if "grid" in e_side and "grid" in g_side:
         shape = np.asarray(e_side["grid"]).shape
         marks = bad.reshape(shape)

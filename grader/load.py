@@ -27,6 +27,15 @@ def read_notebook(path: Path) -> bytes:
         raise UnreadableNotebook(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def read_or_none(path: Path) -> bytes | None:
+    """`read_notebook`, or None when the file cannot be read: the load stage then names the
+    problem in the submission's result."""
+    try:
+        return read_notebook(path)
+    except UnreadableNotebook:
+        return None
+
+
 def sha256_of(raw: bytes) -> str:
     """The submission's content hash, as results and the gradebook record it."""
     return hashlib.sha256(raw).hexdigest()

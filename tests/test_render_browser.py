@@ -18,7 +18,7 @@ from results import hostile, named_mistake
 from grader import notebook
 from grader.batch import grade_batch
 from grader.gradebook import Gradebook
-from grader.model import Limits
+from grader.model import CellRun, Limits
 from grader.render import render_submission
 from grader.sampleclass import make_class
 
@@ -195,8 +195,6 @@ def test_an_included_hostile_notebook_is_sanitized_and_collapsed(tmp_path, brows
         nbformat.v4.new_code_cell("print('<b>hi</b>')"),
     ]
     raw = nbformat.writes(nb).encode()
-    from grader.model import CellRun
-
     shown = notebook.to_html(raw, [CellRun(1, True, None, "<b>hi</b>\n", 10)])
     page = tmp_path / "notebook.html"
     page.write_text(render_submission(named_mistake(), shown), encoding="utf-8")
