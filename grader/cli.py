@@ -313,6 +313,7 @@ def grade(
 def demo(out: Path, students: int, seed: int, workers: int | None, progress: str) -> None:
     """Make a sample class (right answers in several styles, known and unknown mistakes, broken
     and hostile notebooks), grade it, and say where the summary is."""
+    _instructor_only("demo")
     from grader import progress as progress_mod
     from grader.batch import grade_batch
     from grader.sampleclass import clear_own_folder, make_class
@@ -328,6 +329,39 @@ def demo(out: Path, students: int, seed: int, workers: int | None, progress: str
         progress=progress_mod.choose(progress),
     )
     _report(report)
+
+
+def _instructor_only(command: str) -> None:
+    """Commands that need the reference solutions, which a student bundle does not hold."""
+    import importlib.util
+
+    if importlib.util.find_spec("grader.sampleclass") is None:
+        raise UsageError(
+            f"grader {command} is for instructors: it needs the reference solutions, which this "
+            "student bundle does not hold (use grader check or grader ci)"
+        )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The bundle's folder: new, empty, or an earlier bundle, which is replaced.",
+)
+def release(out: Path) -> None:
+    """Make the student bundle: the notebooks, the course helpers, and a grader that runs the
+    public tests from stored data, with a README and a CI workflow. It holds no reference code,
+    no hidden test and no mutant code."""
+    _instructor_only("release")
+    from grader.release import build_release
+
+    made = build_release(out=out)
+    click.echo(
+        f"bundle: {made.out} ({len(made.assignments)} assignments, {made.public_cases} public "
+        f"tests, {made.mistakes} nameable mistakes, {made.files} files)"
+    )
+    click.echo(f"students install it with: pip install {made.out}")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,6 @@ from grader.spec import (
     AssignmentSpec,
     Case,
     FunctionSpec,
-    Mutant,
     call_with,
     load_mutants,
     load_spec,
@@ -33,8 +33,8 @@ BEHAVIOURAL = frozenset({"rng-reseed", "rng-other-generator"})
 class Raised:
     """Marks a reference or mutant call that raised."""
 
-    def __init__(self, exc: BaseException) -> None:
-        self.description = f"{type(exc).__name__}: {exc}"
+    def __init__(self, exc: BaseException | str) -> None:
+        self.description = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,10 @@ def inputs_of(assignment: str, function: str, case_id: str) -> Any:
 
 @functools.cache
 def expected_of(assignment: str, function: str, case_id: str) -> Any:
-    """The reference output of a case, computed once per process."""
+    """The reference output of a case, computed once per process (or read, in a bundle)."""
     spec = load_spec(assignment)
+    if spec.stored is not None:
+        return spec.stored.expected[(function, case_id)]
     return safe_call(
         reference_function(spec, function),
         _case(assignment, function, case_id),
@@ -80,9 +82,13 @@ def expected_of(assignment: str, function: str, case_id: str) -> Any:
 
 
 @functools.cache
-def mutant_outputs(assignment: str, function: str) -> tuple[tuple[Mutant, dict[str, Any]], ...]:
-    """Each mutant of `function` with its output on every value case, computed once per process."""
-    fspec = next(f for f in load_spec(assignment).functions if f.name == function)
+def mutant_outputs(assignment: str, function: str) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+    """Each mutant of `function` (its catalogue id) with its output on every value case, computed
+    once per process (or read, in a bundle)."""
+    spec = load_spec(assignment)
+    if spec.stored is not None:
+        return spec.stored.mutants.get(function, ())
+    fspec = next(f for f in spec.functions if f.name == function)
     out = []
     for m in load_mutants(assignment):
         if m.function != function:
@@ -92,7 +98,7 @@ def mutant_outputs(assignment: str, function: str) -> tuple[tuple[Mutant, dict[s
             for c in fspec.cases
             if c.check is None
         }
-        out.append((m, outputs))
+        out.append((m.id, outputs))
     return tuple(out)
 
 
@@ -130,8 +136,8 @@ def diagnose(
             ):
                 ids.append("rng-reseed")
                 per_case.setdefault(c.id, "rng-reseed")
-    for mutant, m_out in mutant_outputs(spec.name, fspec.name):
-        if mutant.id in BEHAVIOURAL or mutant.id in ids:
+    for mutant_id, m_out in mutant_outputs(spec.name, fspec.name):
+        if mutant_id in BEHAVIOURAL or mutant_id in ids:
             continue
         differs = False
         matches = True
@@ -152,9 +158,9 @@ def diagnose(
             else:
                 matches = False
         if differs and matches and case_hits:
-            ids.append(mutant.id)
+            ids.append(mutant_id)
             for cid in case_hits:
-                per_case.setdefault(cid, mutant.id)
+                per_case.setdefault(cid, mutant_id)
     if fspec.draws and not ids:
         # Values miss, no catalogued mutant explains them, yet the strict distribution checks
         # pass and every call returned: the draws come from another random stream.

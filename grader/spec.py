@@ -11,11 +11,14 @@ import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grader.bindings import BINDINGS
+
+if TYPE_CHECKING:
+    from grader.stored import StoredOutputs
 
 Inputs = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -96,6 +99,9 @@ class AssignmentSpec:
     """The module holding the reference functions."""
     functions: tuple[FunctionSpec, ...]
     """Its graded functions, in notebook order."""
+    stored: StoredOutputs | None = None
+    """A student bundle's outputs, read instead of calling the reference and the mutants (which
+    the bundle does not hold); None where the reference is installed."""
 
     def points(self, visibility: frozenset[str]) -> float:
         """Points available over the tests of the given visibility: a function counts when it
@@ -154,8 +160,7 @@ def _copy(value: Any) -> Any:
 
 
 @functools.cache
-def available() -> frozenset[str]:
-    """Names of the assignments with a spec module."""
+def _spec_modules() -> frozenset[str]:
     import grader.specs
 
     return frozenset(
@@ -163,9 +168,23 @@ def available() -> frozenset[str]:
     )
 
 
+@functools.cache
+def available() -> frozenset[str]:
+    """Names of the assignments this installation grades: a spec module each (the instructor's
+    grader), or a stored document each (a student bundle, see grader.stored)."""
+    from grader.stored import stored_names
+
+    return _spec_modules() | stored_names()
+
+
 def load_spec(assignment: str) -> AssignmentSpec:
-    """The spec of an assignment (grader.specs.<assignment>.SPEC)."""
-    return importlib.import_module(f"grader.specs.{assignment}").SPEC
+    """The spec of an assignment: grader.specs.<assignment>.SPEC where the module exists, else
+    the stored public tests of a student bundle."""
+    if assignment in _spec_modules():
+        return importlib.import_module(f"grader.specs.{assignment}").SPEC
+    from grader.stored import load_stored
+
+    return load_stored(assignment)
 
 
 def load_mutants(assignment: str) -> tuple[Mutant, ...]:

@@ -1,0 +1,117 @@
+"""Public tests as data: what a student bundle grades with instead of the reference.
+
+The instructor's grader computes expected outputs by calling `reference/` and names mistakes by
+calling the mutants. A student bundle holds neither: `grader release` writes one JSON document
+per assignment (`grader/public/<assignment>.json`) with the public cases' inputs, their expected
+outputs and each catalogued mistake's outputs on those inputs, and this module turns it back into
+an `AssignmentSpec` whose outputs are read, never computed. Values go through `wire`, so arrays
+round-trip bit for bit and a bundle's verdicts equal the instructor's public ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from grader import wire
+from grader.diagnose import Raised
+from grader.spec import AssignmentSpec, Case, FunctionSpec, Tolerance
+
+SCHEMA = "grader.public/1"
+FOLDER = "public"
+"""The folder inside the `grader` package that holds the documents."""
+
+
+@dataclass(frozen=True)
+class StoredOutputs:
+    """The outputs a bundle reads instead of computing."""
+
+    expected: Mapping[tuple[str, str], Any]
+    """(function, case id) -> the reference's output."""
+    mutants: Mapping[str, tuple[tuple[str, Mapping[str, Any]], ...]]
+    """function -> each catalogued mistake's id and its output (or Raised) per case id."""
+
+
+def encode_output(value: Any) -> dict[str, Any]:
+    """A stored output: a value, or the description of what a call raised."""
+    if isinstance(value, Raised):
+        return {"raised": value.description}
+    return {"value": wire.encode(value)}
+
+
+def _decode_output(data: Mapping[str, Any]) -> Any:
+    if "raised" in data:
+        return Raised(str(data["raised"]))
+    return wire.decode(data["value"])
+
+
+def _inputs(encoded: Any) -> Any:
+    args, kwargs = wire.decode(encoded)
+    return tuple(args), dict(kwargs)
+
+
+def thaw(document: Mapping[str, Any]) -> AssignmentSpec:
+    """The spec a stored document describes, with its outputs attached."""
+    if document.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} document")
+    functions = []
+    expected: dict[tuple[str, str], Any] = {}
+    mutants: dict[str, tuple[tuple[str, Mapping[str, Any]], ...]] = {}
+    for f in document["functions"]:
+        cases = []
+        for c in f["cases"]:
+            inputs = _inputs(c["inputs"])
+            cases.append(
+                Case(
+                    id=c["id"],
+                    visibility=c["visibility"],
+                    weight=float(c["weight"]),
+                    build=functools.partial(lambda x: x, inputs),
+                    seed=c["seed"],
+                    bindings=dict(c["bindings"]),
+                    tol=Tolerance(**c["tol"]),
+                    same_inputs_as=c["same_inputs_as"],
+                    summary=c["summary"],
+                )
+            )
+            expected[(f["name"], c["id"])] = _decode_output(c["expected"])
+        mutants[f["name"]] = tuple(
+            (m["id"], {cid: _decode_output(out) for cid, out in m["outputs"].items()})
+            for m in f["mutants"]
+        )
+        functions.append(
+            FunctionSpec(
+                name=f["name"],
+                points=float(f["points"]),
+                cases=tuple(cases),
+                draws=bool(f["draws"]),
+                returns=tuple(f["returns"]),
+            )
+        )
+    return AssignmentSpec(
+        name=document["assignment"],
+        reference="",
+        functions=tuple(functions),
+        stored=StoredOutputs(expected=expected, mutants=mutants),
+    )
+
+
+def stored_names() -> frozenset[str]:
+    """The assignments this installation holds as stored documents (a student bundle)."""
+    folder = resources.files("grader") / FOLDER
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(
+        p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
+    )
+
+
+@functools.cache
+def load_stored(assignment: str) -> AssignmentSpec:
+    """The stored spec of an assignment, read once per process."""
+    path = resources.files("grader") / FOLDER / f"{assignment}.json"
+    return thaw(json.loads(path.read_text(encoding="utf-8")))
