@@ -57,6 +57,14 @@ def function_reason(f: FunctionResult) -> str:
     return reason
 
 
+def function_line(f: FunctionResult) -> str:
+    """A function's verdict in one line, as `grader check` prints it: mark, name, score, and why
+    it lost points."""
+    mark = "✓" if f.score == f.max_score else "✗"
+    line = f"{mark} {f.name:<42} {f.score:g}/{f.max_score:g}"
+    return line + f"  {function_reason(f)}" if f.score < f.max_score else line
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 

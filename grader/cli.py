@@ -127,14 +127,10 @@ def _hidden(relative: Path) -> bool:
 
 def _echo_functions(result: GradingResult) -> None:
     """A line per graded function (and why it lost points), the total, and any error."""
-    from grader.ci import function_reason
+    from grader.ci import function_line
 
     for f in result.functions:
-        mark = "✓" if f.score == f.max_score else "✗"
-        line = f"{mark} {f.name:<42} {f.score:g}/{f.max_score:g}"
-        if f.score < f.max_score:
-            line += f"  {function_reason(f)}"
-        click.echo(line)
+        click.echo(function_line(f))
     click.echo(f"total: {result.score:g}/{result.max_score:g}")
     if result.error:
         click.echo(f"note: {result.error['message']}")

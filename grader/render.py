@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from grader.catalogue import CATALOGUE
-from grader.model import GradingResult
+from grader.model import FunctionResult, GradingResult
 from grader.record import safe_name
 
 _ENV = jinja2.Environment(
@@ -269,3 +269,35 @@ def render_summary(results: Sequence[GradingResult]) -> str:
         "scripts": _scripts("sort.js", "print.js"),
     }
     return _ENV.get_template("summary.html.j2").render(**context)
+
+
+def _scoped_css(css: str, scope: str) -> str:
+    """Every rule of `css` limited to elements inside `scope` (a fragment inside a notebook must
+    not restyle the notebook around it)."""
+    rules = []
+    for rule in css.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, body = rule.split("{", 1)
+        scoped = ",".join(f"{scope} {s.strip()}" for s in selectors.split(","))
+        rules.append(f"{scoped}{{{body}}}")
+    return "\n".join(rules)
+
+
+@functools.cache
+def _view_css(scope: str) -> str:
+    text = resources.files("grader").joinpath("templates/view.css").read_text(encoding="utf-8")
+    return _scoped_css(text, scope)
+
+
+def render_check(title: str, functions: Sequence[FunctionResult], problem: str = "") -> str:
+    """The HTML fragment `check()` displays in a notebook: each function's public verdicts, its
+    named mistakes with their lesson and hint, and the evidence of each failing test."""
+    return _ENV.get_template("check.html.j2").render(
+        title=title,
+        functions=functions,
+        problem=problem,
+        catalogue=CATALOGUE,
+        test_kinds=TEST_KINDS,
+        view_css=_view_css(".grader-check"),
+    )
