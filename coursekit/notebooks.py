@@ -7,6 +7,8 @@ the notebooks here (not only as files) lets an installed grader rebuild them any
 Cell conventions (contract section 2):
 - a graded function stands alone in a code cell tagged `graded`;
 - demonstration cells (training runs, plots) are tagged `demo`, so a grader can skip them;
+- self-check cells (`check("name")`, the public tests in the student's kernel) are tagged
+  `self-check` and follow each graded function and its example; the grader skips them too;
 - the notebook carries `metadata.grader.assignment`.
 """
 
@@ -24,6 +26,7 @@ ASSIGNMENTS = ("initialization", "regularization", "dropout", "gradient_checking
 
 GRADED_TAG = "graded"
 DEMO_TAG = "demo"
+CHECK_TAG = "self-check"
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,9 @@ INITIALIZATION = [
     starting point on two noisy concentric circles.
 
     Graded functions sit alone in cells marked `graded`. Replace each `raise NotImplementedError`
-    with your code. Cells marked `demo` train and plot; the grader skips them.
+    with your code. Cells marked `demo` train and plot; the grader skips them. Under each graded
+    function, `check("name")` runs the public tests on your function as it is now and names a
+    known mistake when your output matches one.
     """),
     code("""
     import numpy as np
@@ -721,6 +726,45 @@ def graded_names(assignment: str) -> list[str]:
     return names
 
 
+IMPORT_CHECK = Cell(
+    "code",
+    "# check(\"name\") runs the public tests on your function as it is now defined, and\n"
+    "# check() runs them on every graded function of this notebook.\n"
+    "from grader import check",
+    (CHECK_TAG,),
+)
+
+
+def self_check(name: str) -> Cell:
+    """The cell that checks one graded function in the student's kernel."""
+    return Cell("code", f'check("{name}")', (CHECK_TAG,))
+
+
+def with_checks(cells: list[Cell]) -> list[Cell]:
+    """The cells with the self-check import after the first code cell (the imports), and a
+    `check` call under each graded function, after its example cell when it has one."""
+    out: list[Cell] = []
+    pending = ""
+    imported = False
+    for cell in cells:
+        is_example = cell.kind == "code" and not cell.tags
+        if pending and not is_example:
+            out.append(self_check(pending))
+            pending = ""
+        out.append(cell)
+        if pending:  # the example just added
+            out.append(self_check(pending))
+            pending = ""
+        if GRADED_TAG in cell.tags:
+            pending = cell.source.split("(", 1)[0].removeprefix("def ").strip()
+        elif cell.kind == "code" and not imported:
+            out.append(IMPORT_CHECK)
+            imported = True
+    if pending:
+        out.append(self_check(pending))
+    return out
+
+
 def build_notebook(assignment: str) -> nbformat.NotebookNode:
     """The student notebook of an assignment, with stable cell ids."""
     nb = nbformat.v4.new_notebook()
@@ -731,7 +775,7 @@ def build_notebook(assignment: str) -> nbformat.NotebookNode:
     }
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["grader"] = {"assignment": assignment}
-    for i, cell in enumerate(CONTENT[assignment]):
+    for i, cell in enumerate(with_checks(CONTENT[assignment])):
         new = (
             nbformat.v4.new_markdown_cell if cell.kind == "markdown" else nbformat.v4.new_code_cell
         )

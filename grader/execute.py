@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from coursekit.notebooks import DEMO_TAG
+from coursekit.notebooks import CHECK_TAG, DEMO_TAG
 from grader import wire
 from grader.errors import WorkerFailure
 from grader.lifeline import owned_tempdir, sweep_abandoned
@@ -27,8 +27,9 @@ from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, Prob
 
 MAX_RESULTS_BYTES = 128 * 2**20
 MAX_LINE_BYTES = 80 * 2**20
-# The course's demo tag, plus spellings an instructor might use for the same thing.
-DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading"})
+# The course's demo tag, plus spellings an instructor might use for the same thing, and the
+# self-check cells (check() runs the public tests in the student's kernel; grading has its own).
+DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading", CHECK_TAG})
 UNPRIVILEGED_UID = 65534  # nobody
 
 

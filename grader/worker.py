@@ -31,6 +31,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 from typing import Any
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -271,11 +272,23 @@ def _isolate(uid: int | None) -> tuple[list[str], list[str]]:
     return layers, notes
 
 
+def _skipped_check(*names: Any, **kwargs: Any) -> None:
+    """What `check` is while grading: the grader runs the tests itself."""
+    print("check() is skipped while grading: the grader runs the tests itself")
+
+
 def _hide_grader() -> None:
     for name in list(sys.modules):
         if name.split(".")[0] in BLOCKED_PACKAGES:
             del sys.modules[name]
     sys.meta_path.insert(0, _ImportGuard())
+    # A notebook's `from grader import check` (the self-check) still imports: it gets a stub
+    # that does nothing, so the cell and the ones after it run as they would for the student.
+    # Nothing else of the grader is reachable through it.
+    stub = types.ModuleType("grader", "The grader is not available while grading.")
+    stub.check = _skipped_check  # type: ignore[attr-defined]
+    stub.__path__ = []  # a package, so `import grader.x` asks the guard, which refuses it
+    sys.modules["grader"] = stub
 
 
 def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) -> dict[str, Any]:

@@ -91,16 +91,32 @@ def test_a_notebook_that_hangs_is_stopped_and_what_was_defined_still_grades(sand
 def test_the_grader_and_reference_are_not_importable(sandbox):
     ex = run(
         sandbox,
-        "import grader",
+        "import grader.wire",
         "import reference.dropout",
         "from coursekit.network import relu",
         "import sys\nleaked = sorted(m for m in sys.modules if m.split('.')[0] in ('grader', 'reference'))",
-        "def f():\n    return leaked",
+        "import grader\nreachable = sorted(n for n in vars(grader) if not n.startswith('__'))",
+        "def f():\n    return leaked, reachable",
         probes=[call("f")],
     )
-    assert [c.ok for c in ex.cells] == [False, False, True, True, True]
+    assert [c.ok for c in ex.cells] == [False, False, True, True, True, True]
     assert "not available" in ex.cells[0].error["message"]
-    assert ex.outcomes["c"].value == []
+    # only the stub that keeps `from grader import check` working, and nothing behind it
+    assert ex.outcomes["c"].value == (["grader"], ["check"])
+
+
+def test_a_notebooks_self_check_is_a_no_op_while_grading(sandbox):
+    ex = run(
+        sandbox,
+        "from grader import check",
+        "def f():\n    return 1",
+        "result = check('f')\nprint('after check')",
+        "def g():\n    return result",
+        probes=[call("g")],
+    )
+    assert all(c.ok for c in ex.cells)
+    assert "skipped while grading" in ex.cells[2].output
+    assert ex.outcomes["c"].value is None
 
 
 def test_shell_escapes_and_magics_never_reach_the_host(sandbox, tmp_path):
