@@ -7,7 +7,7 @@ elsewhere (its `repr`).
 
 This is the student's code on the student's machine, so there is no sandbox to keep: only care
 not to disturb the session. Each call gets copies of its inputs, NumPy's global random state is
-restored afterwards, names a test binds are put back, what the function prints is kept out of the
+restored at the end, names a test binds are put back, what the function prints is kept out of the
 notebook, and a call that hangs is stopped after the call time limit (when running in the main
 thread, as a kernel does). The values a call returns pass through the same wire encoding the
 sandboxed worker uses, so the verdicts are the ones `grader check` gives. Hidden tests never run
@@ -117,7 +117,6 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
         )
         error = {"kind": "missing", "type": "NameError", "message": message, "traceback": []}
         return CallOutcome(case.id, False, error=error)
-    state = np.random.get_state()
     printed = io.StringIO()
     try:
         with (
@@ -144,8 +143,6 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
             "traceback": [],
         }
         return CallOutcome(case.id, False, error=error)
-    finally:
-        np.random.set_state(state)
 
 
 def _graded() -> dict[str, tuple[AssignmentSpec, FunctionSpec]]:
@@ -185,14 +182,18 @@ def check_functions(
         assignment = max(sorted(defined), key=lambda a: defined[a])
         chosen = [(s, f) for s, f in graded.values() if s.name == assignment]
     results = []
-    for spec, fspec in chosen:
-        cases = [c for c in fspec.cases if c.visibility == "public"]
-        fn = namespace.get(fspec.name)
-        outcomes = {
-            c.id: call(fn, fspec.name, c, inputs_of(spec.name, fspec.name, c.id), timeout_s)
-            for c in cases
-        }
-        results.append(grade_function(spec, fspec, cases, outcomes))
+    state = np.random.get_state()  # the calls seed it, and so do the reference's where installed
+    try:
+        for spec, fspec in chosen:
+            cases = [c for c in fspec.cases if c.visibility == "public"]
+            fn = namespace.get(fspec.name)
+            outcomes = {
+                c.id: call(fn, fspec.name, c, inputs_of(spec.name, fspec.name, c.id), timeout_s)
+                for c in cases
+            }
+            results.append(grade_function(spec, fspec, cases, outcomes))
+    finally:
+        np.random.set_state(state)
     return CheckReport(chosen[0][0].name, tuple(results))
 
 
