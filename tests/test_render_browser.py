@@ -165,6 +165,38 @@ def test_a_failing_public_test_highlights_the_entries_that_differ(tmp_path, brow
     assert _console_errors(browser) == []
 
 
+def test_the_notebook_check_highlights_inside_itself_and_restyles_nothing_around_it(
+    tmp_path, browser
+):
+    """check() output sits in a notebook page among other outputs: its styles must stay
+    scoped to it."""
+    from grader.selfcheck import check_functions
+    from grader.spec import load_mutants
+
+    ns = {
+        "initialize_parameters_he": next(
+            m.impl for m in load_mutants("initialization") if m.id == "init-xavier-scale"
+        )
+    }
+    fragment = check_functions(("initialize_parameters_he",), ns)._repr_html_()
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        "<!doctype html><html lang=en><meta charset=utf-8><title>a notebook</title><body>"
+        '<div class="grid"><table><tr><td class="differs" id="theirs">1</td></tr></table></div>'
+        f"{fragment}</body></html>",
+        encoding="utf-8",
+    )
+    _open(browser, page)
+    assert _console_errors(browser) == [] and _fetched(browser) == []
+    region = browser.find_element(By.CSS_SELECTOR, ".grader-check[role=region]")
+    assert "init-xavier-scale" in region.text and "Why it matters" in region.text
+    marked = region.find_elements(By.CSS_SELECTOR, "td.differs")
+    assert len(marked) > 4 and marked[0].value_of_css_property("font-weight") == "700"
+    ours = marked[0].value_of_css_property("background-color")
+    theirs = browser.find_element(By.ID, "theirs").value_of_css_property("background-color")
+    assert ours != theirs  # the same class outside the fragment keeps the notebook's style
+
+
 @pytest.mark.parametrize(
     "evil",
     [
