@@ -349,3 +349,16 @@ def test_a_student_installs_the_bundle_in_a_fresh_environment_and_checks(bundle,
     res = _sh(["python", "-c", code], work, env)
     assert res.returncode == 0, res.stderr
     assert "init-xavier-scale" in res.stdout
+
+
+def test_the_release_command_says_where_and_refuses_in_one_line(tmp_path):
+    run = [sys.executable, "-m", "grader", "release", "--out"]
+    ok = subprocess.run([*run, str(tmp_path / "b")], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert f"bundle: {tmp_path / 'b'} (4 assignments" in ok.stdout
+    assert "pip install" in ok.stdout
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("mine")
+    bad = subprocess.run([*run, str(tmp_path / "notes")], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("grader: ") and bad.stderr.count("\n") == 1
