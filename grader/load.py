@@ -92,9 +92,18 @@ def load_submission(
             f"{path.name}: nbformat {data.get('nbformat')!r}; save it with Jupyter 4 or later"
         )
     cells = []
+    ids: set[str] = set()
     for i, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict):
             raise UnreadableNotebook(f"{path.name}: cell {i} is not a cell")
+        cell_id = cell.get("id")
+        if isinstance(cell_id, str):
+            if cell_id in ids:  # invalid nbformat 4.5: the file was edited outside Jupyter
+                raise UnreadableNotebook(
+                    f"{path.name}: cell id {cell_id[:40]!r} appears twice; open and save the "
+                    "notebook in Jupyter, which repairs it"
+                )
+            ids.add(cell_id)
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
@@ -111,6 +120,8 @@ def load_submission(
         raise UnknownAssignment(
             f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})"
         )
+    if not cells:
+        raise UnreadableNotebook(f"{path.name}: the notebook has no code cells")
     return Submission(
         path=str(path),
         student=student or path.parent.name or "student",

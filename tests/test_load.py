@@ -32,6 +32,15 @@ def code(src, tags=()):
         (b"\xff\xfe\x00binary", "not UTF-8"),
         (b"[1, 2]", "not a Jupyter notebook"),
         (json.dumps({"nbformat": 3, "worksheets": [], "cells": []}).encode(), "nbformat 3"),
+        (nb([]).encode(), "no code cells"),
+        (
+            nb([{"cell_type": "markdown", "source": "only prose", "metadata": {}}]).encode(),
+            "no code",
+        ),
+        (
+            nb([dict(code("a = 1"), id="x1"), dict(code("b = 2"), id="x1")]).encode(),
+            "appears twice",
+        ),
     ],
 )
 def test_unreadable_files_get_one_line(tmp_path, content, needle):
@@ -57,7 +66,7 @@ def test_assignment_from_metadata_else_from_the_stem(tmp_path):
     assert sub.cells[0].source == "x = 1" and sub.cells[0].tags == ("graded",)
     assert len(sub.sha256) == 64
     q = tmp_path / "bob" / "dropout.ipynb"
-    q.write_text(nb([]))
+    q.write_text(nb([code("x = 1")]))
     assert load_submission(q, KNOWN).assignment == "dropout"
 
 
