@@ -717,18 +717,23 @@ CONTENT: dict[str, list[Cell]] = {
 }
 
 
+def defined_name(source: str) -> str:
+    """The name of the function a graded cell's source defines."""
+    return source.split("(", 1)[0].removeprefix("def ").strip()
+
+
 def graded_names(assignment: str) -> list[str]:
     """The graded functions of an assignment, in notebook order."""
     names = []
     for cell in CONTENT[assignment]:
         if GRADED_TAG in cell.tags:
-            names.append(cell.source.split("(", 1)[0].removeprefix("def ").strip())
+            names.append(defined_name(cell.source))
     return names
 
 
 IMPORT_CHECK = Cell(
     "code",
-    "# check(\"name\") runs the public tests on your function as it is now defined, and\n"
+    '# check("name") runs the public tests on your function as it is now defined, and\n'
     "# check() runs them on every graded function of this notebook.\n"
     "from grader import check",
     (CHECK_TAG,),
@@ -756,7 +761,7 @@ def with_checks(cells: list[Cell]) -> list[Cell]:
             out.append(self_check(pending))
             pending = ""
         if GRADED_TAG in cell.tags:
-            pending = cell.source.split("(", 1)[0].removeprefix("def ").strip()
+            pending = defined_name(cell.source)
         elif cell.kind == "code" and not imported:
             out.append(IMPORT_CHECK)
             imported = True

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.notebooks import ASSIGNMENTS, GRADED_TAG, build_notebook
+from coursekit.notebooks import ASSIGNMENTS, GRADED_TAG, build_notebook, defined_name
 from grader.errors import UsageError
 from reference.solved import reference_source, solved_notebook
 
@@ -445,7 +445,7 @@ def _with_sources(assignment: str, sources: dict[str, str]) -> nbformat.Notebook
     nb = solved_notebook(assignment)
     for cell in nb.cells:
         if GRADED_TAG in cell.metadata.get("tags", []):
-            name = cell.source.split("(", 1)[0].removeprefix("def ").strip()
+            name = defined_name(cell.source)
             if name in sources:
                 cell.source = sources[name]
     return nb

@@ -9,7 +9,7 @@ import inspect
 
 import nbformat
 
-from coursekit.notebooks import GRADED_TAG, build_notebook
+from coursekit.notebooks import GRADED_TAG, build_notebook, defined_name
 
 
 def reference_source(assignment: str, function: str) -> str:
@@ -23,6 +23,6 @@ def solved_notebook(assignment: str) -> nbformat.NotebookNode:
     nb = build_notebook(assignment)
     for cell in nb.cells:
         if GRADED_TAG in cell.metadata.get("tags", []):
-            name = cell.source.split("(", 1)[0].removeprefix("def ").strip()
+            name = defined_name(cell.source)
             cell.source = reference_source(assignment, name)
     return nb

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.notebooks import GRADED_TAG
+from coursekit.notebooks import GRADED_TAG, defined_name
 from reference.solved import solved_notebook
 
 
@@ -23,7 +23,7 @@ def notebook_with(
     nb = solved_notebook(assignment)
     for cell in nb.cells:
         if GRADED_TAG in cell.metadata.get("tags", []):
-            name = cell.source.split("(", 1)[0].removeprefix("def ").strip()
+            name = defined_name(cell.source)
             if replace and name in replace:
                 cell.source = textwrap.dedent(replace[name]).strip() + "\n"
             if untag:
