@@ -30,7 +30,10 @@ MAX_LINE_BYTES = 80 * 2**20
 # The course's demo tag, plus spellings an instructor might use for the same thing, and the
 # self-check cells (check() runs the public tests in the student's kernel; grading has its own).
 DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading", CHECK_TAG})
-UNPRIVILEGED_UID = 65534  # nobody
+UID_BASE = 1_000_000
+"""Student code runs as UID_BASE + the grading process's pid: a uid no account has, different
+for each sandbox running at once, so that one submission's processes cannot signal another's
+and the per-uid process cap is per sandbox."""
 
 
 ROOT_PREFIX = "grader-sandbox-"
@@ -134,7 +137,7 @@ class Sandbox:
         scratch.mkdir(parents=True)
         results = job_dir / "results.jsonl"
         results.touch(mode=0o600)
-        uid = UNPRIVILEGED_UID if os.geteuid() == 0 else None
+        uid = UID_BASE + os.getpid() if os.geteuid() == 0 else None
         if uid is not None:
             os.chown(scratch, uid, uid)
         wire_limits = self.limits.to_wire(len(probes))
@@ -202,7 +205,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
             if not isinstance(rec, dict):
                 continue
             if "isolation" in rec and isinstance(rec["isolation"], list):
-                isolation = tuple(str(x)[:80] for x in rec["isolation"][:10])
+                isolation = tuple(str(x)[:80] for x in rec["isolation"][:24])
                 notes = tuple(str(x)[:200] for x in rec.get("notes", [])[:10])
             elif "cell" in rec:
                 out = rec.get("output") or {}

@@ -19,6 +19,9 @@ class Limits:
     """Address space the student's code may add to the warm worker's."""
     file_mb: int = 64
     """Largest file the student's code may write."""
+    hidden: tuple[str, ...] = ()
+    """Paths the student's code must not see (the batch's submissions and output), besides the
+    grader's own files, which are always hidden. Needs the mount namespace (root)."""
 
     def wall_s(self, n_calls: int) -> float:
         """The hard deadline of the whole job, after which its process group is killed."""
@@ -31,6 +34,7 @@ class Limits:
             "call_timeout_s": self.call_timeout_s,
             "memory_mb": self.memory_mb,
             "file_mb": self.file_mb,
+            "hidden": list(self.hidden),
             "cpu_s": int(self.wall_s(n_calls)) + 1,
             "wall_s": self.wall_s(n_calls),
         }

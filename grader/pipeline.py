@@ -15,6 +15,7 @@ from grader import __version__
 from grader.diagnose import inputs_of
 from grader.errors import GraderError
 from grader.execute import Sandbox
+from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.model import Execution, GradingResult, Limits, ProbeCall
 from grader.score import grade_functions, probe_id
@@ -48,7 +49,7 @@ def sandbox_record(
             "import-guard",
             *layers,
         ],
-        "missing": [x for x in ("network-namespace", "dropped-uid") if x not in layers],
+        "missing": [x for x in FULL if x not in layers],
         "notes": list(notes),
         "limits": {
             "timeout_s": limits.timeout_s,

@@ -4,8 +4,11 @@ Run as `python -m grader.worker`. The zygote imports numpy, IPython's input tran
 course helper module once, then reads jobs (one JSON line each) on stdin. For each job it forks a
 child that:
 
-1. becomes its own process group, applies rlimits, enters a fresh scratch directory, and (as
-   root) leaves the network and drops to an unprivileged uid;
+1. becomes its own process group and applies rlimits; as root it also enters fresh namespaces
+   (network, mount, PID), sees a read-only filesystem with a private /tmp and none of the
+   grader's files, and runs student code under a uid of its own with no capabilities
+   (`grader.jail`); elsewhere it runs in a fresh scratch directory and the result says what
+   was missing;
 2. hides the `grader` and `reference` packages from student code;
 3. runs the notebook's code cells in order ("Run All", errors allowed), demo cells excluded;
 4. forks one grandchild per graded function, which calls it on each probe input with
@@ -20,7 +23,7 @@ holds no reference code, no expected values and no comparison code.
 from __future__ import annotations
 
 import builtins
-import ctypes
+import importlib.util
 import io
 import json
 import linecache
@@ -41,7 +44,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader import wire
+from grader import jail, wire
 from grader.bindings import BINDINGS
 from grader.lifeline import die_with_parent
 
@@ -59,7 +62,6 @@ _dumps, _encode, _seed = json.dumps, wire.encode, np.random.seed
 
 BLOCKED_PACKAGES = ("grader", "reference")
 OUTPUT_EXCERPT = 8192
-CLONE_NEWNET = 0x40000000
 
 
 def _warm_imports() -> None:
@@ -216,60 +218,8 @@ def _apply_limits(limits: dict[str, Any]) -> None:
     setlim(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mb)
     setlim(resource.RLIMIT_NOFILE, 256)
     setlim(resource.RLIMIT_CORE, 0)
+    setlim(resource.RLIMIT_MEMLOCK, 0)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
-
-
-def _readable_by_others(path: str) -> bool:
-    """Whether an unprivileged user can reach and read `path` (every ancestor searchable)."""
-    import stat
-
-    p = os.path.abspath(path)
-    try:
-        if not os.stat(p).st_mode & stat.S_IROTH:
-            return False
-        while True:
-            if not os.stat(p).st_mode & stat.S_IXOTH:
-                return False
-            parent = os.path.dirname(p)
-            if parent == p:
-                return True
-            p = parent
-    except OSError:
-        return False
-
-
-def _isolate(uid: int | None) -> tuple[list[str], list[str]]:
-    """Namespaces and a dropped uid where we are allowed them: (layers obtained, notes)."""
-    layers: list[str] = []
-    notes: list[str] = []
-    if uid is None or os.geteuid() != 0:
-        notes.append("not running as root: no network namespace and no dropped uid")
-        return layers, notes
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(CLONE_NEWNET) == 0:
-            layers.append("network-namespace")
-        else:
-            notes.append("unshare(CLONE_NEWNET) was refused")
-    except Exception:
-        notes.append("unshare() is unavailable")
-    paths = [sys.base_prefix, *(p for p in sys.path if p and os.path.isdir(p))]
-    if not all(_readable_by_others(p) for p in paths):
-        notes.append(
-            "uid not dropped: the Python installation is private to root, so an "
-            "unprivileged user could not import modules"
-        )
-        return layers, notes
-    try:
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-        layers.append("dropped-uid")
-        resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
-        layers.append("process-cap")
-    except (OSError, ValueError) as exc:
-        notes.append(f"uid not dropped: {exc}")
-    return layers, notes
 
 
 def _skipped_check(*names: Any, **kwargs: Any) -> None:
@@ -437,8 +387,13 @@ def _wait(pid: int, deadline: float) -> tuple[str, int]:
             os.close(fd)
 
 
-def _child(job: dict[str, Any]) -> None:
-    """One submission, start to end. Never returns."""
+def _child(job: dict[str, Any], plan: jail.Plan) -> None:
+    """One submission, start to end, in the first process of its sandbox. Never returns.
+
+    As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
+    forks the new PID namespace's init, which forks the process that runs student code. When that
+    one ends, the init ends and the kernel kills whatever the submission left running in the
+    namespace, orphans included."""
     try:
         die_with_parent(signal.SIGKILL, job["zygote"])
         os.setsid()
@@ -448,45 +403,143 @@ def _child(job: dict[str, Any]) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(devnull, std)
-        os.chdir(job["scratch"])
-        os.environ["HOME"] = job["scratch"]
-        os.environ["TMPDIR"] = job["scratch"]
         _apply_limits(limits)
-        layers, notes = _isolate(job.get("uid"))
-        emit({"isolation": layers, "notes": notes})
-        _hide_grader()
-        sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"])]
-        ns = _run_cells(job["cells"], emit, float(limits["timeout_s"]))
-        emit({"cells_done": True})
-        by_function: dict[str, list[dict[str, Any]]] = {}
-        for case in job["probes"]:
-            by_function.setdefault(case["function"], []).append(case)
-        call_timeout = float(limits["call_timeout_s"])
-        for name, cases in by_function.items():
-            parent = os.getpid()
-            pid = _fork()
-            if pid == 0:
-                try:
-                    die_with_parent(signal.SIGKILL, parent)
-                    _probe_function(ns, name, cases, emit, call_timeout)
-                finally:
-                    _exit(0)
-            how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
-            emit({"function": name, "ended": how, "code": code})
-        emit({"done": True})
+        layers: list[str] = []
+        notes: list[str] = []
+        if job.get("uid") is not None and os.geteuid() == 0:
+            tmp_mb = max(64, 2 * int(limits["file_mb"]))
+            layers, notes = jail.enter(plan, list(limits.get("hidden", [])), tmp_mb)
+        if "pid-namespace" in layers:
+            _exit_as(_namespace(job, plan, emit, layers, notes))
+        _submission(job, plan, emit, layers, notes)
     except BaseException:
         pass
     _exit(0)
+
+
+def _namespace(
+    job: dict[str, Any], plan: jail.Plan, emit: _Emitter, layers: list[str], notes: list[str]
+) -> int:
+    """Fork the PID namespace's init and wait for it; the wait status of the process that ran
+    the submission (the init's own, if it was killed first)."""
+    read_end, write_end = os.pipe()
+    pid = _fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            die_with_parent(signal.SIGKILL)
+            if "mount-namespace" in layers and jail.mount_proc():
+                layers.append("private-proc")
+            runner = _fork()
+            if runner == 0:
+                os.close(write_end)
+                try:
+                    die_with_parent(signal.SIGKILL, 1)
+                    os.setsid()
+                    _submission(job, plan, emit, layers, notes)
+                finally:
+                    _exit(0)
+            status = _reap(runner)
+            _write(write_end, status.to_bytes(4, "little", signed=True))
+        finally:
+            _exit(0)
+    os.close(write_end)
+    _, own = _waitpid(pid, 0)
+    data = os.read(read_end, 4)
+    os.close(read_end)
+    return int.from_bytes(data, "little", signed=True) if len(data) == 4 else own
+
+
+def _reap(pid: int) -> int:
+    """As a PID namespace's init: reap every process that ends (orphans are reparented here)
+    until `pid` does; its wait status."""
+    while True:
+        try:
+            done, status = _waitpid(-1, 0)
+        except ChildProcessError:
+            return 0
+        if done == pid:
+            return status
+
+
+def _exit_as(status: int) -> None:
+    """End this process the way the wait `status` says another one ended."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+        _kill(os.getpid(), sig)
+        _exit(128 + sig)
+    _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def _submission(
+    job: dict[str, Any], plan: jail.Plan, emit: _Emitter, layers: list[str], notes: list[str]
+) -> None:
+    """Drop privileges, hide the grader, run the cells, then the probe calls."""
+    home = plan.tmp if "private-tmp" in layers else job["scratch"]
+    os.chdir(home)
+    os.environ["HOME"] = home
+    os.environ["TMPDIR"] = home
+    more, more_notes = jail.drop_privileges(job.get("uid"), plan.keep)
+    emit({"isolation": [*layers, *more], "notes": [*notes, *more_notes]})
+    _hide_grader()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
+    ns = _run_cells(job["cells"], emit, float(job["limits"]["timeout_s"]))
+    emit({"cells_done": True})
+    by_function: dict[str, list[dict[str, Any]]] = {}
+    for case in job["probes"]:
+        by_function.setdefault(case["function"], []).append(case)
+    call_timeout = float(job["limits"]["call_timeout_s"])
+    for name, cases in by_function.items():
+        parent = os.getpid()
+        pid = _fork()
+        if pid == 0:
+            try:
+                die_with_parent(signal.SIGKILL, parent)
+                _probe_function(ns, name, cases, emit, call_timeout)
+            finally:
+                _exit(0)
+        how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
+        emit({"function": name, "ended": how, "code": code})
+    emit({"done": True})
 
 
 # ----------------------------------------------------------------------------------------------
 # the zygote
 
 
+def _package_dirs(name: str) -> list[str]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return []
+    if spec is None:
+        return []
+    if spec.submodule_search_locations:
+        return list(spec.submodule_search_locations)
+    return [os.path.dirname(spec.origin)] if spec.origin else []
+
+
+def _plan() -> jail.Plan:
+    """What student code must still reach (Python, the course module) and must never see (the
+    grader's and the reference's folders). The zygote's own folder, the sandbox's root, is
+    neither: it holds other jobs."""
+    root = os.getcwd()
+    keep = [p for p in jail.python_paths() if not jail.inside(p, root)]
+    keep += _package_dirs("coursekit")
+    secret = [d for name in BLOCKED_PACKAGES for d in _package_dirs(name)]
+    return jail.make_plan(keep, secret)
+
+
 def serve() -> None:
     """Read jobs on stdin, answer on stdout, one JSON line each, until stdin closes."""
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     _warm_imports()
+    plan = _plan()
+    root = os.getcwd()
     answer = sys.stdout
     sys.stdout = sys.stderr
     answer.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
@@ -494,10 +547,11 @@ def serve() -> None:
     for line in sys.stdin:
         job = json.loads(line)
         job["zygote"] = os.getpid()
+        job["root"] = root
         t0 = _monotonic()
         pid = _fork()
         if pid == 0:
-            _child(job)
+            _child(job, plan)
         deadline = t0 + float(job["limits"]["wall_s"])
         how, code = _wait(pid, deadline)
         try:

@@ -11,10 +11,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+import procs
 from notebooks import notebook_with, write
 
 from coursekit.notebooks import build_notebook
@@ -25,13 +27,22 @@ from grader.progress import Plain
 from grader.sampleclass import make_class
 from reference.solved import solved_notebook
 
-# Kills its grading process: the job's parent is the warm worker, whose parent grades it.
-KILL_GRADER = """
-import os
-def parent_of(pid):
-    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
-os.kill(parent_of(os.getppid()), 9)
-"""
+# Names itself, then waits for the test to kill the process that grades it.
+WAITS_TO_BE_KILLED = procs.NAME_SELF.format(name="eve-marker") + "\nimport time\ntime.sleep(60)"
+
+
+def _kill_grading_processes_of(name: str, stop: threading.Event) -> None:
+    """Until `stop`: kill the grading process (the first ancestor that is not the sandbox's
+    worker) of any process called `name`. Student code cannot do this itself: the sandbox keeps
+    it from seeing or signalling anything outside, so the test plays the part of a crash."""
+    while not stop.wait(0.05):
+        table = procs.parents()
+        for pid in procs.named(name):
+            while pid in table and "grader.worker" in procs.cmdline(table[pid]):
+                pid = table[pid]
+            grading = table.get(pid)
+            if grading:
+                procs.kill_all([grading])
 
 
 def small_class(root: Path) -> Path:
@@ -131,10 +142,17 @@ def test_a_later_duplicate_supersedes_an_earlier_one(tmp_path):
     assert outputs(tmp_path / "out")[("ada", "dropout")]["score"] == 0.0
 
 
-def test_a_submission_that_kills_its_grading_process_costs_only_itself(tmp_path):
+def test_a_submission_whose_grading_process_dies_costs_only_itself(tmp_path):
     src = small_class(tmp_path / "class")
-    write(notebook_with("dropout", prepend=[KILL_GRADER]), src, "eve", "dropout")
-    report = grade_batch(paths=[src], out=tmp_path / "out", workers=2)
+    write(notebook_with("dropout", prepend=[WAITS_TO_BE_KILLED]), src, "eve", "dropout")
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_grading_processes_of, args=("eve-marker", stop))
+    killer.start()
+    try:
+        report = grade_batch(paths=[src], out=tmp_path / "out", workers=2)
+    finally:
+        stop.set()
+        killer.join()
     results = outputs(tmp_path / "out")
     assert len(results) == 6
     assert results[("eve", "dropout")]["error"]["kind"] == "crashed"
@@ -152,30 +170,6 @@ def test_plain_progress_logs_one_line_per_submission(tmp_path, capsys):
     assert sum(bool(re.match(r"\[\d/5\] \w+/\w+: ", line)) for line in err) == 5
     assert "dan/dropout: 0/20, unreadable-notebook: dropout.ipynb: not valid JSON" in "\n".join(err)
     assert err[-1].startswith("done: 5 graded in ")
-
-
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, pp in parents.items() if pp in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.mark.slow
@@ -204,16 +198,16 @@ def test_kill_minus_9_at_any_moment_then_resume_grades_each_submission_exactly_o
             lines.append(line)
             if sum(line.startswith("[") for line in lines) >= stop_after:
                 break
-        family = _descendants(proc.pid)
+        family = procs.descendants(proc.pid)
         assert family, "the batch runs in worker processes"
         os.kill(proc.pid, signal.SIGKILL)  # the parent only: its children must follow alone
         proc.wait()
         lines += proc.stderr.read().splitlines(keepends=True)
         logged += [ln for ln in lines if ln.startswith("[")]
         deadline = time.monotonic() + 20
-        while any(_alive(p) for p in family) and time.monotonic() < deadline:
+        while any(procs.alive(p) for p in family) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not [p for p in family if _alive(p)], "processes left behind after kill -9"
+        assert not [p for p in family if procs.alive(p)], "processes left behind after kill -9"
         assert not list(out.rglob("*.partial")) or True  # swept by the next run
     final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0, final.stderr
@@ -298,15 +292,15 @@ def test_ctrl_c_stops_at_once_keeps_what_was_recorded_and_leaves_nothing_running
     for line in proc.stderr:
         if line.startswith("[ 5/"):
             break
-    family = _descendants(proc.pid)
+    family = procs.descendants(proc.pid)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends
     rest = proc.stderr.read()
     assert proc.wait(timeout=30) == 130
     assert "interrupted; results recorded so far are kept" in rest and "Traceback" not in rest
     deadline = time.monotonic() + 15
-    while any(_alive(p) for p in family) and time.monotonic() < deadline:
+    while any(procs.alive(p) for p in family) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not [p for p in family if _alive(p)]
+    assert not [p for p in family if procs.alive(p)]
     final = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0 and "unchanged, skipped" in final.stdout
     db = sqlite3.connect(out / FILENAME)

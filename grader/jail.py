@@ -1,0 +1,396 @@
+"""The operating-system layers around one submission: namespaces, mounts and privileges.
+
+Linux only, and only as root; elsewhere every function here reports what it could not do rather
+than pretending. The worker uses them in three steps, in three processes:
+
+1. `enter` (the submission's first process, still root): fresh network, mount, PID, IPC and UTS
+   namespaces; every mount read-only; a private tmpfs on `/tmp` and `/dev/shm`; the grader's
+   files, the reference and the batch's own folders covered by empty, unreadable mounts; the
+   Python installation kept reachable for an unprivileged user even where it lives in a private
+   folder such as `/root` (a tmpfs over that folder, with only the installation bound back).
+2. `mount_proc` (PID 1 of the new namespace): a `/proc` that shows the namespace's processes only,
+   so nothing outside can be read, traced or signalled by number.
+3. `drop_privileges` (the process that runs student code): a uid of its own, no capabilities, no
+   way to regain them, and a cap on its processes.
+
+Every step returns the layers it put in place and notes on what it could not, which the result
+records. No step raises: a missing layer is a note, never a failure to grade."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import stat
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+NAMESPACES = (
+    (CLONE_NEWNET, "network-namespace"),
+    (CLONE_NEWNS, "mount-namespace"),
+    (CLONE_NEWPID, "pid-namespace"),
+    (CLONE_NEWIPC, "ipc-namespace"),
+    (CLONE_NEWUTS, "uts-namespace"),
+)
+
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MOUNT_ATTR_RDONLY = 1
+AT_FDCWD, AT_RECURSIVE = -100, 0x8000
+SYS_MOUNT_SETATTR = 442  # the same number on every architecture (new syscall table)
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+PROCESS_CAP = 64
+"""Processes the submission's uid may have at once (a fork bomb stops there)."""
+
+# What a sandboxed submission ends up with when every layer is available; the result lists those
+# it lacked.
+FULL = (
+    "network-namespace",
+    "mount-namespace",
+    "pid-namespace",
+    "private-proc",
+    "read-only-filesystem",
+    "private-tmp",
+    "hidden-grader-files",
+    "dropped-uid",
+    "no-capabilities",
+    "process-cap",
+)
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+class _Failed(OSError):
+    pass
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise _Failed(err, f"{what}: {os.strerror(err)}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which paths a submission must still read, and which it must not see. Worked out once, in
+    the warm worker, from where Python and the course module live."""
+
+    keep: tuple[str, ...]
+    """Folders student code imports from: Python's prefix, `sys.path`, the course module."""
+    tmp: str
+    """The shared temporary folder, replaced by a private tmpfs."""
+    covers: tuple[str, ...]
+    """Other folders replaced by an empty tmpfs: any folder an unprivileged user cannot enter
+    that holds a kept path (such as `/root`)."""
+    secret: tuple[str, ...]
+    """Folders always hidden: the grader package and the reference solutions."""
+
+
+def outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """The given paths, minus those inside another of them."""
+    result: list[str] = []
+    for p in sorted({os.path.abspath(p) for p in paths}, key=len):
+        if not any(inside(p, q) for q in result):
+            result.append(p)
+    return tuple(result)
+
+
+def inside(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies under it."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _searchable_by_others(path: str) -> bool:
+    try:
+        return bool(os.stat(path).st_mode & stat.S_IXOTH)
+    except OSError:
+        return False
+
+
+def make_plan(keep: Iterable[str], secret: Iterable[str], tmp: str = "/tmp") -> Plan:
+    """The plan for these kept and secret folders (those that exist)."""
+    kept = outermost(p for p in keep if p and os.path.isdir(p))
+    covers: list[str] = []
+    for path in kept:
+        # The topmost folder on the way that an unprivileged user cannot enter.
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            ancestor = "/" + "/".join(parts[:i])
+            if not _searchable_by_others(ancestor):
+                covers.append(ancestor)
+                break
+    return Plan(
+        keep=kept,
+        tmp=tmp,
+        covers=tuple(c for c in outermost(covers) if not inside(c, tmp) and not inside(tmp, c)),
+        secret=outermost(p for p in secret if p and os.path.exists(p)),
+    )
+
+
+def readable_by_others(path: str) -> bool:
+    """Whether an unprivileged user can reach and read `path` (every ancestor searchable)."""
+    p = os.path.abspath(path)
+    try:
+        if not os.stat(p).st_mode & stat.S_IROTH:
+            return False
+        while True:
+            if not os.stat(p).st_mode & stat.S_IXOTH:
+                return False
+            parent = os.path.dirname(p)
+            if parent == p:
+                return True
+            p = parent
+    except OSError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------------
+# step 1: namespaces and mounts
+
+
+def enter(plan: Plan, hidden: Sequence[str], tmp_mb: int) -> tuple[list[str], list[str]]:
+    """Unshare namespaces and lay out this process's mounts. Returns (layers, notes). The PID
+    namespace, when obtained, applies to the children this process forks from now on."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "unshare"):
+        return [], ["unshare() is unavailable: no namespaces"]
+    layers: list[str] = []
+    notes: list[str] = []
+    wanted = 0
+    for flag, _ in NAMESPACES:
+        wanted |= flag
+    if libc.unshare(wanted) == 0:
+        layers += [name for _, name in NAMESPACES]
+    else:
+        for flag, name in NAMESPACES:  # whatever this kernel or container allows, one by one
+            if libc.unshare(flag) == 0:
+                layers.append(name)
+            else:
+                notes.append(f"no {name}: unshare was refused ({os.strerror(ctypes.get_errno())})")
+    if "mount-namespace" in layers:
+        try:
+            layers += _lay_out_mounts(libc, plan, hidden, tmp_mb, notes)
+        except _Failed as exc:
+            notes.append(f"mounts not laid out: {exc.strerror}")
+    else:
+        notes.append("no mount namespace: /tmp is shared and the filesystem is writable")
+    return layers, notes
+
+
+def _lay_out_mounts(
+    libc: ctypes.CDLL, plan: Plan, hidden: Sequence[str], tmp_mb: int, notes: list[str]
+) -> list[str]:
+    layers: list[str] = []
+    _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    # Handles on the kept folders that a cover is about to hide, to bind them back afterwards.
+    rebind: list[tuple[str, int]] = []
+    for path in plan.keep:
+        if any(inside(path, c) for c in (plan.tmp, *plan.covers)):
+            rebind.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY)))
+    try:
+        if _read_only(libc, "/"):
+            layers.append("read-only-filesystem")
+        else:
+            notes.append("the filesystem could not be made read-only")
+        _check(_tmpfs(libc, plan.tmp, f"size={tmp_mb}m,mode=1777"), "a private /tmp")
+        layers.append("private-tmp")
+        for cover in plan.covers:
+            _check(_tmpfs(libc, cover, "size=1m,mode=755"), f"cover {cover}")
+        if os.path.isdir("/dev/shm"):
+            _tmpfs(libc, "/dev/shm", "size=16m,mode=1777")
+        for path, fd in rebind:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            source = f"/proc/self/fd/{fd}".encode()
+            _check(libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
+            _read_only(libc, path)
+        for cover in plan.covers:
+            _read_only(libc, cover)
+    finally:
+        for _, fd in rebind:
+            os.close(fd)
+    hidden_now = _hide(libc, plan, hidden, notes)
+    if hidden_now:
+        layers.append("hidden-grader-files")
+    return layers
+
+
+def _tmpfs(libc: ctypes.CDLL, path: str, options: str) -> int:
+    return int(
+        libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode())
+    )
+
+
+def _read_only(libc: ctypes.CDLL, path: str) -> bool:
+    """Make the mount at `path` and every mount below it read-only."""
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    result = libc.syscall(
+        SYS_MOUNT_SETATTR,
+        AT_FDCWD,
+        path.encode(),
+        AT_RECURSIVE,
+        ctypes.byref(attr),
+        ctypes.sizeof(attr),
+    )
+    if result == 0:
+        return True
+    # Kernels before 5.12: remount each mount under `path` read-only, one at a time.
+    ok = True
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    for point in points:
+        if inside(point, path):
+            flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+            if libc.mount(None, point.encode(), None, flags, None) != 0:
+                ok = ok and libc.mount(None, point.encode(), None, flags & ~MS_NODEV, None) == 0
+    return ok
+
+
+def _hide(libc: ctypes.CDLL, plan: Plan, hidden: Sequence[str], notes: list[str]) -> bool:
+    """Cover each secret or hidden path with an empty mount nobody can read. A path that holds
+    something the submission needs (Python, the course module) stays visible, and a note says
+    so."""
+    done = False
+    for path in outermost([*plan.secret, *hidden]):
+        if not os.path.lexists(path):
+            continue  # under a cover already (such as /tmp), or gone
+        if any(inside(k, path) for k in plan.keep):
+            notes.append(f"{path} stays visible: it holds the Python installation or course code")
+            continue
+        if os.path.isdir(path):
+            result = libc.mount(
+                b"tmpfs",
+                path.encode(),
+                b"tmpfs",
+                MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                b"size=4k,mode=000",
+            )
+        else:
+            result = libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None)
+        if result == 0:
+            done = done or path in plan.secret
+        else:
+            notes.append(f"{path} could not be hidden ({os.strerror(ctypes.get_errno())})")
+    return done
+
+
+# ----------------------------------------------------------------------------------------------
+# step 2: the namespace's own /proc
+
+
+def mount_proc() -> bool:
+    """In PID 1 of a new PID namespace: a /proc of this namespace only."""
+    libc = _libc()
+    if libc is None:
+        return False
+    return libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0
+
+
+# ----------------------------------------------------------------------------------------------
+# step 3: privileges
+
+
+def _process_count(uid: int) -> int:
+    count = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                count += os.stat(f"/proc/{name}").st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
+def _setrlimit(which: int, value: int) -> bool:
+    try:
+        resource.setrlimit(which, (value, value))
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def drop_privileges(uid: int | None, paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Give up root for `uid` (when Python stays importable for it), every capability and any
+    way back; cap the number of processes. Not root: only the process cap, counted on top of
+    what this user already runs. Returns (layers, notes)."""
+    layers: list[str] = []
+    notes: list[str] = []
+    if uid is None or os.geteuid() != 0:
+        me = os.getuid()
+        if _setrlimit(resource.RLIMIT_NPROC, _process_count(me) + PROCESS_CAP):
+            layers.append("process-cap")
+        notes.append("not running as root: no namespaces, no dropped uid")
+        return layers, notes
+    libc = _libc()
+    if libc is not None:
+        last = _last_capability()
+        for cap in range(last + 1):
+            libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    unreadable = [p for p in paths if not readable_by_others(p)]
+    if unreadable:
+        notes.append(
+            f"uid not dropped: {unreadable[0]} is private to root, so an unprivileged user "
+            "could not import modules"
+        )
+    else:
+        try:
+            _setrlimit(resource.RLIMIT_NPROC, PROCESS_CAP)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            layers += ["dropped-uid", "process-cap"]
+        except OSError as exc:
+            notes.append(f"uid not dropped: {exc.strerror}")
+    if libc is not None:
+        header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+        data = (_CapData * 2)()
+        if libc.capset(ctypes.byref(header), data) == 0:
+            layers.append("no-capabilities")
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    return layers, notes
+
+
+def _last_capability() -> int:
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 63
+
+
+def python_paths() -> list[str]:
+    """The folders this interpreter imports from (existing ones)."""
+    return [p for p in (sys.base_prefix, sys.prefix, *sys.path) if p and os.path.isdir(p)]
