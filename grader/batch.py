@@ -175,6 +175,11 @@ def grade_batch(
     if include_notebook:
         notebook.require()
     limits = limits or Limits()
+    # The class's notebooks and its gradebook are not for a submission's eyes.
+    limits = replace(
+        limits,
+        hidden=tuple(sorted({*limits.hidden, *(str(p.resolve()) for p in [*paths, out])})),
+    )
     progress = progress or Silent()
     workers = workers or os.cpu_count() or 1
     if workers < 1:

@@ -190,7 +190,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
     function_end: dict[str, tuple[str, int]] = {}
     isolation: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    cells_done = False
+    cells_done = seen_isolation = False
     budget = MAX_RESULTS_BYTES
     wanted = {p.case_id for p in probes}
     with open(path, "rb") as f:
@@ -205,6 +205,9 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
             if not isinstance(rec, dict):
                 continue
             if "isolation" in rec and isinstance(rec["isolation"], list):
+                if seen_isolation:
+                    continue  # the worker's record comes first; a later one is student code
+                seen_isolation = True
                 isolation = tuple(str(x)[:80] for x in rec["isolation"][:24])
                 notes = tuple(str(x)[:200] for x in rec.get("notes", [])[:10])
             elif "cell" in rec:

@@ -488,6 +488,8 @@ def _submission(
     _hide_grader()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
     ns = _run_cells(job["cells"], emit, float(job["limits"]["timeout_s"]))
+    in_namespace = "pid-namespace" in layers
+    _clear(in_namespace)
     emit({"cells_done": True})
     by_function: dict[str, list[dict[str, Any]]] = {}
     for case in job["probes"]:
@@ -503,8 +505,30 @@ def _submission(
             finally:
                 _exit(0)
         how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
+        _clear(in_namespace)
         emit({"function": name, "ended": how, "code": code})
     emit({"done": True})
+
+
+def _clear(in_namespace: bool) -> None:
+    """In a PID namespace of its own: kill whatever the submission left running (background
+    processes, a fork bomb's survivors) and reap this process's children, so that the next
+    tests start clean and the process cap has room for them. Outside one, `kill(-1)` would reach
+    the user's other processes, so nothing is done."""
+    if not in_namespace:
+        return
+    try:
+        _kill(-1, signal.SIGKILL)  # every process of the namespace but its init and this one
+    except OSError:
+        pass
+    deadline = _monotonic() + 2.0
+    while _monotonic() < deadline:
+        try:
+            pid, _ = _waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            _sleep(0.002)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import procs
+import pytest
 from notebooks import notebook_with, write
 
 from coursekit.notebooks import build_notebook

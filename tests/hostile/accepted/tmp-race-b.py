@@ -1,0 +1,17 @@
+# With tmp-race-a: both write the same name in /tmp at once and expect to read their own text
+# back when graded. Each submission has a /tmp of its own, so neither sees the other's.
+# assignment: dropout
+
+# %%
+import time
+with open("/tmp/hostile-race.txt", "w") as f:
+    f.write("b")
+time.sleep(1.5)
+
+# %%
+_forward_b = forward_propagation_with_dropout
+def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
+    with open("/tmp/hostile-race.txt") as f:
+        if f.read() != "b":
+            return None
+    return _forward_b(X, parameters, keep_prob)
