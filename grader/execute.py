@@ -171,18 +171,22 @@ class Sandbox:
             answer = self._readline(t0 + wire_limits["wall_s"] + 10)
         except (BrokenPipeError, OSError, ValueError):
             answer = None
+        code = 0
         if answer is None:  # the worker itself died or hung: restart it for the next job
             self._stop_worker()
             ended = "crashed"
         else:
             ended = str(answer.get("ended", "crashed"))
+            code = int(answer.get("code", 0)) if ended == "signal" else 0
         try:
-            return _read_results(results, probes, ended, time.monotonic() - t0)
+            return _read_results(results, probes, ended, time.monotonic() - t0, code)
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
 
 
-def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float) -> Execution:
+def _read_results(
+    path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float, code: int = 0
+) -> Execution:
     """Parse the worker's result lines, bounded, trusting nothing but their shape."""
     cells: list[CellRun] = []
     outcomes: dict[str, CallOutcome] = {}
@@ -264,9 +268,11 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
                 },
             )
             continue
-        how, code = function_end.get(p.function, (ended, 0))
+        how, call_code = function_end.get(p.function, (ended, code))
         outcomes[p.case_id] = CallOutcome(
-            p.case_id, False, error=_lost_call(p.case_id in begun, how, code, ended)
+            p.case_id,
+            False,
+            error=_lost_call(p.case_id in begun, how, call_code, ended, cells_done),
         )
     return Execution(
         cells=tuple(cells),
@@ -277,6 +283,7 @@ def _read_results(path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: 
         elapsed_s=elapsed,
         notebook_timed_out=timed_out,
         exited_early=exited_early,
+        signal=code,
     )
 
 
@@ -303,22 +310,20 @@ def _clean_error(err: Any) -> dict[str, Any] | None:
     }
 
 
-def _lost_call(begun: bool, how: str, code: int, job_ended: str) -> dict[str, Any]:
+def _lost_call(
+    begun: bool, how: str, code: int, job_ended: str, cells_done: bool = True
+) -> dict[str, Any]:
     """Why a call has no result: it hung, crashed the process, or never started."""
     if not begun:
         if job_ended in ("timeout", "crashed"):
-            return {
-                "kind": "not-run",
-                "type": "",
-                "traceback": [],
-                "message": "not run: the submission ran out of time before this call",
-            }
-        return {
-            "kind": "not-run",
-            "type": "",
-            "traceback": [],
-            "message": "not run: an earlier call of this function did not return",
-        }
+            why = "the submission ran out of time before this call"
+        elif not cells_done:
+            why = "the notebook's process ended before the tests"
+            if job_ended == "signal":
+                why += f" ({signal_name(code)})"
+        else:
+            why = "an earlier call of this function did not return"
+        return {"kind": "not-run", "type": "", "traceback": [], "message": f"not run: {why}"}
     if how == "timeout" or (how == "signal" and code in (signal.SIGALRM, signal.SIGXCPU)):
         return {
             "kind": "timeout",
@@ -334,12 +339,11 @@ def _lost_call(begun: bool, how: str, code: int, job_ended: str) -> dict[str, An
             "message": "the process was killed during this call (memory or process limit)",
         }
     if how == "signal":
-        name = signal.Signals(code).name if code in signal.Signals._value2member_map_ else code
         return {
             "kind": "crashed",
             "type": "",
             "traceback": [],
-            "message": f"the process crashed during this call (signal {name})",
+            "message": f"the process crashed during this call ({signal_name(code)})",
         }
     return {
         "kind": "exit",
@@ -347,3 +351,11 @@ def _lost_call(begun: bool, how: str, code: int, job_ended: str) -> dict[str, An
         "traceback": [],
         "message": f"the process exited during this call (os._exit({code}) or similar)",
     }
+
+
+def signal_name(code: int) -> str:
+    """ "signal SIGSEGV", or the number when it has no name."""
+    try:
+        return f"signal {signal.Signals(code).name}"
+    except ValueError:
+        return f"signal {code}"

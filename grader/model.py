@@ -139,6 +139,8 @@ class Execution:
     """The cells ran past the notebook's time limit."""
     exited_early: bool = False
     """The notebook's process exited (os._exit or similar) before its last cell finished."""
+    signal: int = 0
+    """The signal that ended the notebook's process, when `ended` is "signal"."""
 
 
 @dataclass(frozen=True)

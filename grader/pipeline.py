@@ -4,6 +4,7 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
+import signal
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import numpy as np
 from grader import __version__
 from grader.diagnose import inputs_of
 from grader.errors import GraderError
-from grader.execute import Sandbox
+from grader.execute import Sandbox, signal_name
 from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.model import Execution, GradingResult, Limits, ProbeCall
@@ -143,11 +144,22 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
             f"the notebook's process exited {where} (os._exit or similar), so the later cells "
             "and the tests did not run"
         )
-    if execution.notebook_timed_out or ended == "timeout":
+    if execution.notebook_timed_out:
         return "timeout", (
             f"the notebook did not finish within {limits.timeout_s:g} s; "
             "functions defined before that were graded"
         )
+    if ended == "timeout":
+        wall = limits.wall_s(len(execution.outcomes))
+        return "timeout", (
+            f"the submission was stopped at its {wall:g} s wall-clock limit (it had disabled or "
+            "outlasted its own timers); tests it had not reached were not run"
+        )
     if ended == "signal":
-        return "crashed", "the notebook's process was killed (memory or a crash)"
+        what = {
+            signal.SIGKILL: "was killed (memory or process limits, or it killed itself)",
+            signal.SIGSEGV: "crashed (signal SIGSEGV: often recursion too deep for the C stack)",
+            signal.SIGXCPU: "was stopped at its CPU-time limit",
+        }.get(execution.signal, f"was ended by {signal_name(execution.signal)}")
+        return "crashed", f"the notebook's process {what}, so later cells and tests did not run"
     return "crashed", "the grading worker stopped unexpectedly"

@@ -40,19 +40,22 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def comm(pid: int) -> str:
+    """A process's name (what `prctl(PR_SET_NAME)` set)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def named(prefix: str) -> list[int]:
     """Live processes whose name (what `prctl(PR_SET_NAME)` set, /proc/PID/comm) starts with
     `prefix`, wherever they are: in a namespace, reparented, in another session."""
-    found = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                comm = (d / "comm").read_text().strip()
-            except OSError:
-                continue
-            if comm.startswith(prefix) and alive(int(d.name)):
-                found.append(int(d.name))
-    return found
+    return [
+        int(d.name)
+        for d in Path("/proc").iterdir()
+        if d.name.isdigit() and comm(int(d.name)).startswith(prefix) and alive(int(d.name))
+    ]
 
 
 def cmdline(pid: int) -> str:

@@ -1,4 +1,5 @@
-# Lifts the recursion limit and recurses until the interpreter's C stack overflows (SIGSEGV).
+# Lifts the recursion limit and recurses through a C function (max with a key) until the
+# interpreter's C stack overflows: SIGSEGV. (Plain Python recursion no longer uses the C stack.)
 # assignment: dropout
 
 # %%
@@ -8,7 +9,7 @@ sys.setrecursionlimit(10**8)
 
 
 def down(n):
-    return down(n + 1) + 1
+    return max([n], key=lambda x: down(x + 1))  # each level through C: the C stack
 
 
 down(0)
