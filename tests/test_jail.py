@@ -1,0 +1,127 @@
+"""The operating-system layers: the plan worked out from where Python lives, and what a
+submission sees once they are in place (as root; elsewhere, that the result says what is
+missing)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from grader import jail
+from grader.execute import Sandbox
+from grader.model import CodeCell, Limits, ProbeCall
+
+ROOT = os.geteuid() == 0
+needs_root = pytest.mark.skipif(not ROOT, reason="namespaces and mounts need root")
+
+
+def test_outermost_drops_paths_inside_others():
+    assert jail.outermost(["/a/b", "/a", "/ab", "/c/d/e", "/c/d"]) == ("/a", "/ab", "/c/d")
+    assert jail.inside("/a/b", "/a") and jail.inside("/a", "/a") and not jail.inside("/ab", "/a")
+
+
+@pytest.fixture
+def open_dir():
+    """A folder everyone may enter, on a path everyone may enter (pytest's tmp_path is not)."""
+    path = Path(tempfile.mkdtemp(dir="/var/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def test_a_private_folder_holding_python_is_covered_and_the_rest_is_not(open_dir):
+    private = open_dir / "home"
+    kept = private / "py" / "lib"
+    kept.mkdir(parents=True)
+    private.chmod(0o700)
+    open_folder = open_dir / "site"
+    open_folder.mkdir()
+    plan = jail.make_plan([str(kept), str(open_folder), str(kept / "sub")], [], tmp="/nowhere")
+    assert set(plan.keep) == {str(kept), str(open_folder)}
+    assert plan.covers == (str(private),)  # the topmost folder others cannot enter
+
+
+def test_secret_folders_that_do_not_exist_are_left_out(tmp_path):
+    plan = jail.make_plan([], [str(tmp_path), str(tmp_path / "missing")])
+    assert plan.secret == (str(tmp_path),)
+
+
+def _probe(limits: Limits, source: str) -> tuple[object, tuple[str, ...], tuple[str, ...]]:
+    with Sandbox(limits) as sb:
+        ex = sb.run([CodeCell(0, source, ())], [ProbeCall("c", "f", (), {}, None, {})])
+    out = ex.outcomes["c"]
+    assert out.ok, out.error
+    return out.value, ex.isolation, ex.isolation_notes
+
+
+@needs_root
+def test_as_root_the_submission_sees_a_jail():
+    outside = Path(tempfile.mkdtemp(dir="/var/tmp"))
+    try:
+        (outside / "secret.txt").write_text("42")
+        source = f"""
+import os
+def f():
+    seen = {{}}
+    seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    seen["uid"] = os.getuid()
+    for path in ("{outside}/secret.txt", "/etc/hostile-probe", "/tmp/mine"):
+        try:
+            with open(path, "w" if "mine" in path or "probe" in path else "r") as fh:
+                seen[path] = "ok"
+        except OSError as exc:
+            seen[path] = exc.strerror
+    try:
+        os.fork() and os.wait()
+        seen["fork"] = "ok"
+    except OSError as exc:
+        seen["fork"] = exc.strerror
+    import numpy.testing, email.mime.text  # imported late: the kept Python still imports
+    return seen
+"""
+        seen, layers, notes = _probe(Limits(timeout_s=5, hidden=(str(outside),)), source)
+    finally:
+        shutil.rmtree(outside)
+    assert isinstance(seen, dict)
+    assert set(layers) >= set(jail.FULL), notes
+    assert max(seen["pids"]) < 10  # its own namespace's processes only
+    assert seen["uid"] >= 1_000_000  # a uid of its own, not root, not nobody
+    assert seen[f"{outside}/secret.txt"] == "Permission denied"  # Limits.hidden
+    assert seen["/etc/hostile-probe"] == "Read-only file system"
+    assert seen["/tmp/mine"] == "ok"  # its private /tmp
+    assert seen["fork"] == "ok"  # a process cap, not a ban on processes
+
+
+@needs_root
+def test_the_process_cap_stops_a_fork_bomb_near_its_bound():
+    source = """
+import os, time
+def f():
+    n = 0
+    for _ in range(400):
+        try:
+            pid = os.fork()
+        except OSError:
+            break
+        if pid == 0:
+            time.sleep(30)
+            os._exit(0)
+        n += 1
+    return n
+"""
+    n, layers, _ = _probe(Limits(timeout_s=5), source)
+    assert "process-cap" in layers
+    assert 0 < n < jail.PROCESS_CAP
+
+
+def test_what_is_missing_is_said(monkeypatch):
+    """Without root (simulated by asking for no uid), no namespace is claimed and the notes
+    say why."""
+    monkeypatch.setattr("grader.execute.os.geteuid", lambda: 1000)
+    _, layers, notes = _probe(Limits(timeout_s=5), "def f():\n    return 1")
+    assert not {"network-namespace", "pid-namespace", "dropped-uid"} & set(layers)
+    assert any("not running as root" in n for n in notes)
