@@ -31,6 +31,9 @@ VERDICTS = ("accepted", "wrong-answer", "time-limit", "memory-limit", "run-error
 REPO = Path(__file__).resolve().parents[1]
 LIMITS = Limits(timeout_s=3, call_timeout_s=1, memory_mb=512)
 GRADER_GROWTH_MB = 300  # the grading processes' peak resident memory, above where they started
+# The corpus holds the sandbox to its full promise, which needs root (namespaces, mounts, uids).
+# Without root the sandbox has fewer layers and says so: tests/test_jail.py checks that.
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the full sandbox needs root")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,6 @@ class Case:
     assignment: str
     cells: tuple[tuple[str, str], ...]
     """(where, source): where is "first", "last" or "replace NAME"."""
-    unprivileged: str | None
-    """The verdict when the sandbox has no PID namespace (not root), if it differs."""
 
     @property
     def tag(self) -> str:
@@ -62,14 +63,13 @@ def parse(path: Path) -> Case:
             cells.append((line[4:].strip() or "last", []))
         elif cells:
             cells[-1][1].append(line)
-        elif m := re.match(r"# (assignment|unprivileged): (\S+)$", line):
+        elif m := re.match(r"# (assignment): (\S+)$", line):
             header[m[1]] = m[2]
     return Case(
         name=path.stem,
         verdict=path.parent.name,
         assignment=header["assignment"],
         cells=tuple((where, "\n".join(lines).strip() + "\n") for where, lines in cells),
-        unprivileged=header.get("unprivileged"),
     )
 
 
@@ -324,8 +324,6 @@ def _targets_fail(result: dict, targets: tuple[str, ...], words: tuple[str, ...]
 def check_verdict(case: Case, result: dict) -> None:
     assert result, f"{case.name}: no result in the batch's output"
     verdict = case.verdict
-    if case.unprivileged and "pid-namespace" not in result["sandbox"]["layers"]:
-        verdict = case.unprivileged
     status, error = result["status"], result.get("error") or {}
     summary = f"{status} {error} {result['score']}/{result['max_score']}"
     if verdict == "accepted":
@@ -373,14 +371,10 @@ def test_a_hostile_submission_gets_its_verdict_and_the_sandbox_holds(run, case):
     assert case.tag not in run.left, f"left running: {run.left}"
     assert not run.left_workers, f"sandbox workers left running: {run.left_workers}"
     # No file outside the scratch space created, changed or removed (any case's, by any case).
-    layers = result["sandbox"]["layers"]
-    files = [p for p in run.files if "private-tmp" in layers or not p.startswith("/tmp/")]
-    assert not files, f"changed outside the scratch space: {files}"
+    assert not run.files, f"changed outside the scratch space: {run.files}"
     # Nothing reached the network, loopback included.
     assert not run.received, run.received
     # The grading processes' memory stayed bounded whatever the submissions did.
     assert run.grader_growth_mb < GRADER_GROWTH_MB, run.grader_growth_mb
-    # What the sandbox had is in the result, and what it lacked is said, never hidden.
-    assert set(result["sandbox"]["missing"]).isdisjoint(layers)
-    if os.geteuid() == 0:
-        assert result["sandbox"]["missing"] == [], result["sandbox"]["notes"]
+    # Every layer was there, and the result says so.
+    assert result["sandbox"]["missing"] == [], result["sandbox"]["notes"]

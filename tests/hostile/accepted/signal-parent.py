@@ -2,7 +2,6 @@
 # PID namespace does it signal everything it sees (anywhere else that would reach the test run
 # itself). Nothing outside the submission may be touched; its own tests still run.
 # assignment: dropout
-# unprivileged: run-error
 
 # %%
 import os
