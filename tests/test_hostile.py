@@ -183,18 +183,16 @@ class MemoryWatch:
         return max(growth, default=0) // 1024
 
 
-NOISE = re.compile(r"^(grader-|pytest-|tmp|\.|__pycache__)")
-
-
 def snapshot(roots: dict[Path, bool]) -> dict[str, tuple[int, int, int]]:
-    """path -> (size, mtime, mode) under each root: its whole tree when its flag is set, else its
-    own entries, less the temporary files other programs keep making there."""
+    """path -> (size, mtime, mode) under each root: its whole tree when its flag is set, else
+    only its entries named like a case's (other programs keep changing shared folders such as
+    /tmp; every case names what it writes there with its tag or "hostile")."""
     seen: dict[str, tuple[int, int, int]] = {}
     for root, deep in roots.items():
         for p in root.rglob("*") if deep else root.iterdir():
             if any(part in ("__pycache__", ".git", ".venv") for part in p.relative_to(root).parts):
                 continue
-            if not deep and NOISE.match(p.name):
+            if not deep and not ("hst" in p.name or "hostile" in p.name):
                 continue
             try:
                 st = p.lstat()

@@ -17,6 +17,6 @@ with open("sparse.bin", "wb") as f:
 
 # %%
 for i in range(200):
-    with open(f"/tmp/fill-{i}.bin", "wb") as f:
+    with open(f"/tmp/@TAG@-fill-{i}.bin", "wb") as f:
         for _ in range(50):
             f.write(block)
