@@ -31,13 +31,19 @@ CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-NAMESPACES = (
+WORKER_NAMESPACES = (
     (CLONE_NEWNET, "network-namespace"),
-    (CLONE_NEWNS, "mount-namespace"),
-    (CLONE_NEWPID, "pid-namespace"),
     (CLONE_NEWIPC, "ipc-namespace"),
     (CLONE_NEWUTS, "uts-namespace"),
 )
+"""Entered once by the warm worker: every submission it runs inherits them. An empty network
+namespace is as private to one submission at a time as a new one per submission (nothing of a
+submission outlives it), and a new one per submission costs kernel time to tear down."""
+SUBMISSION_NAMESPACES = (
+    (CLONE_NEWNS, "mount-namespace"),
+    (CLONE_NEWPID, "pid-namespace"),
+)
+"""Entered by each submission: its own mounts (a fresh /tmp) and its own processes."""
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -182,26 +188,41 @@ def readable_by_others(path: str) -> bool:
 # step 1: namespaces and mounts
 
 
-def enter(plan: Plan, hidden: Sequence[str], tmp_mb: int) -> tuple[list[str], list[str]]:
-    """Unshare namespaces and lay out this process's mounts. Returns (layers, notes). The PID
-    namespace, when obtained, applies to the children this process forks from now on."""
+def _unshare(namespaces: Sequence[tuple[int, str]]) -> tuple[list[str], list[str]]:
+    """Enter fresh namespaces: all at once, else whichever this kernel or container allows."""
     libc = _libc()
     if libc is None or not hasattr(libc, "unshare"):
         return [], ["unshare() is unavailable: no namespaces"]
-    layers: list[str] = []
-    notes: list[str] = []
     wanted = 0
-    for flag, _ in NAMESPACES:
+    for flag, _ in namespaces:
         wanted |= flag
     if libc.unshare(wanted) == 0:
-        layers += [name for _, name in NAMESPACES]
-    else:
-        for flag, name in NAMESPACES:  # whatever this kernel or container allows, one by one
-            if libc.unshare(flag) == 0:
-                layers.append(name)
-            else:
-                notes.append(f"no {name}: unshare was refused ({os.strerror(ctypes.get_errno())})")
-    if "mount-namespace" in layers:
+        return [name for _, name in namespaces], []
+    layers: list[str] = []
+    notes: list[str] = []
+    for flag, name in namespaces:
+        if libc.unshare(flag) == 0:
+            layers.append(name)
+        else:
+            notes.append(f"no {name}: unshare was refused ({os.strerror(ctypes.get_errno())})")
+    return layers, notes
+
+
+def enter_worker() -> tuple[list[str], list[str]]:
+    """In the warm worker, once, as root: the namespaces every submission shares with none
+    running at the same time (`WORKER_NAMESPACES`). Returns (layers, notes)."""
+    if os.geteuid() != 0:
+        return [], []
+    return _unshare(WORKER_NAMESPACES)
+
+
+def enter(plan: Plan, hidden: Sequence[str], tmp_mb: int) -> tuple[list[str], list[str]]:
+    """In a submission's first process, as root: its own mount and PID namespaces, and its
+    mounts laid out. Returns (layers, notes). The PID namespace applies to the children this
+    process forks from now on."""
+    layers, notes = _unshare(SUBMISSION_NAMESPACES)
+    libc = _libc()
+    if "mount-namespace" in layers and libc is not None:
         try:
             layers += _lay_out_mounts(libc, plan, hidden, tmp_mb, notes)
         except _Failed as exc:

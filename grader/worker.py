@@ -387,7 +387,7 @@ def _wait(pid: int, deadline: float) -> tuple[str, int]:
             os.close(fd)
 
 
-def _child(job: dict[str, Any], plan: jail.Plan) -> None:
+def _child(job: dict[str, Any], plan: jail.Plan, shared: tuple[list[str], list[str]]) -> None:
     """One submission, start to end, in the first process of its sandbox. Never returns.
 
     As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
@@ -404,11 +404,12 @@ def _child(job: dict[str, Any], plan: jail.Plan) -> None:
         for std in (0, 1, 2):
             os.dup2(devnull, std)
         _apply_limits(limits)
-        layers: list[str] = []
-        notes: list[str] = []
+        layers, notes = list(shared[0]), list(shared[1])
         if job.get("uid") is not None and os.geteuid() == 0:
             tmp_mb = max(64, 2 * int(limits["file_mb"]))
-            layers, notes = jail.enter(plan, list(limits.get("hidden", [])), tmp_mb)
+            own, own_notes = jail.enter(plan, list(limits.get("hidden", [])), tmp_mb)
+            layers += own
+            notes += own_notes
         if "pid-namespace" in layers:
             _exit_as(_namespace(job, plan, emit, layers, notes))
         _submission(job, plan, emit, layers, notes)
@@ -563,6 +564,7 @@ def serve() -> None:
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     _warm_imports()
     plan = _plan()
+    shared = jail.enter_worker()
     root = os.getcwd()
     answer = sys.stdout
     sys.stdout = sys.stderr
@@ -575,7 +577,7 @@ def serve() -> None:
         t0 = _monotonic()
         pid = _fork()
         if pid == 0:
-            _child(job, plan)
+            _child(job, plan, shared)
         deadline = t0 + float(job["limits"]["wall_s"])
         how, code = _wait(pid, deadline)
         try:
