@@ -4,8 +4,11 @@ missing)."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import pytest
 from grader import jail
 from grader.execute import Sandbox
 from grader.model import CodeCell, Limits, ProbeCall
+from grader.pipeline import sandbox_record
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="namespaces and mounts need root")
@@ -118,10 +122,13 @@ def f():
     assert 0 < n < jail.PROCESS_CAP
 
 
-def test_what_is_missing_is_said(monkeypatch):
-    """Without root (simulated by asking for no uid), no namespace is claimed and the notes
-    say why."""
-    monkeypatch.setattr("grader.execute.os.geteuid", lambda: 1000)
-    _, layers, notes = _probe(Limits(timeout_s=5), "def f():\n    return 1")
-    assert not {"network-namespace", "pid-namespace", "dropped-uid"} & set(layers)
-    assert any("not running as root" in n for n in notes)
+def test_without_root_only_the_process_cap_is_claimed_and_the_rest_is_listed_missing():
+    """The branch a laptop takes (no uid to drop), run in a child so its rlimit stays there."""
+    code = "from grader import jail; print(jail.drop_privileges(None, []))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    layers, notes = ast.literal_eval(out.stdout)
+    assert layers == ["process-cap"]
+    assert notes == ["not running as root: no namespaces, no dropped uid"]
+    record = sandbox_record(Limits(), layers, notes)
+    assert record["missing"] == [x for x in jail.FULL if x != "process-cap"]
+    assert record["notes"] == notes
