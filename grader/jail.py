@@ -303,13 +303,20 @@ def _read_only(libc: ctypes.CDLL, path: str) -> bool:
 def _hide(libc: ctypes.CDLL, plan: Plan, hidden: Sequence[str], notes: list[str]) -> bool:
     """Cover each secret or hidden path with an empty mount nobody can read. A path that holds
     something the submission needs (Python, the course module) stays visible, and a note says
-    so."""
-    done = False
-    for path in outermost([*plan.secret, *hidden]):
+    so. True when every secret path is out of sight (covered here, or gone under a cover such as
+    the private /tmp)."""
+    secret_seen = False
+    # The batch's folders first: a secret folder inside one is then gone, and one inside a folder
+    # that must stay visible is still covered on its own.
+    for secret, path in [
+        *((False, p) for p in outermost(hidden)),
+        *((True, p) for p in plan.secret),
+    ]:
         if not os.path.lexists(path):
             continue  # under a cover already (such as /tmp), or gone
         if any(inside(k, path) for k in plan.keep):
             notes.append(f"{path} stays visible: it holds the Python installation or course code")
+            secret_seen = secret_seen or secret
             continue
         if os.path.isdir(path):
             result = libc.mount(
@@ -321,11 +328,10 @@ def _hide(libc: ctypes.CDLL, plan: Plan, hidden: Sequence[str], notes: list[str]
             )
         else:
             result = libc.mount(b"/dev/null", path.encode(), None, MS_BIND, None)
-        if result == 0:
-            done = done or path in plan.secret
-        else:
+        if result != 0:
             notes.append(f"{path} could not be hidden ({os.strerror(ctypes.get_errno())})")
-    return done
+            secret_seen = secret_seen or secret
+    return not secret_seen
 
 
 # ----------------------------------------------------------------------------------------------

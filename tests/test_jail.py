@@ -5,6 +5,7 @@ missing)."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -132,3 +133,36 @@ def test_without_root_only_the_process_cap_is_claimed_and_the_rest_is_listed_mis
     record = sandbox_record(Limits(), layers, notes)
     assert record["missing"] == [x for x in jail.FULL if x != "process-cap"]
     assert record["notes"] == notes
+
+
+@needs_root
+def test_a_secret_inside_a_folder_that_must_stay_visible_is_still_hidden(open_dir):
+    """`grader grade .` from the project folder: the class folder holds the course module, so it
+    stays visible, but the reference inside it does not."""
+    (open_dir / "coursekit").mkdir()
+    (open_dir / "coursekit" / "data.py").write_text("")
+    (open_dir / "reference").mkdir()
+    (open_dir / "reference" / "answers.py").write_text("")
+    plan = jail.make_plan([str(open_dir / "coursekit")], [str(open_dir / "reference")])
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child of its own: the mounts change its namespace only
+        try:
+            layers, notes = jail.enter(plan, [str(open_dir)], 16)
+            seen = {
+                "layers": layers,
+                "notes": notes,
+                "coursekit": os.listdir(open_dir / "coursekit"),
+                "reference": os.listdir(open_dir / "reference"),
+            }
+            os.write(write_end, json.dumps(seen).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end) as f:
+        seen = json.loads(f.read())
+    assert seen["coursekit"] == ["data.py"]
+    assert seen["reference"] == []
+    assert "hidden-grader-files" in seen["layers"]
+    assert any("stays visible" in n for n in seen["notes"])
