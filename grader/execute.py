@@ -185,9 +185,10 @@ class Sandbox:
 
 
 def _read_results(
-    path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float, code: int = 0
+    path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float, code: int
 ) -> Execution:
-    """Parse the worker's result lines, bounded, trusting nothing but their shape."""
+    """Parse the worker's result lines, bounded, trusting nothing but their shape. `code` is the
+    signal that ended the job, when it `ended` by one."""
     cells: list[CellRun] = []
     outcomes: dict[str, CallOutcome] = {}
     begun: set[str] = set()
@@ -311,7 +312,7 @@ def _clean_error(err: Any) -> dict[str, Any] | None:
 
 
 def _lost_call(
-    begun: bool, how: str, code: int, job_ended: str, cells_done: bool = True
+    begun: bool, how: str, code: int, job_ended: str, cells_done: bool
 ) -> dict[str, Any]:
     """Why a call has no result: it hung, crashed the process, or never started."""
     if not begun:
