@@ -19,6 +19,7 @@ records. No step raises: a missing layer is a note, never a failure to grade."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import resource
 import stat
@@ -93,7 +94,9 @@ class _CapData(ctypes.Structure):
     ]
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, opened once in the warm worker; every submission's fork inherits it."""
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
