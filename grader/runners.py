@@ -148,75 +148,110 @@ def _pool_process_init(parent: int) -> None:
     die_with_parent(signal.SIGTERM, parent)
 
 
+class _CtrlC:
+    """Ctrl-C as a flag that the pool loop checks where it is safe to stop. The default
+    KeyboardInterrupt lands wherever the main thread is, including inside the executor's own
+    locking (submit, wait); a lock left held there makes the shutdown that follows wait forever
+    (seen once in CI, a grader hung after Ctrl-C)."""
+
+    def __init__(self) -> None:
+        self.pressed = threading.Event()
+        self.previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+                self.previous = signal.signal(signal.SIGINT, lambda s, f: self.pressed.set())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def check(self) -> None:
+        if self.pressed.is_set():
+            raise KeyboardInterrupt
+
+
 def local_pool(workers: int) -> Runner:
     """Jobs on `workers` local processes, each with its own warm sandbox. At most two jobs per
     process are in flight, so memory stays bounded whatever the class size."""
 
     def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
-        source = iter(jobs)
-        pending: deque[Job] = deque()  # jobs to retry, before any new one
-
-        def more() -> Job | None:
-            return pending.popleft() if pending else next(source, None)
-
-        attempts: dict[int, int] = {}
-        ctx = multiprocessing.get_context("fork")
-        exhausted = False
-        while pending or not exhausted:
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=ctx,
-                initializer=_pool_process_init,
-                initargs=(os.getpid(),),
-            )
-            in_flight: dict[Future[Outcome], Job] = {}
-            casualties: list[Job] = []
-            try:
-                while not casualties:
-                    # A job being retried runs alone, so that only the one that kills its
-                    # grading process pays for it, not the jobs that happened to share the pool.
-                    while not exhausted and len(in_flight) < (1 if pending else 2 * workers):
-                        nxt = more()
-                        if nxt is None:
-                            exhausted = True
-                            break
-                        in_flight[pool.submit(run_job, nxt)] = nxt
-                    if not in_flight:
-                        break
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        job = in_flight.pop(future)
-                        try:
-                            outcome = future.result()
-                        except BrokenProcessPool:
-                            casualties.append(job)
-                            continue
-                        except Exception as exc:  # a bug of ours: say so, keep the batch going
-                            outcome = lost(job, f"internal error while grading: {exc!r}")
-                        yield outcome
-                # A grading process died: everything it had in flight is retried, each job at
-                # most MAX_ATTEMPTS times, then recorded as crashed.
-                casualties.extend(in_flight.values())
-                in_flight.clear()
-                for job in reversed(casualties):
-                    attempts[id(job)] = attempts.get(id(job), 0) + 1
-                    if attempts[id(job)] >= MAX_ATTEMPTS:
-                        yield lost(job, "the grading process died repeatedly on this submission")
-                    else:
-                        pending.appendleft(job)
-                        exhausted = False
-            except BaseException:  # interrupted (Ctrl-C, the consumer stopped): stop now
-                # The executor has no public way to stop running jobs; its processes clean up
-                # their sandboxes on SIGTERM (see _pool_process_init).
-                for process in list(getattr(pool, "_processes", {}).values()):
-                    process.terminate()
-                raise
-            finally:
-                for future in in_flight:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
+        with _CtrlC() as ctrl_c:
+            yield from _pooled(jobs, workers, ctrl_c)
 
     return run
+
+
+def _pooled(jobs: Iterable[Job], workers: int, ctrl_c: _CtrlC) -> Iterator[Outcome]:
+    """The local pool's loop; Ctrl-C stops it at its next check."""
+    source = iter(jobs)
+    pending: deque[Job] = deque()  # jobs to retry, before any new one
+
+    def more() -> Job | None:
+        return pending.popleft() if pending else next(source, None)
+
+    attempts: dict[int, int] = {}
+    ctx = multiprocessing.get_context("fork")
+    exhausted = False
+    while pending or not exhausted:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_pool_process_init,
+            initargs=(os.getpid(),),
+        )
+        in_flight: dict[Future[Outcome], Job] = {}
+        casualties: list[Job] = []
+        try:
+            while not casualties:
+                # A job being retried runs alone, so that only the one that kills its
+                # grading process pays for it, not the jobs that happened to share the pool.
+                while not exhausted and len(in_flight) < (1 if pending else 2 * workers):
+                    ctrl_c.check()
+                    nxt = more()
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    in_flight[pool.submit(run_job, nxt)] = nxt
+                if not in_flight:
+                    break
+                done: set[Future[Outcome]] = set()
+                while not done:
+                    ctrl_c.check()
+                    done, _ = wait(in_flight, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = in_flight.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        casualties.append(job)
+                        continue
+                    except Exception as exc:  # a bug of ours: say so, keep the batch going
+                        outcome = lost(job, f"internal error while grading: {exc!r}")
+                    yield outcome
+            # A grading process died: everything it had in flight is retried, each job at
+            # most MAX_ATTEMPTS times, then recorded as crashed.
+            casualties.extend(in_flight.values())
+            in_flight.clear()
+            for job in reversed(casualties):
+                attempts[id(job)] = attempts.get(id(job), 0) + 1
+                if attempts[id(job)] >= MAX_ATTEMPTS:
+                    yield lost(job, "the grading process died repeatedly on this submission")
+                else:
+                    pending.appendleft(job)
+                    exhausted = False
+        except BaseException:  # interrupted (Ctrl-C, the consumer stopped): stop now
+            # The executor has no public way to stop running jobs; its processes clean up
+            # their sandboxes on SIGTERM (see _pool_process_init).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+        finally:
+            for future in in_flight:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def dask(address: str) -> Runner:

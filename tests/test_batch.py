@@ -305,3 +305,27 @@ def test_ctrl_c_stops_at_once_keeps_what_was_recorded_and_leaves_nothing_running
     assert final.returncode == 0 and "unchanged, skipped" in final.stdout
     db = sqlite3.connect(out / FILENAME)
     assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 36
+
+
+def test_ctrl_c_in_process_stops_the_pool_at_a_safe_point_and_restores_the_handler(tmp_path):
+    """The pool turns Ctrl-C into a flag it checks between its own steps (a KeyboardInterrupt
+    inside the executor's locking could leave a lock held and hang the shutdown)."""
+    src = small_class(tmp_path / "class")
+    write(notebook_with("dropout", prepend=["import time\ntime.sleep(20)"]), src, "zed", "dropout")
+    before = signal.getsignal(signal.SIGINT)
+    already = procs.descendants(os.getpid())  # such as multiprocessing's resource tracker
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        grade_batch(paths=[src], out=tmp_path / "out", workers=2)
+    assert time.monotonic() - t0 < 15  # stopped, not waited out
+    assert signal.getsignal(signal.SIGINT) is before
+    deadline = time.monotonic() + 10
+
+    def left() -> list[int]:
+        return [p for p in procs.descendants(os.getpid()) - already if procs.alive(p)]
+
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left()
