@@ -2,7 +2,8 @@
 
     python bench/grade_class.py [--students 300] [--workers N] [--nbconvert-sample 8]
 
-Generates the sample class (`grader.sampleclass`, every student handing in all four notebooks:
+Generates the sample class (`grader.instructor.sampleclass`, every student handing in all four
+notebooks:
 right answers, known and unknown mistakes, broken and hostile notebooks) and grades it with
 `grader grade` in a child process, exactly as an instructor would: public and hidden tests,
 mistake diagnosis, HTML pages, Gradescope files, gradebook, grades.csv, JUnit and the summary.
@@ -32,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from coursekit.notebooks import DEMO_TAG
-from grader.sampleclass import make_class
+from grader.instructor.sampleclass import make_class
 
 
 def _ppid(pid: int) -> int:
@@ -47,7 +48,7 @@ def _pss_mb(pid: int) -> float:
 
 
 def _is_worker(pid: int) -> bool:
-    return b"grader.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b"grader.sandbox.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
 class TreeMemory:

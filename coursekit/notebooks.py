@@ -22,11 +22,11 @@ from pathlib import Path
 
 import nbformat
 
+from coursekit.tags import CHECK_TAG, DEMO_TAG, GRADED_TAG
+
 ASSIGNMENTS = ("initialization", "regularization", "dropout", "gradient_checking")
 
-GRADED_TAG = "graded"
-DEMO_TAG = "demo"
-CHECK_TAG = "self-check"
+__all__ = ["CHECK_TAG", "DEMO_TAG", "GRADED_TAG"]
 
 
 @dataclass(frozen=True)

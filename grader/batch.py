@@ -22,7 +22,6 @@ from grader import notebook
 from grader.errors import UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
-from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.load import peek_assignment, read_or_none, sha256_of
 from grader.model import GradingResult, Limits
 from grader.pipeline import ALL
@@ -37,6 +36,7 @@ from grader.record import (
 )
 from grader.render import render_summary
 from grader.runners import Job, Runner, dask, inline, local_pool, lost
+from grader.sandbox.lifeline import owned_tempdir, sweep_abandoned
 
 MAX_ZIP_BYTES = 2 * 2**30
 SCRATCH_PREFIX = "grader-batch-"

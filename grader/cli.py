@@ -312,7 +312,7 @@ def demo(out: Path, students: int, seed: int, workers: int | None, progress: str
     _instructor_only("demo")
     from grader import progress as progress_mod
     from grader.batch import grade_batch
-    from grader.sampleclass import clear_own_folder, make_class
+    from grader.instructor.sampleclass import clear_own_folder, make_class
 
     reports = out / "reports"
     clear_own_folder(reports, FILENAME, "a grader output folder")  # no stale students
@@ -331,7 +331,7 @@ def _instructor_only(command: str) -> None:
     """Commands that need the reference solutions, which a student bundle does not hold."""
     import importlib.util
 
-    if importlib.util.find_spec("grader.sampleclass") is None:
+    if importlib.util.find_spec("grader.instructor") is None:
         raise UsageError(
             f"grader {command} is for instructors: it needs the reference solutions, which this "
             "student bundle does not hold (use grader check or grader ci)"
@@ -350,7 +350,7 @@ def release(out: Path) -> None:
     public tests from stored data, with a README and a CI workflow. It holds no reference code,
     no hidden test and no mutant code."""
     _instructor_only("release")
-    from grader.release import build_release
+    from grader.instructor.release import build_release
 
     made = build_release(out=out)
     click.echo(

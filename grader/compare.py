@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox.wire import Opaque
 from grader.spec import Tolerance
-from grader.wire import Opaque
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Stages 2-4, execute, probe and transfer, seen from the trusted side.
 
-`Sandbox` owns a warm worker process (`python -m grader.worker`) started once; each submission is
-one job for it. The grader writes the job, waits for the worker's one-line answer under its own
-deadline, then reads the results file with a bound on its size. Nothing the worker sends is
-unpickled or executed: it is JSON and raw array bytes."""
+`Sandbox` owns a warm worker process (`python -m grader.sandbox.worker`) started once; each
+submission is one job for it. The grader writes the job, waits for the worker's one-line answer
+under its own deadline, then reads the results file with a bound on its size. Nothing the worker
+sends is unpickled or executed: it is JSON and raw array bytes."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from coursekit.notebooks import CHECK_TAG, DEMO_TAG
-from grader import wire
+from coursekit.tags import CHECK_TAG, DEMO_TAG
 from grader.errors import WorkerFailure
-from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, ProbeCall
+from grader.sandbox import wire
+from grader.sandbox.lifeline import owned_tempdir, sweep_abandoned
 
 MAX_RESULTS_BYTES = 128 * 2**20
 MAX_LINE_BYTES = 80 * 2**20
@@ -62,7 +62,7 @@ class Sandbox:
             GRADER_PARENT_PID=str(os.getpid()),
         )
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker"],
+            [sys.executable, "-m", "grader.sandbox.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -16,9 +16,9 @@ from grader import __version__
 from grader.diagnose import inputs_of
 from grader.errors import GraderError
 from grader.execute import Sandbox, signal_name
-from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.model import Execution, GradingResult, Limits, ProbeCall
+from grader.sandbox.jail import FULL
 from grader.score import grade_functions, probe_id
 from grader.spec import available, load_spec
 

@@ -25,10 +25,10 @@ from typing import Any
 from grader import notebook
 from grader.errors import UsageError
 from grader.execute import Sandbox
-from grader.lifeline import die_with_parent
 from grader.model import GradingResult, Limits
 from grader.pipeline import environment, grade_notebook, sandbox_record
 from grader.render import render_submission
+from grader.sandbox.lifeline import die_with_parent
 
 MAX_ATTEMPTS = 2
 

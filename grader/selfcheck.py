@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from grader import wire
 from grader.ci import function_line
 from grader.diagnose import inputs_of
 from grader.model import CallOutcome, FunctionResult, Limits
+from grader.sandbox import wire
 from grader.score import grade_function
 from grader.spec import AssignmentSpec, Case, FunctionSpec, available, call_with, load_spec
 

@@ -1,6 +1,7 @@
 """Tests are data: what each graded function is called with, how its output is judged, and the
-mutants that name known mistakes. One module per assignment under `grader.specs` and one under
-`grader.mutants`; adding an assignment adds those two modules, a reference module and a notebook.
+mutants that name known mistakes. One module per assignment under `grader.instructor.specs` and
+one under `grader.instructor.mutants`; adding an assignment adds those two modules, a reference
+module and a notebook.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.bindings import BINDINGS
+from grader.sandbox.bindings import BINDINGS
 
 if TYPE_CHECKING:
     from grader.stored import StoredOutputs
@@ -61,7 +62,7 @@ class Case:
     seed: int | None = None
     """np.random.seed value set right before the call, for functions that draw."""
     bindings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Notebook names bound to course functions (grader.bindings) during the call."""
+    """Notebook names bound to course functions (grader.sandbox.bindings) during the call."""
     tol: Tolerance = Tolerance()
     """Numeric tolerance for comparisons."""
     check: Callable[[Any, Any, Inputs], Verdict] | None = None
@@ -161,11 +162,12 @@ def _copy(value: Any) -> Any:
 
 @functools.cache
 def _spec_modules() -> frozenset[str]:
-    import grader.specs
-
-    return frozenset(
-        m.name for m in pkgutil.iter_modules(grader.specs.__path__) if not m.name.startswith("_")
-    )
+    try:
+        specs = importlib.import_module("grader.instructor.specs")
+    except ModuleNotFoundError:  # a student bundle: no instructor folder
+        return frozenset()
+    names = (m.name for m in pkgutil.iter_modules(specs.__path__))
+    return frozenset(n for n in names if not n.startswith("_"))
 
 
 @functools.cache
@@ -178,19 +180,19 @@ def available() -> frozenset[str]:
 
 
 def load_spec(assignment: str) -> AssignmentSpec:
-    """The spec of an assignment: grader.specs.<assignment>.SPEC where the module exists, else
-    the stored public tests of a student bundle."""
+    """The spec of an assignment: grader.instructor.specs.<assignment>.SPEC where the module
+    exists, else the stored public tests of a student bundle."""
     if assignment in _spec_modules():
-        return importlib.import_module(f"grader.specs.{assignment}").SPEC
+        return importlib.import_module(f"grader.instructor.specs.{assignment}").SPEC
     from grader.stored import load_stored
 
     return load_stored(assignment)
 
 
 def load_mutants(assignment: str) -> tuple[Mutant, ...]:
-    """The mutants of an assignment (grader.mutants.<assignment>.MUTANTS), or none."""
+    """The mutants of an assignment (grader.instructor.mutants.<assignment>.MUTANTS), or none."""
     try:
-        module = importlib.import_module(f"grader.mutants.{assignment}")
+        module = importlib.import_module(f"grader.instructor.mutants.{assignment}")
     except ModuleNotFoundError:
         return ()
     return tuple(module.MUTANTS)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from grader import wire
 from grader.diagnose import Raised
+from grader.sandbox import wire
 from grader.spec import AssignmentSpec, Case, FunctionSpec, Tolerance
 
 SCHEMA = "grader.public/1"

@@ -36,10 +36,10 @@ def main() -> None:
     import grader
 
     assert Path(grader.__file__).resolve().is_relative_to(bundle), grader.__file__
-    from grader import wire
     from grader.execute import Sandbox
     from grader.model import CallOutcome
     from grader.pipeline import PUBLIC, grade_notebook
+    from grader.sandbox import wire
     from grader.score import grade_function
     from grader.spec import load_spec
 

@@ -22,9 +22,9 @@ from notebooks import notebook_with, write
 from coursekit.notebooks import build_notebook
 from grader.batch import grade_batch
 from grader.gradebook import FILENAME
+from grader.instructor.sampleclass import make_class
 from grader.model import Limits
 from grader.progress import Plain
-from grader.sampleclass import make_class
 from reference.solved import solved_notebook
 
 # Names itself, then waits for the test to kill the process that grades it.
@@ -38,7 +38,7 @@ def _kill_grading_processes_of(name: str, stop: threading.Event) -> None:
     while not stop.wait(0.05):
         table = procs.parents()
         for pid in procs.named(name):
-            while pid in table and "grader.worker" in procs.cmdline(table[pid]):
+            while pid in table and "grader.sandbox.worker" in procs.cmdline(table[pid]):
                 pid = table[pid]
             grading = table.get(pid)
             if grading:

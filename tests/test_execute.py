@@ -91,7 +91,7 @@ def test_a_notebook_that_hangs_is_stopped_and_what_was_defined_still_grades(sand
 def test_the_grader_and_reference_are_not_importable(sandbox):
     ex = run(
         sandbox,
-        "import grader.wire",
+        "import grader.sandbox.wire",
         "import reference.dropout",
         "from coursekit.network import relu",
         "import sys\nleaked = sorted(m for m in sys.modules if m.split('.')[0] in ('grader', 'reference'))",

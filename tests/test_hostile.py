@@ -165,7 +165,7 @@ class MemoryWatch:
         me = os.getpid()
         while not self.stop.wait(0.02):
             for pid in procs.descendants(me):
-                if "grader.worker" in procs.cmdline(pid):
+                if "grader.sandbox.worker" in procs.cmdline(pid):
                     continue
                 if pid not in self.start:
                     rss = self._status_kb(pid, "VmRSS")
@@ -217,7 +217,7 @@ class Run:
 
 
 def _worker_pids() -> set[int]:
-    return {p for p in procs.parents() if "grader.worker" in procs.cmdline(p)}
+    return {p for p in procs.parents() if "grader.sandbox.worker" in procs.cmdline(p)}
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import jail
 from grader.execute import Sandbox
 from grader.model import CodeCell, Limits, ProbeCall
 from grader.pipeline import sandbox_record
+from grader.sandbox import jail
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="namespaces and mounts need root")
@@ -125,7 +125,7 @@ def f():
 
 def test_without_root_only_the_process_cap_is_claimed_and_the_rest_is_listed_missing():
     """The branch a laptop takes (no uid to drop), run in a child so its rlimit stays there."""
-    code = "from grader import jail; print(jail.drop_privileges(None, []))"
+    code = "from grader.sandbox import jail; print(jail.drop_privileges(None, []))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     layers, notes = ast.literal_eval(out.stdout)
     assert layers == ["process-cap"]

@@ -18,9 +18,9 @@ from results import hostile, named_mistake
 from grader import notebook
 from grader.batch import grade_batch
 from grader.gradebook import Gradebook
+from grader.instructor.sampleclass import make_class
 from grader.model import CellRun, Limits
 from grader.render import render_submission
-from grader.sampleclass import make_class
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

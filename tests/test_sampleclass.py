@@ -9,8 +9,15 @@ import nbformat
 import pytest
 
 from grader.execute import Sandbox
+from grader.instructor.sampleclass import (
+    MISTAKES,
+    STYLES,
+    UNCATALOGUED,
+    _mutated,
+    _with_sources,
+    make_class,
+)
 from grader.pipeline import grade_notebook
-from grader.sampleclass import MISTAKES, STYLES, UNCATALOGUED, _mutated, _with_sources, make_class
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from grader import wire
+from grader.sandbox import wire
 
 
 def roundtrip(x):

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from coursekit.network import relu, sigmoid
+from grader.instructor.specs._common import SE_BOUND, labels, net_params
 from grader.spec import AssignmentSpec, Case, FunctionSpec, Inputs, Verdict
-from grader.specs._common import SE_BOUND, labels, net_params
 from reference.dropout import forward_propagation_with_dropout
 
 

@@ -24,35 +24,30 @@ from typing import Any
 import jinja2
 
 import grader
-from grader import __version__, wire
+from grader import __version__
 from grader.compare import compare
 from grader.diagnose import Raised, expected_of, inputs_of, mutant_outputs
 from grader.errors import GraderError, UsageError
+from grader.sandbox import wire
 from grader.spec import available, load_spec
 from grader.stored import FOLDER, SCHEMA, encode_output
 
 MARKER = ".grader-release"
 """A file at the top of every bundle: `release` replaces a folder only if it holds one."""
 
-#: Paths inside the `grader` package that never go into a bundle: the specs (hidden cases and
-#: the builders of their inputs), the mutants (code of the catalogued mistakes), the sample class
-#: (which imports the reference), this module, and the templates only this module uses.
-LEFT_OUT = (
-    "specs/",
-    "mutants/",
-    "sampleclass.py",
-    "release.py",
-    "templates/release/",
-    FOLDER + "/",
-)
-KEPT_UNDER_LEFT_OUT = ("specs/__init__.py",)
-#: Imports that would mean a bundle module reaches for something secret: these packages, or
-#: anything inside them (the `grader.specs` package itself is an empty shell in a bundle).
-SECRET_PACKAGES = ("reference", "grader.mutants")
-SECRET_INSIDE = ("grader.specs.",)
+#: What a bundle leaves out, the one list: paths inside the `grader` package (the `instructor`
+#: folder holds the specs, the mutants, the sample class, this module and its templates; the
+#: stored-data folder is written fresh into each bundle) and the packages no bundle module may
+#: import.
+LEFT_OUT = ("instructor/", FOLDER + "/")
+SECRET_PACKAGES = ("reference", "grader.instructor")
+SECRET_FILES = ("reference/", "grader/instructor/")
+#: The only bundled modules that reach into the instructor folder, and only lazily (inside a
+#: function, where the folder is installed): the instructor commands, and loading specs/mutants.
+DOORS = ("grader/cli.py", "grader/spec.py")
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("grader", "templates/release"),
+    loader=jinja2.PackageLoader("grader.instructor", "templates/release"),
     autoescape=False,  # TOML, YAML and text, never HTML
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
@@ -166,8 +161,6 @@ def _bundled(relative: str) -> bool:
     """Whether a file of the `grader` package goes into the bundle."""
     if "__pycache__" in relative or relative.endswith((".pyc", ".pyo")):
         return False
-    if relative in KEPT_UNDER_LEFT_OUT:
-        return True
     return not any(relative == p or relative.startswith(p) for p in LEFT_OUT)
 
 
@@ -182,9 +175,52 @@ def _copy_package(src: Path, dest: Path, keep: Any) -> None:
 
 
 def _secret(module: str) -> bool:
-    return any(module == p or module.startswith(p + ".") for p in SECRET_PACKAGES) or any(
-        module.startswith(p) for p in SECRET_INSIDE
-    )
+    return any(module == p or module.startswith(p + ".") for p in SECRET_PACKAGES)
+
+
+def imports(source: str, module: str) -> list[tuple[int, str, bool]]:
+    """Every import of a module's source as (line, absolute name, lazy): relative imports
+    resolved against `module`, `importlib.import_module("...")` calls included (an f-string by
+    its constant prefix), lazy when inside a function."""
+    found: list[tuple[int, str, bool]] = []
+
+    def visit(node: ast.AST, lazy: bool) -> None:
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, a.name, lazy) for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")[: -node.level]
+                base = ".".join([*parts, base] if base else parts)
+            found.append((node.lineno, base, lazy))
+            found.extend((node.lineno, f"{base}.{a.name}", lazy) for a in node.names)
+        elif (
+            isinstance(node, ast.Call)
+            and (getattr(node.func, "attr", None) or getattr(node.func, "id", None))
+            == "import_module"
+            and node.args
+        ):
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant):
+                found.append((node.lineno, str(arg.value), lazy))
+            elif isinstance(arg, ast.JoinedStr) and isinstance(arg.values[0], ast.Constant):
+                found.append((node.lineno, str(arg.values[0].value), lazy))
+        inner = lazy or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inner)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def crossings(rel: str, source: str) -> list[str]:
+    """A bundled module's imports of the secret packages, other than a door's lazy ones."""
+    module = rel.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+    return [
+        f"{rel}:{line}: imports {name}"
+        for line, name, lazy in imports(source, module)
+        if _secret(name) and not (lazy and rel in DOORS)
+    ]
 
 
 def leaks(bundle: Path) -> list[str]:
@@ -192,20 +228,10 @@ def leaks(bundle: Path) -> list[str]:
     found = []
     for path in sorted(bundle.rglob("*.py")):
         rel = path.relative_to(bundle).as_posix()
-        if rel.startswith(("reference/", "grader/mutants/")) or (
-            rel.startswith("grader/specs/") and rel != "grader/specs/__init__.py"
-        ):
+        if rel.startswith(SECRET_FILES):
             found.append(f"{rel}: a secret module")
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=rel)):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for name in names:
-                if _secret(name):
-                    found.append(f"{rel}:{node.lineno}: imports {name}")
+        found += crossings(rel, path.read_text(encoding="utf-8"))
     for path in sorted((bundle / "grader" / FOLDER).glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         for f in doc["functions"]:

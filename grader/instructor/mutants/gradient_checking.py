@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from coursekit.gradcheck import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
-from grader.bindings import course_forward_propagation_n as forward_propagation_n
-from grader.bindings import linear_backward as backward_propagation
-from grader.bindings import linear_forward as forward_propagation
+from grader.sandbox.bindings import course_forward_propagation_n as forward_propagation_n
+from grader.sandbox.bindings import linear_backward as backward_propagation
+from grader.sandbox.bindings import linear_forward as forward_propagation
 from grader.spec import Mutant
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit.network import forward_propagation, sigmoid
+from grader.instructor.specs._common import labels, net_params
 from grader.spec import AssignmentSpec, Case, FunctionSpec, Inputs
-from grader.specs._common import labels, net_params
 
 
 def cost_inputs(seed: int, dims: list[int], m: int, lambd: float) -> Inputs:

@@ -12,8 +12,8 @@ from types import MappingProxyType
 import numpy as np
 
 from coursekit.gradcheck import forward_propagation_n
+from grader.instructor.specs._common import labels, net_params
 from grader.spec import AssignmentSpec, Case, FunctionSpec, Inputs, Tolerance
-from grader.specs._common import labels, net_params
 from reference.gradient_checking import backward_propagation_n
 
 LINEAR = MappingProxyType(

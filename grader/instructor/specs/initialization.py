@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.instructor.specs._common import gaussian_layers, net_params
 from grader.spec import AssignmentSpec, Case, FunctionSpec, Inputs
-from grader.specs._common import gaussian_layers, net_params
 
 
 def dims(*d: int) -> Inputs:

@@ -1,13 +1,13 @@
 """The untrusted side: a warm zygote that forks one child per submission.
 
-Run as `python -m grader.worker`. The zygote imports numpy, IPython's input transformer and the
-course helper module once, then reads jobs (one JSON line each) on stdin. For each job it forks a
-child that:
+Run as `python -m grader.sandbox.worker`. The zygote imports numpy, IPython's input transformer
+and the course helper module once, then reads jobs (one JSON line each) on stdin. For each job it
+forks a child that:
 
 1. becomes its own process group and applies rlimits; as root it also enters fresh namespaces
    (network, mount, PID), sees a read-only filesystem with a private /tmp and none of the
    grader's files, and runs student code under a uid of its own with no capabilities
-   (`grader.jail`); elsewhere it runs in a fresh scratch directory and the result says what
+   (`grader.sandbox.jail`); elsewhere it runs in a fresh scratch directory and the result says what
    was missing;
 2. hides the `grader` and `reference` packages from student code;
 3. runs the notebook's code cells in order ("Run All", errors allowed), demo cells excluded;
@@ -44,9 +44,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader import jail, wire
-from grader.bindings import BINDINGS
-from grader.lifeline import die_with_parent
+from grader.sandbox import jail, wire
+from grader.sandbox.bindings import BINDINGS
+from grader.sandbox.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
 _fork, _exit, _write, _waitpid, _kill, _killpg = (
