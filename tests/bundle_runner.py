@@ -14,11 +14,12 @@ from typing import Any
 
 
 class _NoReference:
-    """The student's machine has no `reference` package: make sure nothing reaches for one."""
+    """The student's machine has no `reference` package and no `grader.instructor` folder (here
+    the instructor's editable install would otherwise supply them): nothing may reach for one."""
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name.split(".")[0] in ("reference", "tests"):
-            raise ImportError(f"{name} is not in a student bundle")
+        if name.split(".")[0] in ("reference", "tests") or name.startswith("grader.instructor"):
+            raise ModuleNotFoundError(f"{name} is not in a student bundle", name=name)
         return None
 
 
