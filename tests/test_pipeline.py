@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from coursekit.notebooks import ASSIGNMENTS
 from grader.execute import Sandbox
 from grader.model import Limits
 from grader.pipeline import ALL, PUBLIC, grade_notebook
 from reference.solved import solved_notebook
 from tests.notebooks import notebook_with, write
-
-ASSIGNMENTS = ["initialization", "regularization", "dropout", "gradient_checking"]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """A realistic sample class for `grader demo` and the benchmarks.
 
-Each student hands in the four notebooks, each made from the course's own student notebook:
+Each student hands in every assignment's notebook, each made from the course's own student notebook:
 right answers (the reference, and other correct styles), catalogued mistakes typed the way a
 student would type them, mistakes outside the catalogue, untouched notebooks, broken files and a
 few hostile ones. Proportions are fixed per class and shuffled by the seed, so a class of any
@@ -10,347 +10,49 @@ Needs the reference solutions, so it exists only where the instructor's grader i
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from coursekit.notebooks import ASSIGNMENTS, GRADED_TAG, build_notebook, defined_name
 from grader.errors import UsageError
+from grader.instructor.samples._edits import Edit, Sample, Style
 from reference.solved import reference_source, solved_notebook
 
-Edit = tuple[str, str]  # (old text, new text), every occurrence replaced
 
-# function, catalogue id, edits of the reference source that make the mistake.
-MISTAKES: dict[str, list[tuple[str, str, list[Edit]]]] = {
-    "initialization": [
-        ("initialize_parameters_he", "init-xavier-scale", [("np.sqrt(2 /", "np.sqrt(1 /")]),
-        (
-            "initialize_parameters_he",
-            "init-current-layer-scale",
-            [("np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(2 / layers_dims[l])")],
-        ),
-        (
-            "initialize_parameters_he",
-            "init-variance-not-std",
-            [("np.sqrt(2 / layers_dims[l - 1])", "2 / layers_dims[l - 1]")],
-        ),
-        (
-            "initialize_parameters_he",
-            "rng-reseed",
-            [("    parameters = {}\n", "    np.random.seed(3)\n    parameters = {}\n")],
-        ),
-        ("initialize_parameters_xavier", "init-he-scale", [("np.sqrt(1 /", "np.sqrt(2 /")]),
-        (
-            "initialize_parameters_xavier",
-            "rng-other-generator",
-            [
-                (
-                    "np.random.randn(layers_dims[l], layers_dims[l - 1])",
-                    "rng.standard_normal((layers_dims[l], layers_dims[l - 1]))",
-                ),
-                (
-                    "    parameters = {}\n",
-                    "    rng = np.random.default_rng()\n    parameters = {}\n",
-                ),
-            ],
-        ),
-        ("initialize_parameters_random", "init-uniform", [("np.random.randn(", "np.random.rand(")]),
-        ("initialize_parameters_random", "init-no-scale", [(" * 10\n", "\n")]),
-        (
-            "initialize_parameters_random",
-            "init-random-bias",
-            [("np.zeros((layers_dims[l], 1))", "np.random.randn(layers_dims[l], 1)")],
-        ),
-        (
-            "initialize_parameters_zeros",
-            "init-transposed",
-            [("(layers_dims[l], layers_dims[l - 1])", "(layers_dims[l - 1], layers_dims[l])")],
-        ),
-        (
-            "initialize_parameters_zeros",
-            "init-bias-shape",
-            [("np.zeros((layers_dims[l], 1))", "np.zeros(layers_dims[l])")],
-        ),
-        (
-            "initialize_parameters_zeros",
-            "init-missing-layer",
-            [("range(1, len(layers_dims))", "range(1, len(layers_dims) - 1)")],
-        ),
-        ("activation_scales", "scales-of-z", [("np.std(A)", "np.std(Z)")]),
-        ("activation_scales", "scales-variance", [("np.std(A)", "np.var(A)")]),
-        ("activation_scales", "scales-mean", [("np.std(A)", "np.mean(A)")]),
-    ],
-    "regularization": [
-        (
-            "compute_cost_with_regularization",
-            "l2-cost-lambda-over-m",
-            [("lambd / (2 * m)", "lambd / m")],
-        ),
-        ("compute_cost_with_regularization", "l2-cost-no-m", [("lambd / (2 * m)", "lambd / 2")]),
-        (
-            "compute_cost_with_regularization",
-            "l2-cost-no-penalty",
-            [(" + lambd / (2 * m) * squares", "")],
-        ),
-        (
-            "compute_cost_with_regularization",
-            "l2-cost-includes-bias",
-            [(' if k[:1] == "W" and k[1:].isdigit()', "")],
-        ),
-        (
-            "compute_cost_with_regularization",
-            "l2-cost-not-squared",
-            [("np.sum(np.square(v))", "np.linalg.norm(v)")],
-        ),
-        (
-            "backward_propagation_with_regularization",
-            "l2-grad-no-penalty",
-            [(" + lambd / m * W3", ""), (" + lambd / m * W2", ""), (" + lambd / m * W1", "")],
-        ),
-        (
-            "backward_propagation_with_regularization",
-            "l2-grad-half",
-            [("lambd / m * W", "lambd / (2 * m) * W")],
-        ),
-        (
-            "backward_propagation_with_regularization",
-            "l2-grad-no-m",
-            [("lambd / m * W", "lambd * W")],
-        ),
-        (
-            "backward_propagation_with_regularization",
-            "l2-grad-double",
-            [("lambd / m * W", "2 * lambd / m * W")],
-        ),
-    ],
-    "dropout": [
-        (
-            "forward_propagation_with_dropout",
-            "dropout-no-scale",
-            [("A1 * D1 / keep_prob", "A1 * D1"), ("A2 * D2 / keep_prob", "A2 * D2")],
-        ),
-        (
-            "forward_propagation_with_dropout",
-            "dropout-multiply-keep-prob",
-            [("/ keep_prob", "* keep_prob")],
-        ),
-        (
-            "forward_propagation_with_dropout",
-            "dropout-inverted-mask",
-            [(") < keep_prob", ") > keep_prob")],
-        ),
-        (
-            "forward_propagation_with_dropout",
-            "dropout-normal-mask",
-            [("np.random.rand(", "np.random.randn(")],
-        ),
-        (
-            "backward_propagation_with_dropout",
-            "dropout-grad-no-scale",
-            [("dA2 * D2 / keep_prob", "dA2 * D2"), ("dA1 * D1 / keep_prob", "dA1 * D1")],
-        ),
-        (
-            "backward_propagation_with_dropout",
-            "dropout-grad-no-mask",
-            [
-                ("dA2 * D2 / keep_prob", "dA2 / keep_prob"),
-                ("dA1 * D1 / keep_prob", "dA1 / keep_prob"),
-            ],
-        ),
-        (
-            "backward_propagation_with_dropout",
-            "dropout-grad-multiply-keep-prob",
-            [("/ keep_prob", "* keep_prob")],
-        ),
-    ],
-    "gradient_checking": [
-        (
-            "gradient_check",
-            "gc-one-sided",
-            [
-                ("forward_propagation(x, theta - epsilon)", "forward_propagation(x, theta)"),
-                ("/ (2 * epsilon)", "/ epsilon"),
-            ],
-        ),
-        ("gradient_check", "gc-divide-by-eps", [("/ (2 * epsilon)", "/ epsilon")]),
-        (
-            "gradient_check",
-            "gc-denominator-grad-only",
-            [("np.linalg.norm(grad) + np.linalg.norm(gradapprox)", "np.linalg.norm(grad)")],
-        ),
-        (
-            "gradient_check",
-            "gc-denominator-sum",
-            [
-                (
-                    "np.linalg.norm(grad) + np.linalg.norm(gradapprox)",
-                    "np.linalg.norm(grad + gradapprox)",
-                )
-            ],
-        ),
-        ("gradient_check", "gc-no-norm", [("float(numerator / denominator)", "float(numerator)")]),
-        (
-            "gradient_check",
-            "gc-inlines-forward",
-            [
-                ("forward_propagation(x, theta + epsilon)", "(theta + epsilon) * x"),
-                ("forward_propagation(x, theta - epsilon)", "(theta - epsilon) * x"),
-            ],
-        ),
-        (
-            "gradient_check",
-            "gc-perturbs-x",
-            [
-                (
-                    "forward_propagation(x, theta + epsilon)",
-                    "forward_propagation(x + epsilon, theta)",
-                ),
-                (
-                    "forward_propagation(x, theta - epsilon)",
-                    "forward_propagation(x - epsilon, theta)",
-                ),
-            ],
-        ),
-        ("gradient_check_n", "gc-divide-by-eps", [("/ (2 * epsilon)", "/ epsilon")]),
-        (
-            "gradient_check_n",
-            "gc-denominator-sum",
-            [
-                (
-                    "np.linalg.norm(grad) + np.linalg.norm(gradapprox)",
-                    "np.linalg.norm(grad + gradapprox)",
-                )
-            ],
-        ),
-        (
-            "gradient_check_n",
-            "gc-no-reset",
-            [
-                ("        theta_plus = np.copy(parameters_values)\n", ""),
-                ("        theta_minus = np.copy(parameters_values)\n", ""),
-                (
-                    "    for i in range(num_parameters):\n",
-                    "    theta_plus = np.copy(parameters_values)\n"
-                    "    theta_minus = np.copy(parameters_values)\n"
-                    "    for i in range(num_parameters):\n",
-                ),
-            ],
-        ),
-        (
-            "gradient_check_n",
-            "gc-wrong-norm",
-            [("np.linalg.norm(", "np.linalg.norm(ord=1, x=")],
-        ),
-    ],
-}
+def _tables() -> tuple[dict[str, list[Sample]], dict[str, list[Sample]], dict[str, Style]]:
+    """Each assignment's sample module (grader.instructor.samples.<assignment>), an assignment
+    without one having none of its own mistakes or styles."""
+    mistakes, uncatalogued, styles = {}, {}, {}
+    for a in ASSIGNMENTS:
+        try:
+            module = importlib.import_module(f"grader.instructor.samples.{a}")
+        except ModuleNotFoundError:
+            continue
+        mistakes[a], uncatalogued[a], styles[a] = (
+            module.MISTAKES,
+            module.UNCATALOGUED,
+            module.STYLES,
+        )
+    return mistakes, uncatalogued, styles
 
-# Mistakes no catalogue entry describes: they must lose marks without a false name.
-UNCATALOGUED: dict[str, list[tuple[str, str, list[Edit]]]] = {
-    "initialization": [
-        (
-            "initialize_parameters_he",
-            "glorot-denominator",
-            [
-                (
-                    "np.sqrt(2 / layers_dims[l - 1])",
-                    "np.sqrt(2 / (layers_dims[l - 1] + layers_dims[l]))",
-                )
-            ],
-        ),
-        ("activation_scales", "leaky-relu", [("np.maximum(0, Z)", "np.maximum(0.01 * Z, Z)")]),
-    ],
-    "regularization": [
-        ("backward_propagation_with_regularization", "sign-flip", [("A3 - Y", "Y - A3")]),
-        (
-            "compute_cost_with_regularization",
-            "penalty-subtracted",
-            [("cost + lambd", "cost - lambd")],
-        ),
-    ],
-    "dropout": [
-        ("forward_propagation_with_dropout", "relu-output", [("sigmoid(Z3)", "relu(Z3)")]),
-        (
-            "backward_propagation_with_dropout",
-            "relu-derivative-at-zero",
-            [("(A2 > 0)", "(A2 >= 0)")],
-        ),
-    ],
-    "gradient_checking": [
-        (
-            "gradient_check",
-            "sum-not-difference",
-            [("norm(grad - gradapprox)", "norm(grad + gradapprox)")],
-        ),
-        (
-            "gradient_check_n",
-            "squared-numerator",
-            [("numerator / denominator", "numerator**2 / denominator")],
-        ),
-    ],
-}
 
-# Correct answers written differently from the reference.
-STYLES: dict[str, dict[str, str]] = {
-    "initialization": {
-        "initialize_parameters_he": """def initialize_parameters_he(layers_dims):
-    parameters = {}
-    L = len(layers_dims) - 1
-    for l in range(1, L + 1):
-        fan_in = layers_dims[l - 1]
-        parameters[f"W{l}"] = np.random.normal(0.0, np.sqrt(2.0 / fan_in), size=(layers_dims[l], fan_in))
-        parameters[f"b{l}"] = np.zeros(shape=(layers_dims[l], 1))
-    return parameters
-""",
-        "activation_scales": """def activation_scales(parameters, X, activation="relu"):
-    g = {"relu": lambda z: z * (z > 0), "tanh": np.tanh, "linear": lambda z: z}[activation]
-    n_layers = sum(1 for k in parameters if k.startswith("W"))
-    A, out = X, []
-    for l in range(1, n_layers + 1):
-        A = g(parameters["W%d" % l] @ A + parameters["b%d" % l])
-        out.append(A.std())
-    return np.array(out)
-""",
-    },
-    "regularization": {
-        "compute_cost_with_regularization": """def compute_cost_with_regularization(A3, Y, parameters, lambd):
-    m = Y.shape[1]
-    total = 0.0
-    for name, W in parameters.items():
-        if name.startswith("W"):
-            total += np.sum(W * W)
-    return compute_cost(A3, Y) + (lambd / (2 * m)) * total
-""",
-    },
-    "dropout": {
-        "forward_propagation_with_dropout": """def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
-    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
-    Z1 = W1 @ X + b1
-    A1 = relu(Z1)
-    D1 = (np.random.rand(*A1.shape) < keep_prob).astype(int)
-    A1 = np.multiply(A1, D1)
-    A1 /= keep_prob
-    Z2 = W2 @ A1 + b2
-    A2 = relu(Z2)
-    D2 = (np.random.rand(*A2.shape) < keep_prob).astype(int)
-    A2 = np.multiply(A2, D2)
-    A2 /= keep_prob
-    Z3 = W3 @ A2 + b3
-    A3 = sigmoid(Z3)
-    return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
-""",
-    },
-    "gradient_checking": {
-        "gradient_check": """def gradient_check(x, theta, epsilon=1e-7):
-    gradapprox = (forward_propagation(x, theta + epsilon) - forward_propagation(x, theta - epsilon)) / (2 * epsilon)
-    grad = backward_propagation(x, theta)
-    return abs(grad - gradapprox) / (abs(grad) + abs(gradapprox))
-""",
-    },
+#: Catalogued mistakes (function, id, edits), mistakes outside the catalogue (function, label,
+#: edits) and correct answers in other styles, per assignment.
+MISTAKES, UNCATALOGUED, STYLES = _tables()
+_NEEDS: dict[str, Mapping[str, Any]] = {
+    "style": STYLES,
+    "mistake": MISTAKES,
+    "two-mistakes": MISTAKES,
+    "uncatalogued": UNCATALOGUED,
+    "hostile": MISTAKES,
 }
 
 # Hostile cells: each is added at the top of an otherwise ordinary notebook.
@@ -451,9 +153,7 @@ def _with_sources(assignment: str, sources: dict[str, str]) -> nbformat.Notebook
     return nb
 
 
-def _mutated(
-    assignment: str, picks: Sequence[tuple[str, str, list[Edit]]]
-) -> nbformat.NotebookNode:
+def _mutated(assignment: str, picks: Sequence[Sample]) -> nbformat.NotebookNode:
     sources: dict[str, str] = {}
     for function, _, edits in picks:
         base = sources.get(function) or reference_source(assignment, function)
@@ -529,6 +229,8 @@ def make_class(root: Path, *, students: int, seed: int = 0, absent: bool = True)
             path.parent.mkdir(parents=True, exist_ok=True)
         label, expect = "", ()
         nb: nbformat.NotebookNode | None = None
+        if kind in _NEEDS and not _NEEDS[kind].get(assignment):  # no sample module of its own
+            kind = "correct"
         if kind == "correct":
             nb = solved_notebook(assignment)
         elif kind == "style":
