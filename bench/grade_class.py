@@ -2,9 +2,9 @@
 
     python bench/grade_class.py [--students 300] [--workers N] [--nbconvert-sample 8]
 
-Generates the sample class (`grader.instructor.sampleclass`, every student handing in all four
-notebooks:
-right answers, known and unknown mistakes, broken and hostile notebooks) and grades it with
+Generates the sample class (`grader.instructor.sampleclass`, every student handing in every
+assignment's notebook: right answers, known and unknown mistakes, broken and hostile notebooks)
+and grades it with
 `grader grade` in a child process, exactly as an instructor would: public and hidden tests,
 mistake diagnosis, HTML pages, Gradescope files, gradebook, grades.csv, JUnit and the summary.
 While it runs, the memory of every process in its tree is sampled (PSS, so pages shared after a

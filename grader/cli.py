@@ -302,7 +302,7 @@ def grade(
     type=click.IntRange(1, 100_000),
     default=40,
     show_default=True,
-    help="Class size (four notebooks each).",
+    help="Class size (one notebook per assignment each).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Makes another class.")
 @batch_options

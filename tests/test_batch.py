@@ -174,7 +174,7 @@ def test_plain_progress_logs_one_line_per_submission(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_kill_minus_9_at_any_moment_then_resume_grades_each_submission_exactly_once(tmp_path):
-    made = make_class(tmp_path / "class", students=9, seed=3, absent=False)  # 36, no hang
+    made = make_class(tmp_path / "class", students=9, seed=3, absent=False)  # all hand in, no hang
     out = tmp_path / "out"
     cmd = [
         sys.executable,

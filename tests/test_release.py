@@ -183,24 +183,13 @@ def _run_steps(bundle: Path) -> list[str]:
 
 
 def _mistaken_sources() -> dict[str, dict[str, str]]:
-    """A textual catalogued mistake per assignment, as a student would type it."""
-
-    def edit(a: str, fn: str, old: str, new: str) -> dict[str, str]:
-        src = reference_source(a, fn)
-        assert old in src
-        return {fn: src.replace(old, new)}
+    """A textual catalogued mistake per assignment, as a student would type it: the first of its
+    sample-class mistakes (grader.instructor.samples)."""
+    from grader.instructor.sampleclass import MISTAKES, apply_edits
 
     return {
-        "initialization": edit(
-            "initialization", "initialize_parameters_he", "np.sqrt(2 /", "np.sqrt(1 /"
-        ),
-        "dropout": edit("dropout", "forward_propagation_with_dropout", " / keep_prob", ""),
-        "regularization": edit(
-            "regularization", "compute_cost_with_regularization", "(2 * m)", "m"
-        ),
-        "gradient_checking": {
-            "gradient_check": "def gradient_check(x, theta, epsilon=1e-7):\n    return 1.0\n"
-        },
+        a: {fn: apply_edits(reference_source(a, fn), edits)}
+        for a, ((fn, _, edits), *_) in MISTAKES.items()
     }
 
 

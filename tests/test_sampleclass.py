@@ -77,16 +77,30 @@ def test_other_correct_styles_score_full(sandbox, tmp_path, assignment, function
     ]
 
 
+def test_every_assignment_has_its_sample_notebooks():
+    """Each installed assignment has a sample module (grader/instructor/samples/<name>.py):
+    mistakes in at least two functions (a class has two-mistake notebooks), one outside the
+    catalogue and one other correct style."""
+    from coursekit.notebooks import ASSIGNMENTS
+
+    assert set(MISTAKES) == set(UNCATALOGUED) == set(STYLES) == set(ASSIGNMENTS)
+    for a in ASSIGNMENTS:
+        assert len({m[0] for m in MISTAKES[a]}) >= 2 and UNCATALOGUED[a] and STYLES[a]
+
+
 def test_a_class_has_the_mix_and_a_manifest(tmp_path):
+    from coursekit.notebooks import ASSIGNMENTS
+
     made = make_class(tmp_path / "c", students=25, seed=1)
+    n = 25 * len(ASSIGNMENTS)  # every student hands in every assignment
     kinds = [e.kind for e in made.entries]
-    assert len(kinds) == 100
+    assert len(kinds) == n
     for kind in ("correct", "style", "mistake", "uncatalogued", "broken", "hostile"):
         assert kind in kinds
-    assert made.notebooks == 100 - kinds.count("absent")
+    assert made.notebooks == n - kinds.count("absent")
     assert len(list(made.root.rglob("*.ipynb"))) == made.notebooks
     manifest = json.loads((made.root / "MANIFEST.json").read_text())
-    assert len(manifest) == 100 and sum(e["label"] == "hangs" for e in manifest) <= 1
+    assert len(manifest) == n and sum(e["label"] == "hangs" for e in manifest) <= 1
     again = make_class(tmp_path / "c", students=3, seed=1)  # replaces the previous class
     assert len(list(again.root.iterdir())) <= 3 + 1
 
