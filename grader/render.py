@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from grader import display
 from grader.catalogue import CATALOGUE
 from grader.model import FunctionResult, GradingResult
 from grader.record import safe_name
@@ -24,6 +25,27 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def unsaid(label: str, message: str) -> str:
+    """`message` as it reads after "Label:", without the label said twice when the message
+    already starts with it ("Not run: not run: ..." is a stutter)."""
+    text = str(message)
+    if label and text.lower().startswith(label.lower()):
+        text = text[len(label) :].lstrip(": ")
+    return text
+
+
+def points_word(max_points: float) -> str:
+    """ "point" after a total of exactly 1, "points" otherwise ("0 / 1 point", "0 / 2 points")."""
+    return "point" if display.cents(max_points) == 100 else "points"
+
+
+_ENV.filters["points"] = display.points
+_ENV.filters["number"] = display.number
+_ENV.globals["plural"] = display.plural
+_ENV.globals["unsaid"] = unsaid
+_ENV.globals["points_word"] = points_word
 
 OUTPUT_SHOWN = 2000
 """Characters of one cell's printed output a page shows (the worker keeps at most 8192)."""
