@@ -178,32 +178,30 @@ def href(result: GradingResult) -> str:
 
 @dataclass(frozen=True)
 class Band:
-    """One bar of the score distribution chart, in SVG user units."""
+    """One bar of the score distribution chart (an HTML bar chart: its labels are text, so they
+    read at a phone's width and in print)."""
 
     label: str
-    """The score band, e.g. "90–100%"."""
+    """The score band, e.g. "90–100%"; each band holds its lower bound, the last one 100% too."""
     count: int
     """Submissions in the band."""
-    x: float
-    """Left edge."""
-    height: float
-    """Bar height (the chart is CHART_H tall)."""
+    share: float
+    """The bar's length, as a share of the longest bar (0 to 1)."""
 
 
-CHART_H = 120.0
 BANDS = 10
 
 
 def distribution(results: Sequence[GradingResult]) -> list[Band]:
-    """Score percentages in ten bands (the last one includes 100%), scaled to the chart."""
+    """Score percentages in ten bands (the last one includes 100%), scaled to the longest."""
     counts = [0] * BANDS
     for r in results:
         if r.max_score > 0:
             counts[min(int(r.score / r.max_score * BANDS), BANDS - 1)] += 1
     top = max(counts) or 1
+    step = 100 // BANDS
     return [
-        Band(f"{10 * i}–{10 * (i + 1)}%", n, 40.0 * i, CHART_H * n / top)
-        for i, n in enumerate(counts)
+        Band(f"{step * i}–{step * (i + 1)}%", n, n / top) for i, n in enumerate(counts)
     ]
 
 
@@ -287,7 +285,6 @@ def render_summary(results: Sequence[GradingResult]) -> str:
         "errored": [r for r in rows if r.status != "graded"],
         "graded": sum(1 for r in results if r.status == "graded"),
         "bars": distribution(results),
-        "chart_h": CHART_H,
         "scripts": _scripts("sort.js", "print.js"),
     }
     return _ENV.get_template("summary.html.j2").render(**context)
