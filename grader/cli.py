@@ -134,7 +134,7 @@ def _echo_functions(result: GradingResult, public_only: bool) -> None:
     for f in result.functions:
         click.echo(function_line(f, public_only))
     total = f"{points(result.score)}/{points(result.max_score)}"
-    click.echo(f"total, public tests only: {total}" if public_only else f"total: {total}")
+    click.echo(f"total: {total} (public tests only)" if public_only else f"total: {total}")
     if result.error:
         click.echo(f"note: {result.error['message']}")
 
