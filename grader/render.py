@@ -200,9 +200,7 @@ def distribution(results: Sequence[GradingResult]) -> list[Band]:
             counts[min(int(r.score / r.max_score * BANDS), BANDS - 1)] += 1
     top = max(counts) or 1
     step = 100 // BANDS
-    return [
-        Band(f"{step * i}–{step * (i + 1)}%", n, n / top) for i, n in enumerate(counts)
-    ]
+    return [Band(f"{step * i}–{step * (i + 1)}%", n, n / top) for i, n in enumerate(counts)]
 
 
 HELP_BELOW = 0.5
