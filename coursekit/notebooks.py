@@ -13,7 +13,6 @@ Cell conventions (contract section 2):
 - the notebook carries `metadata.grader.assignment`.
 """
 
-
 from __future__ import annotations
 
 import argparse

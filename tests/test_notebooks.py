@@ -15,6 +15,7 @@ from reference.solved import solved_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
 def test_every_assignment_has_a_notebook_a_spec_and_a_reference():
     assert set(ASSIGNMENTS) == set(available())
     on_disk = {p.stem for p in (ROOT / "assignments").glob("*.ipynb")}
