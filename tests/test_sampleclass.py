@@ -3,6 +3,7 @@ says, so the demo shows the grader naming real, student-typed mistakes."""
 
 from __future__ import annotations
 
+import ast
 import json
 
 import nbformat
@@ -18,6 +19,7 @@ from grader.instructor.sampleclass import (
     make_class,
 )
 from grader.pipeline import grade_notebook
+from reference.solved import reference_source
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +47,17 @@ def test_each_typed_mistake_is_named_and_loses_marks(sandbox, tmp_path, assignme
     f = next(f for f in result.functions if f.name == function)
     assert expected in f.diagnoses, [t.message for t in f.tests]
     assert f.score < f.max_score
-    others = [g for g in result.functions if g.name != function]
+    # The mistake stays in its function and in those that call it by name (normalize_splits
+    # calls the notebook's normalization_stats and normalize, as the contract says).
+    callers = {g.name for g in result.functions if function in _calls(assignment, g.name)}
+    others = [g for g in result.functions if g.name != function and g.name not in callers]
     assert all(g.score == g.max_score for g in others), "the mistake stays in its function"
+
+
+def _calls(assignment: str, function: str) -> set[str]:
+    """The names a reference function calls."""
+    calls = ast.walk(ast.parse(reference_source(assignment, function)))
+    return {n.func.id for n in calls if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
 UNCAT_CASES = [(a, m) for a, ms in UNCATALOGUED.items() for m in ms]
