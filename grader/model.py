@@ -15,6 +15,9 @@ class Limits:
     """Wall-clock budget for running the notebook's cells."""
     call_timeout_s: float = 10.0
     """Wall-clock budget for one call of a graded function."""
+    cell_timeout_s: float = 10.0
+    """Wall-clock budget for one cell, inside `timeout_s`: a cell past it is interrupted (as
+    Jupyter's interrupt would) and the next cell runs."""
     memory_mb: int = 1024
     """Address space the student's code may add to the warm worker's."""
     file_mb: int = 64
@@ -32,6 +35,7 @@ class Limits:
         return {
             "timeout_s": self.timeout_s,
             "call_timeout_s": self.call_timeout_s,
+            "cell_timeout_s": self.cell_timeout_s,
             "memory_mb": self.memory_mb,
             "file_mb": self.file_mb,
             "hidden": list(self.hidden),
@@ -101,7 +105,8 @@ class CellRun:
     output_chars: int
     """How many characters it printed in all."""
     skipped: bool = False
-    """Not run: the notebook's time was up."""
+    """Not run: the notebook's time was up, or the cell ended the notebook's process in an
+    earlier run (then `error` says how, with kind "fatal")."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,20 @@ class CallOutcome:
     error: Mapping[str, Any] | None = None
     """kind (exception, memory, exit, timeout, crashed, missing, not-run), type, message and
     traceback."""
+
+
+@dataclass(frozen=True)
+class FatalCell:
+    """A cell that ended the notebook's process; the notebook was run again without it."""
+
+    index: int
+    """The cell's position in the notebook."""
+    kind: str
+    """"exit", "signal" or "timeout" (it did not stop when interrupted)."""
+    code: int
+    """The exit status or the signal number."""
+    reason: str
+    """In words, e.g. "SIGSEGV: recursion too deep for the C stack"."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +160,15 @@ class Execution:
     """The notebook's process exited (os._exit or similar) before its last cell finished."""
     signal: int = 0
     """The signal that ended the notebook's process, when `ended` is "signal"."""
+    tampered: str = ""
+    """What the submission's process sent that the grader could not accept, if anything."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process, in the order found; each but one found past
+    the bound was skipped in the runs after."""
+    runs: int = 1
+    """How many times the notebook was run (1 + the fatal cells skipped)."""
+    cell_timeouts: tuple[int, ...] = ()
+    """Cells interrupted at the per-cell time limit."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
-import signal
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ import numpy as np
 from grader import __version__
 from grader.diagnose import inputs_of
 from grader.errors import GraderError
-from grader.execute import Sandbox, signal_name
+from grader.execute import MAX_FATAL_CELLS, Sandbox
 from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.model import Execution, GradingResult, Limits, ProbeCall
@@ -120,8 +119,9 @@ def grade_notebook(
         path=str(path),
         graded_at=now,
     )
-    if execution.ended != "exit" or execution.notebook_timed_out or execution.exited_early:
-        kind, message = _job_error(execution, sandbox.limits)
+    problem = _job_error(execution, sandbox.limits)
+    if problem is not None:
+        kind, message = problem
         return GradingResult.from_error(
             student=sub.student, assignment=sub.assignment, kind=kind, message=message, **common
         )
@@ -135,31 +135,52 @@ def grade_notebook(
     )
 
 
-def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
-    ended = execution.ended
-    if execution.exited_early:
-        last = execution.cells[-1].index + 1 if execution.cells else None
-        where = f"after cell [{last}]" if last is not None else "in its first cell"
-        return "crashed", (
-            f"the notebook's process exited {where} (os._exit or similar), so the later cells "
+def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
+    """The error kind and message of a run that did not go as a notebook should, or None."""
+    if execution.tampered:
+        return "tampered", (
+            f"the submission's process sent a record the grader could not accept "
+            f"({execution.tampered}); what was graded before it counts, the rest was not run"
+        )
+    parts: list[str] = []
+    kind = ""
+    fatal = execution.fatal_cells
+    skipped = fatal[:MAX_FATAL_CELLS]
+    for f in skipped:
+        parts.append(
+            f"cell [{f.index + 1}] ended the notebook's process ({f.reason}); it was skipped "
+            "and the notebook run again without it"
+        )
+        kind = kind or ("timeout" if f.kind == "timeout" else "crashed")
+        if f.kind != "timeout":
+            kind = "crashed"
+    if len(fatal) > MAX_FATAL_CELLS:
+        last = fatal[-1]
+        parts.append(
+            f"cell [{last.index + 1}] ended the notebook's process too ({last.reason}); after "
+            f"{MAX_FATAL_CELLS} such cells the notebook was not run again, so the later cells "
             "and the tests did not run"
         )
+        kind = "crashed"
+    if execution.cell_timeouts:
+        cells = ", ".join(f"[{i + 1}]" for i in execution.cell_timeouts)
+        one = len(execution.cell_timeouts) == 1
+        parts.append(
+            f"{'cell' if one else 'cells'} {cells} did not finish within the "
+            f"{limits.cell_timeout_s:g} s limit per cell and {'was' if one else 'were'} "
+            "interrupted; the next cells still ran"
+        )
+        kind = kind or "timeout"
     if execution.notebook_timed_out:
-        return "timeout", (
-            f"the notebook did not finish within {limits.timeout_s:g} s; "
-            "functions defined before that were graded"
+        parts.append(
+            f"the notebook did not finish within its {limits.timeout_s:g} s limit; the cells "
+            "after that were not run, and functions defined before were graded"
         )
-    if ended == "timeout":
-        wall = limits.wall_s(len(execution.outcomes))
-        return "timeout", (
-            f"the submission was stopped at its {wall:g} s wall-clock limit (it had disabled or "
-            "outlasted its own timers); tests it had not reached were not run"
-        )
-    if ended == "signal":
-        what = {
-            signal.SIGKILL: "was killed (memory or process limits, or it killed itself)",
-            signal.SIGSEGV: "crashed (signal SIGSEGV: often recursion too deep for the C stack)",
-            signal.SIGXCPU: "was stopped at its CPU-time limit",
-        }.get(execution.signal, f"was ended by {signal_name(execution.signal)}")
-        return "crashed", f"the notebook's process {what}, so later cells and tests did not run"
-    return "crashed", "the grading worker stopped unexpectedly"
+        kind = kind or "timeout"
+    if execution.ended == "crashed":
+        parts.append("the grading worker stopped unexpectedly")
+        kind = "crashed"
+    if not parts:
+        return None
+    message = "; ".join(parts)
+    return kind, message
