@@ -135,8 +135,8 @@ def _fields(
 ) -> None:
     keys = set(record)
     if not required <= keys:
-        missing = ", ".join(sorted(required - keys))
-        raise Tampered(f"{what}: missing {missing}")
+        has = ", ".join(sorted(str(k)[:40] for k in keys)[:6]) or "none"
+        raise Tampered(f"{what} has the fields {has}; it needs {', '.join(sorted(required))}")
     extra = keys - required - optional
     if extra:
         raise Tampered(f"{what}: unexpected field {sorted(extra)[0][:40]!r}")

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 DEFAULTS = Limits()
 
 
-def _limits(timeout: float, call_timeout: float, memory_mb: int) -> Limits:
-    return Limits(timeout_s=timeout, call_timeout_s=call_timeout, memory_mb=memory_mb)
+def _limits(timeout: float, call_timeout: float, memory_mb: int, cell_timeout: float) -> Limits:
+    return Limits(
+        timeout_s=timeout,
+        call_timeout_s=call_timeout,
+        memory_mb=memory_mb,
+        cell_timeout_s=cell_timeout,
+    )
 
 
 include_notebook_option = click.option(
@@ -47,6 +52,14 @@ def limit_options(f):  # type: ignore[no-untyped-def]
         default=DEFAULTS.call_timeout_s,
         show_default=True,
         help="Seconds for one call of a graded function.",
+    )(f)
+    f = click.option(
+        "--cell-timeout",
+        type=click.FloatRange(0.1),
+        default=DEFAULTS.cell_timeout_s,
+        show_default=True,
+        help="Seconds for one cell, inside --timeout: a cell past it is interrupted and the "
+        "next one runs.",
     )(f)
     f = click.option(
         "--timeout",
@@ -87,6 +100,7 @@ def check(
     include_notebook: bool,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Run the public tests on NOTEBOOK, as a student would.
@@ -101,7 +115,7 @@ def check(
 
     if not notebook.exists():
         raise GraderError(f"{notebook}: no such file")
-    with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
+    with Sandbox(_limits(timeout, call_timeout, memory_mb, cell_timeout)) as sandbox:
         result = grade_notebook(notebook, sandbox=sandbox, visibility=PUBLIC)
     if json_path:
         atomic_write(json_path, dumps(result))
@@ -150,6 +164,7 @@ def ci(
     junit_path: Path | None,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Check the notebooks under PATHS (files, folders, .zip files) with every test this
@@ -176,7 +191,7 @@ def ci(
         if not found:
             raise UsageError("no notebooks (*.ipynb) under " + " ".join(map(str, paths)))
         checked = []
-        with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
+        with Sandbox(_limits(timeout, call_timeout, memory_mb, cell_timeout)) as sandbox:
             for path in found:
                 result = grade_notebook(path, sandbox=sandbox, visibility=ALL)
                 checked.append(Checked(str(path), result))
@@ -268,6 +283,7 @@ def grade(
     include_notebook: bool,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
@@ -279,7 +295,7 @@ def grade(
     report = grade_batch(
         paths=list(paths),
         out=out,
-        limits=_limits(timeout, call_timeout, memory_mb),
+        limits=_limits(timeout, call_timeout, memory_mb, cell_timeout),
         workers=workers,
         regrade=regrade,
         scheduler=scheduler,
