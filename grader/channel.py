@@ -230,6 +230,14 @@ def function_end(record: Mapping[str, Any], name: str) -> tuple[str, int]:
     return how, code
 
 
+def probe_ready(record: Mapping[str, Any], name: str) -> None:
+    """The new probe process's word that it is ready for the calls of `name`."""
+    what = f"the ready record of {name[:60]}'s probe process"
+    _fields(record, what, {"ready"})
+    if record["ready"] != name:
+        raise Tampered(f"{what} names another function")
+
+
 def case_reply(record: Mapping[str, Any], case_id: str) -> tuple[bool, Any]:
     """The answer to call `case_id`: (True, the value's wire form) or (False, the error)."""
     what = f"the record of call {case_id[:60]}"

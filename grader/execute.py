@@ -54,6 +54,9 @@ MAX_FATAL_CELLS = 3
 """Cells that end the notebook's process skipped before the grader stops running it again."""
 INTERRUPT_GRACE_S = 2.0
 """How long an interrupted cell has to stop before it is killed."""
+CALL_SLACK_S = 0.5
+"""Added to the call limit for what the clock outside counts besides the call itself (sending
+the inputs, the answer's way back, a loaded machine). A call still running then is killed."""
 KILL_GRACE_S = 3.0
 """How long the sandbox has to answer after a kill or at the end."""
 MAX_VALUES_BYTES = 8 * 2**20
@@ -398,7 +401,7 @@ class _Attempt:
             by_function.setdefault(p.function, []).append(p)
         for name, calls in by_function.items():
             self._send({"op": "probe", "function": name})
-            alive = True
+            alive = self._await_ready(name)
             for p in calls:
                 if not alive:
                     self.outcomes[p.case_id] = _not_run(
@@ -409,6 +412,20 @@ class _Attempt:
             if alive:
                 self._send({"op": "done"})
                 self._await_function_end(name, time.monotonic() + KILL_GRACE_S)
+
+    def _await_ready(self, name: str) -> bool:
+        """Wait for the new probe process of `name` to say it is ready; whether it is."""
+        event, value = self._next(time.monotonic() + self.limits.call_timeout_s + KILL_GRACE_S)
+        if event == "ended":
+            raise _Gone
+        if event == "time":
+            self._order(b"kill")
+            raise _Gone
+        if channel.is_function_end(value):
+            channel.function_end(value, name)
+            return False
+        channel.probe_ready(value, name)
+        return True
 
     def _call(self, name: str, p: ProbeCall) -> bool:
         """Make one call; whether its probe process lives on."""
@@ -424,7 +441,7 @@ class _Attempt:
         )
         t0 = time.monotonic()
         limit = self.limits.call_timeout_s
-        event, value = self._next(t0 + limit)
+        event, value = self._next(t0 + limit + CALL_SLACK_S)
         if event == "ended":
             self.outcomes[p.case_id] = _lost(p.case_id, *value, timed_out=False, limit=limit)
             raise _Gone
@@ -440,13 +457,6 @@ class _Attempt:
             self.outcomes[p.case_id] = _lost(p.case_id, how, code, timed_out=False, limit=limit)
             return False
         ok, got = channel.case_reply(value, p.case_id)
-        if time.monotonic() - t0 > limit:  # it answered, but after its time was up
-            self._order(b"kill-probe")
-            self.outcomes[p.case_id] = _lost(
-                p.case_id, "signal", signal.SIGKILL, timed_out=True, limit=limit
-            )
-            self._await_function_end(name, time.monotonic() + KILL_GRACE_S)
-            return False
         self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got)
         return True
 
