@@ -238,20 +238,20 @@ def probe_ready(record: Mapping[str, Any], name: str) -> None:
         raise Tampered(f"{what} names another function")
 
 
-def case_reply(record: Mapping[str, Any], case_id: str) -> tuple[bool, Any]:
-    """The answer to call `case_id`: (True, the value's wire form) or (False, the error)."""
+def case_reply(record: Mapping[str, Any], case_id: str) -> tuple[bool, Any, float]:
+    """The answer to call `case_id`: (True, the value's wire form, seconds) or (False, the
+    error, seconds)."""
     what = f"the record of call {case_id[:60]}"
     if record.get("case") != case_id:
         raise Tampered(f"{what} came with the case {str(record.get('case'))[:60]!r}")
     ok = _typed(record.get("ok"), bool, f"{what}: ok")
+    _fields(record, what, {"case", "ok", "value" if ok else "error"}, {"elapsed"})
+    elapsed = _typed(record.get("elapsed", 0.0), (int, float), f"{what}: elapsed")
+    if not 0 <= elapsed < 10**6:
+        raise Tampered(f"{what}: elapsed is {elapsed}")
     if ok:
-        _fields(record, what, {"case", "ok", "value", "elapsed"})
-        elapsed = _typed(record["elapsed"], (int, float), f"{what}: elapsed")
-        if not 0 <= elapsed < 10**6:
-            raise Tampered(f"{what}: elapsed is {elapsed}")
-        return True, record["value"]
-    _fields(record, what, {"case", "ok", "error"})
-    return False, error(record["error"], f"{what}: its error")
+        return True, record["value"], float(elapsed)
+    return False, error(record["error"], f"{what}: its error"), float(elapsed)
 
 
 def isolation(message: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:

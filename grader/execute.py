@@ -456,13 +456,15 @@ class _Attempt:
             how, code = channel.function_end(value, name)
             self.outcomes[p.case_id] = _lost(p.case_id, how, code, timed_out=False, limit=limit)
             return False
-        ok, got = channel.case_reply(value, p.case_id)
-        self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got)
+        ok, got, seconds = channel.case_reply(value, p.case_id)
+        # The worker's own measure, never more than the grader's clock saw.
+        seconds = min(seconds, time.monotonic() - t0)
+        self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got, seconds)
         return True
 
-    def _outcome(self, case_id: str, ok: bool, got: Any) -> CallOutcome:
+    def _outcome(self, case_id: str, ok: bool, got: Any, seconds: float) -> CallOutcome:
         if not ok:
-            return CallOutcome(case_id, False, error=got)
+            return CallOutcome(case_id, False, error=got, elapsed_s=seconds)
         size = len(json.dumps(got))
         if size > self.values_left:
             return CallOutcome(
@@ -474,13 +476,14 @@ class _Attempt:
                     "message": "the returned values of this submission are too large to keep",
                     "traceback": [],
                 },
+                elapsed_s=seconds,
             )
         self.values_left -= size
         try:
             value = wire.decode(got, max_bytes=channel.MAX_VALUE_BYTES)
         except (wire.WireError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
             raise Tampered(f"the value of call {case_id} is not plain data ({exc})") from None
-        return CallOutcome(case_id, True, value=value)
+        return CallOutcome(case_id, True, value=value, elapsed_s=seconds)
 
     def _await_function_end(self, name: str, deadline: float, ignore: str = "") -> None:
         """Wait for the runner's word that the probe process of `name` ended; kill it if it

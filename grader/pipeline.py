@@ -13,6 +13,7 @@ import numpy as np
 
 from grader import __version__
 from grader.diagnose import inputs_of
+from grader.display import exact, number
 from grader.errors import GraderError
 from grader.execute import MAX_FATAL_CELLS, Sandbox
 from grader.jail import FULL
@@ -130,7 +131,7 @@ def grade_notebook(
         assignment=sub.assignment,
         status="graded",
         error=None,
-        score=round(sum(f.score for f in functions), 4),
+        score=exact(sum(f.score for f in functions)),
         **common,
     )
 
@@ -167,13 +168,13 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
         one = len(execution.cell_timeouts) == 1
         parts.append(
             f"{'cell' if one else 'cells'} {cells} did not finish within the "
-            f"{limits.cell_timeout_s:g} s limit per cell and {'was' if one else 'were'} "
+            f"{number(limits.cell_timeout_s)} s limit per cell and {'was' if one else 'were'} "
             "interrupted; the next cells still ran"
         )
         kind = kind or "timeout"
     if execution.notebook_timed_out:
         parts.append(
-            f"the notebook did not finish within its {limits.timeout_s:g} s limit; the cells "
+            f"the notebook did not finish within its {number(limits.timeout_s)} s limit; the cells "
             "after that were not run, and functions defined before were graded"
         )
         kind = kind or "timeout"

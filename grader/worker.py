@@ -565,6 +565,7 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
         glob = ns
     saved: dict[str, Any] = {}
     case = order["case"]
+    t0 = _monotonic()
     try:
         args = wire.decode(order["args"])
         kwargs = wire.decode(order["kwargs"])
@@ -576,7 +577,6 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
         sys.stdout = sys.stderr = _BoundedText()  # what a hidden call prints goes nowhere
         if seed is not None:
             _seed(seed)
-        t0 = _monotonic()
         value = fn(*args, **kwargs)
         elapsed = _monotonic() - t0
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
@@ -595,7 +595,7 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
         return {"case": case, "ok": True, "value": encoded, "elapsed": elapsed}
     except BaseException as exc:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        return {"case": case, "ok": False, "error": _describe(exc)}
+        return {"case": case, "ok": False, "error": _describe(exc), "elapsed": _monotonic() - t0}
     finally:
         for target, old in saved.items():
             if old is _MISSING:

@@ -120,7 +120,7 @@ def test_frames_are_read_one_at_a_time_and_the_buffer_stays_small():
 def test_call_and_function_end_records():
     assert channel.case_reply(
         {"case": "f/hidden-1", "ok": True, "value": 1, "elapsed": 0.1}, "f/hidden-1"
-    ) == (True, 1)
+    ) == (True, 1, 0.1)
     with pytest.raises(Tampered, match="came with the case"):
         channel.case_reply(
             {"case": "f/hidden-2", "ok": True, "value": 1, "elapsed": 0}, "f/hidden-1"
