@@ -250,6 +250,7 @@ class _Attempt:
         self.frames = channel.Frames(self.data)
         self.data.setblocking(False)
         self.ctl_open = True
+        self.isolation_seen = False
 
     # -- events ---------------------------------------------------------------------------------
     def _next(self, deadline: float) -> tuple[str, Any]:
@@ -291,8 +292,9 @@ class _Attempt:
             return
         message = channel.parse(raw, "a control message")
         if "isolation" in message:
-            if self.isolation:
+            if self.isolation_seen:
                 raise Tampered("a second isolation record")
+            self.isolation_seen = True
             self.isolation, self.notes = channel.isolation(message)
             return
         self.runner = channel.runner_end(message)
@@ -336,9 +338,24 @@ class _Attempt:
         except _Gone:
             self._order(b"kill")
 
+    def _await_isolation(self) -> None:
+        """Wait for the runner's isolation record, sent once it is set up and before any
+        student code runs."""
+        deadline = time.monotonic() + 30
+        while not self.isolation_seen and self.runner is None and self.answer is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Gone
+            ready, _, _ = select.select([self.ctl, self.jobs], [], [], left)
+            if self.ctl in ready:
+                self._ctl_message()
+            elif self.jobs in ready:
+                self.answer = _receive(self.jobs, time.monotonic() + 1) or {"ended": "crashed"}
+
     def _cells(self, cells: Sequence[CodeCell], skip: Mapping[int, FatalCell]) -> None:
         limits = self.limits
-        budget_end = time.monotonic() + limits.timeout_s
+        self._await_isolation()
+        budget_end = time.monotonic() + limits.timeout_s  # from when the runner is ready
         for cell in cells:
             if cell.index in skip:
                 f = skip[cell.index]
