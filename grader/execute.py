@@ -150,21 +150,53 @@ class Sandbox:
 
     # -- one submission -------------------------------------------------------------------------
     def run(self, cells: Sequence[CodeCell], probes: Sequence[ProbeCall]) -> Execution:
-        """Run a notebook's cells, then the probe calls, in a fresh sandboxed child; again
-        without a cell that ended the notebook's process, up to MAX_FATAL_CELLS of them."""
+        """Run a notebook's cells, then the probe calls, in a fresh sandboxed child. Again from
+        the start without a cell that ended the notebook's process, up to MAX_FATAL_CELLS of
+        them; past that, once more with only the cells before the next one. Again, too, when a
+        graded call ended the process running the tests (it killed its parent), for the other
+        functions' calls."""
         t0 = time.monotonic()
         graded = [c for c in cells if not DEMO_TAGS.intersection(c.tags)]
         fatal: list[FatalCell] = []
+        outcomes: dict[str, CallOutcome] = {}
+        pending = list(probes)
+        stop_at: int | None = None
+        runs = restarts = 0
         while True:
-            attempt = self._attempt(graded, probes, {f.index: f for f in fatal})
+            skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
+            attempt = self._attempt(graded, pending, skip, stop_at)
+            runs += 1
+            outcomes.update(attempt.outcomes)
             if attempt.fatal is not None:
                 fatal.append(attempt.fatal)
-            if attempt.fatal is None or len(fatal) > MAX_FATAL_CELLS:
+                if len(fatal) <= MAX_FATAL_CELLS:
+                    continue
+                if stop_at is None:
+                    stop_at = attempt.fatal.index
+                    continue
                 break
-        return attempt.execution(probes, tuple(fatal), len(fatal) + 1, time.monotonic() - t0)
+            lost = attempt.lost_function
+            if lost is None or attempt.tampered or restarts >= MAX_FATAL_CELLS:
+                break
+            restarts += 1
+            for p in pending:
+                if p.function == lost and p.case_id not in outcomes:
+                    outcomes[p.case_id] = _not_run(
+                        p.case_id, "an earlier call of this function ended its process"
+                    )
+            pending = [p for p in pending if p.case_id not in outcomes]
+            if not pending:
+                break
+        return attempt.execution(
+            probes, outcomes, tuple(fatal), runs, time.monotonic() - t0, stop_at
+        )
 
     def _attempt(
-        self, cells: Sequence[CodeCell], probes: Sequence[ProbeCall], skip: Mapping[int, FatalCell]
+        self,
+        cells: Sequence[CodeCell],
+        probes: Sequence[ProbeCall],
+        skip: Mapping[int, FatalCell],
+        stop_at: int | None,
     ) -> _Attempt:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
@@ -199,7 +231,7 @@ class Sandbox:
             finally:
                 data_theirs.close()
                 ctl_theirs.close()
-            attempt.drive(cells, probes, skip)
+            attempt.drive(cells, probes, skip, stop_at)
         except OSError:
             attempt.lost = True
         finally:
@@ -243,6 +275,8 @@ class _Attempt:
     runner: tuple[str, int] | None = None
     answer: dict[str, Any] | None = None
     lost: bool = False
+    lost_function: str | None = None
+    """The function whose call ended the process running the tests, if one did."""
     killed: bool = False
     values_left: int = MAX_VALUES_BYTES
 
@@ -325,10 +359,14 @@ class _Attempt:
 
     # -- the run --------------------------------------------------------------------------------
     def drive(
-        self, cells: Sequence[CodeCell], probes: Sequence[ProbeCall], skip: Mapping[int, FatalCell]
+        self,
+        cells: Sequence[CodeCell],
+        probes: Sequence[ProbeCall],
+        skip: Mapping[int, FatalCell],
+        stop_at: int | None,
     ) -> None:
         try:
-            self._cells(cells, skip)
+            self._cells(cells, skip, stop_at)
             if self.fatal is None:
                 self._probes(probes)
                 self._end()
@@ -352,29 +390,24 @@ class _Attempt:
             elif self.jobs in ready:
                 self.answer = _receive(self.jobs, time.monotonic() + 1) or {"ended": "crashed"}
 
-    def _cells(self, cells: Sequence[CodeCell], skip: Mapping[int, FatalCell]) -> None:
+    def _cells(
+        self, cells: Sequence[CodeCell], skip: Mapping[int, FatalCell], stop_at: int | None
+    ) -> None:
         limits = self.limits
         self._await_isolation()
         budget_end = time.monotonic() + limits.timeout_s  # from when the runner is ready
         for cell in cells:
-            if cell.index in skip:
-                f = skip[cell.index]
-                self.cells.append(
-                    CellRun(
-                        cell.index,
-                        False,
-                        {
-                            "kind": "fatal",
-                            "type": "",
-                            "message": f"skipped: in an earlier run it ended the notebook's "
-                            f"process ({f.reason})",
-                            "traceback": [],
-                        },
-                        "",
-                        0,
-                        skipped=True,
-                    )
+            if cell.index in skip or (stop_at is not None and cell.index >= stop_at):
+                f = skip.get(cell.index)
+                message = (
+                    f"skipped: in an earlier run it ended the notebook's process ({f.reason})"
+                    if f is not None
+                    else f"not run: after {MAX_FATAL_CELLS} cells that ended the notebook's "
+                    f"process, the notebook was run only up to cell [{(stop_at or 0) + 1}]"
                 )
+                kind = "fatal" if f is not None else "not-run"
+                error = {"kind": kind, "type": "", "message": message, "traceback": []}
+                self.cells.append(CellRun(cell.index, False, error, "", 0, skipped=True))
                 continue
             t0 = time.monotonic()
             if self.budget_out or budget_end - t0 <= 0:
@@ -459,8 +492,20 @@ class _Attempt:
         t0 = time.monotonic()
         limit = self.limits.call_timeout_s
         event, value = self._next(t0 + limit + CALL_SLACK_S)
-        if event == "ended":
-            self.outcomes[p.case_id] = _lost(p.case_id, *value, timed_out=False, limit=limit)
+        if event == "ended":  # the call ended the runner itself (it killed its parent)
+            self.lost_function = name
+            self.outcomes[p.case_id] = CallOutcome(
+                p.case_id,
+                False,
+                error={
+                    "kind": "crashed",
+                    "type": "",
+                    "traceback": [],
+                    "message": "this call ended the process running the tests "
+                    f"({signal_reason(value[1]) if value[0] == 'signal' else 'it exited'}); "
+                    "the other functions were tested in a fresh run",
+                },
+            )
             raise _Gone
         if event == "time":
             self._order(b"kill-probe")
@@ -549,9 +594,15 @@ class _Attempt:
 
     # -- the result -----------------------------------------------------------------------------
     def execution(
-        self, probes: Sequence[ProbeCall], fatal: tuple[FatalCell, ...], runs: int, elapsed: float
+        self,
+        probes: Sequence[ProbeCall],
+        outcomes: Mapping[str, CallOutcome],
+        fatal: tuple[FatalCell, ...],
+        runs: int,
+        elapsed: float,
+        stop_at: int | None,
     ) -> Execution:
-        outcomes = dict(self.outcomes)
+        outcomes = dict(outcomes)
         for p in probes:
             if p.case_id in outcomes:
                 continue
@@ -564,10 +615,7 @@ class _Attempt:
             outcomes[p.case_id] = _not_run(p.case_id, why)
         ended = "exit"
         code = 0
-        if self.fatal is not None:  # past the bound: this run ended in a cell
-            ended = "timeout" if self.fatal.kind == "timeout" else self.fatal.kind
-            code = self.fatal.code
-        elif self.lost:
+        if self.lost:
             ended = "crashed"
         return Execution(
             cells=tuple(self.cells),

@@ -70,6 +70,8 @@ class Submission:
     """Hash of the file's bytes."""
     cells: tuple[CodeCell, ...]
     """Its code cells, in order."""
+    notes: tuple[str, ...] = ()
+    """What was repaired while reading it (repeated cell ids), for the page."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,12 @@ class GradingResult:
     """Python, NumPy and grader versions, and the submission's hash."""
     cells: tuple[CellRun, ...] = ()
     """What happened to each code cell (errors and output excerpts), for the report."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process; the notebook was run again without each."""
+    runs: int = 1
+    """How many times the notebook was run (more than once only past a fatal cell)."""
+    notes: tuple[str, ...] = ()
+    """What the grader repaired or noticed in the notebook, for the page."""
     elapsed_s: float = 0.0
     """Time spent grading this submission."""
     path: str = ""

@@ -116,6 +116,9 @@ def grade_notebook(
         sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),
         environment=environment(sub.sha256),
         cells=execution.cells,
+        fatal_cells=execution.fatal_cells,
+        runs=execution.runs,
+        notes=sub.notes,
         elapsed_s=round(time.monotonic() - t0, 4),
         path=str(path),
         graded_at=now,
@@ -159,8 +162,8 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
         last = fatal[-1]
         parts.append(
             f"cell [{last.index + 1}] ended the notebook's process too ({last.reason}); after "
-            f"{MAX_FATAL_CELLS} such cells the notebook was not run again, so the later cells "
-            "and the tests did not run"
+            f"{MAX_FATAL_CELLS} such cells the notebook was not run again without it: the last "
+            f"run stopped before cell [{last.index + 1}], so the cells from there on did not run"
         )
         kind = "crashed"
     if execution.cell_timeouts:
