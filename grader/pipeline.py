@@ -55,6 +55,7 @@ def sandbox_record(
         "limits": {
             "timeout_s": limits.timeout_s,
             "call_timeout_s": limits.call_timeout_s,
+            "cell_timeout_s": limits.cell_timeout_s,
             "memory_mb": limits.memory_mb,
             "file_mb": limits.file_mb,
         },
