@@ -60,6 +60,7 @@ import numpy as np
 
 from grader import jail, wire
 from grader.bindings import BINDINGS
+from grader.ipysyntax import needs_transform, plain
 from grader.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
@@ -510,7 +511,9 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
         record: dict[str, Any] = {"cell": index, "ok": True}
         sys.stdout = sys.stderr = out
         try:
-            source = transformer.transform_cell(order["source"])
+            text = order["source"]
+            # IPython's transformer only where it can change something (most cells: not).
+            source = transformer.transform_cell(text) if needs_transform(text) else plain(text)
             filename = f"<cell {index}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
