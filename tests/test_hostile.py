@@ -31,7 +31,7 @@ from reference.solved import solved_notebook
 CORPUS = Path(__file__).parent / "hostile"
 VERDICTS = ("accepted", "wrong-answer", "time-limit", "memory-limit", "run-error", "tampered")
 REPO = Path(__file__).resolve().parents[1]
-LIMITS = Limits(timeout_s=3, call_timeout_s=1, memory_mb=512)
+LIMITS = Limits(timeout_s=8, cell_timeout_s=3, call_timeout_s=1, memory_mb=512)
 GRADER_GROWTH_MB = 300  # the grading processes' peak resident memory, above where they started
 MARK = "hs" + secrets.token_hex(2)
 """This run's own mark, in every case's tag and in every name the test looks for, so that other
