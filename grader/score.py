@@ -52,7 +52,7 @@ def _failure_message(outcome: CallOutcome) -> str:
         frames = err.get("traceback") or []
         if frames:
             last = frames[-1]
-            where = f" (cell {last['cell'] + 1}, line {last['line']})"
+            where = f" (cell [{last.get('number') or last['cell'] + 1}], line {last['line']})"
         prefix = {"memory": "ran out of memory: ", "exit": "called exit: "}.get(kind, "raised ")
         return f"{prefix}{err['type']}: {err.get('message', '')}".rstrip(": ") + where
     return str(err.get("message") or "the call failed")
@@ -155,7 +155,18 @@ def grade_function(
         diagnoses=diagnosis.ids,
         tests=tuple(tests),
         error=error,
+        attempted=score > 0 or not all(_untouched(outcomes[c.id]) for c in cases),
     )
+
+
+def _untouched(outcome: CallOutcome) -> bool:
+    """A call that shows the function is still the assignment's stub: it raised
+    NotImplementedError (the stub's own line), returned None (an empty body), or there was no
+    function to call."""
+    err = outcome.error or {}
+    if outcome.ok:
+        return outcome.value is None
+    return err.get("kind") == "missing" or err.get("type") == "NotImplementedError"
 
 
 def probe_id(function: str, case_id: str) -> str:
