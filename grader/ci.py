@@ -52,9 +52,9 @@ def function_reason(f: FunctionResult) -> str:
     """Why a function lost points, in one line: its error, or its first failing test, and the
     mistakes it matches."""
     first = next((t for t in f.tests if not t.passed), None)
-    if not f.attempted:
-        return "not attempted: the function is still as the assignment gave it"
     reason = f.error["message"] if f.error else _reason(first) if first else ""
+    if not f.attempted and not f.error:
+        reason = f"not attempted yet ({reason})"
     if f.diagnoses:
         reason += f" [known mistake: {', '.join(f.diagnoses)}]"
     return reason
