@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -313,3 +314,23 @@ def test_an_unreadable_notebook_s_footer_says_nothing_ran_not_ten_missing_layers
     assert "nothing of this notebook ran" in page and "Not available here" not in page
     ran = replace(result(), sandbox={"isolated": True, "layers": ["x"], "missing": ["netns"]})
     assert "Not available here: netns" in render_submission(ran)
+
+
+def test_words_singular_points_and_no_stutter():
+    from grader.model import FunctionResult, TestResult
+
+    t = TestResult("hidden-1", "hidden", False, 0.0, 1.0, "not run", kind="not-run")
+    f = FunctionResult(
+        "forward_propagation_with_dropout",
+        0.0,
+        1.0,
+        (),
+        (t,),
+        error={"kind": "not-run", "message": "not run: the notebook's process exited"},
+    )
+    r = replace(result(), functions=(f,), score=0.0, max_score=1.0)
+    text = html.unescape(re.sub(r"<[^>]+>", "", render_submission(r)))
+    assert "Not run: the notebook's process exited" in text
+    assert "not run: not run" not in text.lower()
+    assert "0 / 1 point" in text and "0 / 1 points" not in text
+    assert "2.68 / 20 points" in render_submission(replace(result(), score=2.6786))
