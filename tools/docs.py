@@ -124,7 +124,8 @@ def cli_md() -> str:
     """Every command's help, as `grader COMMAND --help` prints it."""
     from grader.cli import cli
 
-    root = click.Context(cli, info_name="grader", max_content_width=WIDTH, terminal_width=WIDTH)
+    settings = {**cli.context_settings, "max_content_width": WIDTH, "terminal_width": WIDTH}
+    root = click.Context(cli, info_name="grader", **settings)
     lines = [
         NOTICE,
         "",
