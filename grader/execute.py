@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coursekit.notebooks import CHECK_TAG, DEMO_TAG
@@ -407,12 +407,16 @@ class _Attempt:
                 )
                 kind = "fatal" if f is not None else "not-run"
                 error = {"kind": kind, "type": "", "message": message, "traceback": []}
-                self.cells.append(CellRun(cell.index, False, error, "", 0, skipped=True))
+                self.cells.append(
+                    CellRun(cell.index, False, error, "", 0, skipped=True, number=cell.number)
+                )
                 continue
             t0 = time.monotonic()
             if self.budget_out or budget_end - t0 <= 0:
                 self.budget_out = True
-                self.cells.append(CellRun(cell.index, False, None, "", 0, skipped=True))
+                self.cells.append(
+                    CellRun(cell.index, False, None, "", 0, skipped=True, number=cell.number)
+                )
                 continue
             self._send({"op": "cell", "index": cell.index, "source": cell.source})
             per_cell = limits.cell_timeout_s <= budget_end - t0
@@ -422,6 +426,7 @@ class _Attempt:
                 event, value = self._next(deadline)
                 if event == "data":
                     run = channel.cell_reply(value, cell.index)
+                    run = replace(run, number=cell.number)
                     if interrupted and run.error and run.error["type"] == "KeyboardInterrupt":
                         run = _timed_out(run, limits, per_cell)
                         if per_cell:
@@ -648,6 +653,7 @@ def _timed_out(run: CellRun, limits: Limits, per_cell: bool) -> CellRun:
         {"kind": "timeout", "type": "", "message": message, "traceback": []},
         run.output,
         run.output_chars,
+        number=run.number,
     )
 
 
