@@ -194,13 +194,15 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
             f"the submission's process sent a record the grader could not accept "
             f"({execution.tampered}); what was graded before it counts, the rest was not run"
         )
+    shown = {c.index: c.shown for c in execution.cells}  # as Jupyter numbers them
     parts: list[str] = []
     kind = ""
     fatal = execution.fatal_cells
     skipped = fatal[:MAX_FATAL_CELLS]
     for f in skipped:
+        n = shown.get(f.index, f.index + 1)
         parts.append(
-            f"cell [{f.index + 1}] ended the notebook's process ({f.reason}); it was skipped "
+            f"cell [{n}] ended the notebook's process ({f.reason}); it was skipped "
             "and the notebook run again without it"
         )
         kind = kind or ("timeout" if f.kind == "timeout" else "crashed")
@@ -208,14 +210,15 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
             kind = "crashed"
     if len(fatal) > MAX_FATAL_CELLS:
         last = fatal[-1]
+        n = shown.get(last.index, last.index + 1)
         parts.append(
-            f"cell [{last.index + 1}] ended the notebook's process too ({last.reason}); after "
+            f"cell [{n}] ended the notebook's process too ({last.reason}); after "
             f"{MAX_FATAL_CELLS} such cells the notebook was not run again without it: the last "
-            f"run stopped before cell [{last.index + 1}], so the cells from there on did not run"
+            f"run stopped before cell [{n}], so the cells from there on did not run"
         )
         kind = "crashed"
     if execution.cell_timeouts:
-        cells = ", ".join(f"[{i + 1}]" for i in execution.cell_timeouts)
+        cells = ", ".join(f"[{shown.get(i, i + 1)}]" for i in execution.cell_timeouts)
         one = len(execution.cell_timeouts) == 1
         parts.append(
             f"{'cell' if one else 'cells'} {cells} did not finish within the "

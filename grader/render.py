@@ -214,6 +214,7 @@ def render_submission(result: GradingResult, notebook_html: str | None = None) -
         skipped=[c.shown for c in result.cells if c.skipped and _kind(c.error) != "fatal"],
         not_run=not_run,
         max_fatal=MAX_FATAL_CELLS,
+        shown={c.index: c.shown for c in result.cells},
         printed=printed(result),
         error_kinds=ERROR_KINDS,
         test_kinds=TEST_KINDS,
