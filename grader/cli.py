@@ -216,7 +216,18 @@ def _report(report: BatchReport) -> None:
     if bad > 20:
         click.echo(f"  ... and {bad - 20} more (see summary.html)")
     for d in report.duplicates:
-        click.echo(f"ignored duplicate: {d}")
+        click.echo(f"resubmission: {d}")
+    for line in report.refused:
+        click.echo(f"refused: {line}")
+    if report.unlisted:
+        shown = ", ".join(report.unlisted[:10]) + (" ..." if len(report.unlisted) > 10 else "")
+        click.echo(f"not on the roster (graded all the same): {shown}")
+    if report.missing:
+        students = len({m.student for m in report.missing})
+        n = len(report.missing)
+        click.echo(f"missing: {n} assignments not handed in by {students} students")
+    if report.similar:
+        click.echo(f"shared code: {len(report.similar)} pairs to look at (see summary.html)")
     click.echo(f"gradebook: {report.classes} submissions in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 
@@ -251,6 +262,20 @@ def batch_options(f):  # type: ignore[no-untyped-def]
 )
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook holds.")
 @click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The class list (CSV with an id column; Canvas, Moodle and Blackboard gradebook "
+    "exports work as they are): everyone on it is in grades.csv, with work not handed in as 0.",
+)
+@click.option(
+    "--name-pattern",
+    "name_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Another platform's file names: a regular expression with groups (?P<student>...) and "
+    "(?P<file>...), tried before the built-in Canvas, Moodle and Blackboard ones.",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Run the jobs on this Dask distributed scheduler (e.g. tcp://host:8786).",
@@ -262,6 +287,8 @@ def grade(
     paths: tuple[Path, ...],
     out: Path,
     regrade: bool,
+    roster: Path | None,
+    name_patterns: tuple[str, ...],
     scheduler: str | None,
     workers: int | None,
     progress: str,
@@ -273,10 +300,14 @@ def grade(
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
     tests. Writes OUT/<student>/<assignment>.json and .html, grades.csv, junit.xml, summary.html,
     Gradescope results.json files and the gradebook; a re-run grades only what changed."""
+    from grader import intake
     from grader import progress as progress_mod
+    from grader import roster as roster_mod
     from grader.batch import grade_batch
 
     report = grade_batch(
+        roster=roster_mod.read(roster) if roster else None,
+        patterns=(*(intake.pattern(p) for p in name_patterns), *intake.PATTERNS),
         paths=list(paths),
         out=out,
         limits=_limits(timeout, call_timeout, memory_mb),

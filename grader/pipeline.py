@@ -68,19 +68,22 @@ def grade_notebook(
     visibility: frozenset[str] = ALL,
     student: str | None = None,
     raw: bytes | None = None,
+    assignment: str | None = None,
 ) -> GradingResult:
     """One submission, start to result. Never raises for bad input: that becomes the result.
     `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
-    worker that never sees the file)."""
+    worker that never sees the file); `assignment` is the batch's decision for a notebook whose
+    metadata names none (default: the file's stem)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
     try:
         if raw is None:
             raw = read_notebook(path)
-        sub = load_submission(path, available(), student, raw=raw)
+        sub = load_submission(path, available(), student, raw=raw, assignment=assignment)
     except GraderError as exc:
-        assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
+        stem = assignment or path.stem
+        assignment = peek_assignment(raw, stem) if raw is not None else stem
         known = assignment in available()
         return GradingResult.from_error(
             student=fallback_student,

@@ -1,0 +1,254 @@
+"""Copy detection: submissions that share more than independent work would.
+
+Two checks, both for the instructor's eyes only, and worded as something to look at, never as a
+finding of misconduct (students may be allowed to work together; a shared source is not a copy):
+
+- **identical files**: two students' notebooks with the same SHA-256, when the notebook holds
+  any graded code of its own (an untouched handout or an empty file does not count);
+- **near-identical graded code**: each graded function is parsed, its docstring dropped, its
+  local names renamed in order of first use (v0, v1, ...), and printed back by `ast.unparse`, so
+  comments, formatting and renaming make no difference. The printed code is cut into shingles
+  of `K` tokens. A shingle counts only when it is *rare*: not in the reference solution or the
+  handout, and in fewer than `COMMON` students' submissions of that assignment (so the shapes
+  that every correct answer shares, or that many students reach, never count). Two submissions
+  are flagged when they share at least `MIN_SHARED` rare shingles and those cover at least
+  `MIN_COVER` of the smaller one's rare code.
+
+Independent correct solutions share only the reference's shapes or shapes many students share,
+so they are not flagged; that is checked on the sample class's correct styles."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import inspect
+import io
+import json
+import tokenize
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+K = 6
+"""Tokens per shingle."""
+COMMON = 3
+"""A shingle found in this many students' submissions (or more) is common, not evidence."""
+MIN_SHARED = 8
+"""Rare shingles two submissions must share to be flagged."""
+MIN_COVER = 0.6
+"""...and the share of the smaller submission's rare shingles they must cover."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What copy detection keeps of one submission."""
+
+    student: str
+    """Student id."""
+    assignment: str
+    """Assignment."""
+    sha256: str
+    """The file's hash."""
+    functions: tuple[tuple[str, str, tuple[int, ...]], ...]
+    """Per graded function the notebook defines: its name, its normalised code, its shingles."""
+
+
+@dataclass(frozen=True)
+class Similar:
+    """Two submissions of one assignment that share code the rest of the class does not."""
+
+    assignment: str
+    """The assignment."""
+    students: tuple[str, str]
+    """The two students."""
+    identical: bool
+    """The two files are byte for byte the same."""
+    shared: int
+    """Rare shingles in common."""
+    cover: float
+    """Their share of the smaller submission's rare shingles."""
+    code: tuple[tuple[str, str], ...]
+    """(function, normalised code) of the functions where the shared code lies."""
+
+
+class _Rename(ast.NodeTransformer):
+    """Local names to v0, v1... in order of first use; globals, attributes and calls of
+    module-level names (np, helpers) stay, so that the code's meaning is kept."""
+
+    def __init__(self, local: set[str]) -> None:
+        self.local = local
+        self.names: dict[str, str] = {}
+
+    def _new(self, name: str) -> str:
+        return self.names.setdefault(name, f"v{len(self.names)}")
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in self.local:
+            node.id = self._new(node.id)
+        return node
+
+    def visit_arg(self, node: ast.arg) -> ast.AST:
+        node.arg = self._new(node.arg)
+        node.annotation = None
+        return node
+
+
+def normalise(fn: ast.FunctionDef) -> str:
+    """The function's code without docstring, comments, formatting or its own local names."""
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str):
+            body = body[1:] or [ast.Pass()]
+    local = {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            local.add(node.id)
+    clone = ast.FunctionDef(
+        name="f",
+        args=fn.args,
+        body=body,
+        decorator_list=[],
+        returns=None,
+        type_params=[],
+        lineno=0,
+        col_offset=0,
+    )
+    renamed = _Rename(local).visit(clone)
+    return ast.unparse(ast.fix_missing_locations(renamed))
+
+
+def shingles(code: str) -> tuple[int, ...]:
+    """Hashes of every run of K tokens of the code."""
+    tokens = [
+        t.string
+        for t in tokenize.generate_tokens(io.StringIO(code).readline)
+        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.COMMENT)
+    ]
+    out = []
+    for i in range(max(0, len(tokens) - K + 1)):
+        digest = hashlib.blake2b("\x00".join(tokens[i : i + K]).encode(), digest_size=8)
+        out.append(int.from_bytes(digest.digest(), "big"))
+    return tuple(out)
+
+
+def _functions(sources: Iterable[str], wanted: frozenset[str]) -> dict[str, ast.FunctionDef]:
+    found: dict[str, ast.FunctionDef] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in wanted:
+                found[node.name] = node  # the last definition wins, as when the cells run
+    return found
+
+
+def _code_cells(raw: bytes) -> list[str]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return []
+    cells = data.get("cells") if isinstance(data, dict) else None
+    out = []
+    for cell in cells if isinstance(cells, list) else ():
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            if isinstance(source, list):
+                source = "".join(s for s in source if isinstance(s, str))
+            if isinstance(source, str):
+                out.append(source)
+    return out
+
+
+@functools.cache
+def _graded(assignment: str) -> frozenset[str]:
+    from grader.spec import available, load_spec
+
+    if assignment not in available():
+        return frozenset()
+    return frozenset(f.name for f in load_spec(assignment).functions)
+
+
+def fingerprint(student: str, assignment: str, sha256: str, raw: bytes) -> Fingerprint:
+    """The graded code of one submission, normalised and shingled."""
+    functions = []
+    wanted = _graded(assignment)
+    if wanted:
+        for name, fn in sorted(_functions(_code_cells(raw), wanted).items()):
+            try:
+                code = normalise(fn)
+            except (ValueError, RecursionError, TypeError):
+                continue
+            functions.append((name, code, shingles(code)))
+    return Fingerprint(student, assignment, sha256, tuple(functions))
+
+
+@functools.cache
+def expected(assignment: str) -> frozenset[int]:
+    """The shingles of the reference solution and of the handout, which never count."""
+    from grader.spec import load_spec, reference_function
+
+    wanted = _graded(assignment)
+    sources = []
+    try:
+        spec = load_spec(assignment)
+        for name in sorted(wanted):
+            sources.append(inspect.getsource(reference_function(spec, name)))
+    except (ImportError, OSError, TypeError, AttributeError):
+        pass  # a student bundle: no reference here
+    try:
+        from coursekit.notebooks import build_notebook
+
+        sources += [c.source for c in build_notebook(assignment).cells if c.cell_type == "code"]
+    except (ImportError, KeyError, ValueError):
+        pass
+    return frozenset(
+        s for fn in _functions(sources, wanted).values() for s in shingles(normalise(fn))
+    )
+
+
+def find_similar(prints: Sequence[Fingerprint]) -> list[Similar]:
+    """The pairs to look at, most similar first (see the module's docstring)."""
+    by_assignment: dict[str, list[Fingerprint]] = defaultdict(list)
+    for p in prints:
+        if p.functions:
+            by_assignment[p.assignment].append(p)
+    pairs: list[Similar] = []
+    for assignment, group in sorted(by_assignment.items()):
+        skip = expected(assignment)
+        students: dict[int, set[str]] = defaultdict(set)
+        for p in group:
+            for _, _, sh in p.functions:
+                for s in sh:
+                    students[s].add(p.student)
+        common = skip | {s for s, who in students.items() if len(who) >= COMMON}
+        rare = {p.student: {s for _, _, sh in p.functions for s in sh} - common for p in group}
+        own = {p.student: any(s not in skip for _, _, sh in p.functions for s in sh) for p in group}
+        by_student = {p.student: p for p in group}
+        candidates: set[tuple[str, str]] = set()
+        for s, who in students.items():  # only pairs with something rare in common
+            if s not in skip and len(who) == 2:
+                x, y = sorted(who)
+                candidates.add((x, y))
+        by_sha: dict[str, list[str]] = defaultdict(list)
+        for p in group:
+            by_sha[p.sha256].append(p.student)
+        for who in by_sha.values():
+            names = sorted(set(who))
+            candidates.update((x, y) for i, x in enumerate(names) for y in names[i + 1 :])
+        for x, y in sorted(candidates):
+            a, b = by_student[x], by_student[y]
+            identical = a.sha256 == b.sha256 and own[x]
+            shared = rare[x] & rare[y]
+            smaller = min(len(rare[x]), len(rare[y]))
+            cover = len(shared) / smaller if smaller else 0.0
+            if identical or (len(shared) >= MIN_SHARED and cover >= MIN_COVER):
+                code = tuple(
+                    (name, text) for name, text, sh in a.functions if set(sh) & shared or identical
+                )
+                pairs.append(
+                    Similar(assignment, (x, y), identical, len(shared), round(cover, 3), code)
+                )
+    return sorted(pairs, key=lambda p: (not p.identical, -p.cover, -p.shared, p.students))
