@@ -352,7 +352,15 @@ def grade_batch(
         finally:
             progress.finish()
         current = list(book.current())
-        similar = find_similar(plan.fingerprints)
+        similar = find_similar(
+            plan.fingerprints,
+            {
+                (r.student, r.assignment, f.name)
+                for r in current
+                for f in r.functions
+                if f.diagnoses
+            },
+        )
         missing = export(out, current, roster=roster, visibility=visibility, similar=similar)
     reasons = Counter(r.error["kind"] for r in graded if r.error)
     return BatchReport(

@@ -9,10 +9,13 @@ finding of misconduct (students may be allowed to work together; a shared source
   local names renamed in order of first use (v0, v1, ...), and printed back by `ast.unparse`, so
   comments, formatting and renaming make no difference. The printed code is cut into shingles
   of `K` tokens. A shingle counts only when it is *rare*: not in the reference solution or the
-  handout, and in fewer than `COMMON` students' submissions of that assignment (so the shapes
+  handout, and in fewer than `COMMON` students' submissions of that assignment (or
+  `COMMON_SHARE` of them in a large class; so the shapes
   that every correct answer shares, or that many students reach, never count). Two submissions
-  are flagged when they share at least `MIN_SHARED` rare shingles and those cover at least
-  `MIN_COVER` of the smaller one's rare code.
+  are flagged when they share at least `MIN_SHARED` rare shingles in each of `MIN_FUNCTIONS`
+  graded functions or more, and the shared ones cover at least `MIN_COVER` of the smaller
+  one's rare code. (So one function copied alone is not flagged: that is the price of not
+  flagging two students who wrote the same alternative style of one function.)
 
 Independent correct solutions share only the reference's shapes or shapes many students share,
 so they are not flagged; that is checked on the sample class's correct styles."""
@@ -22,20 +25,26 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
-import inspect
 import io
 import json
+import math
 import tokenize
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 K = 6
 """Tokens per shingle."""
-COMMON = 3
-"""A shingle found in this many students' submissions (or more) is common, not evidence."""
+COMMON = 4
+"""A shingle found in this many students' submissions (or more) is common, not evidence..."""
+COMMON_SHARE = 0.1
+"""...and so is one found in this share of the assignment's submissions, in a large class."""
 MIN_SHARED = 8
-"""Rare shingles two submissions must share to be flagged."""
+"""Rare shingles two submissions must share in a graded function for it to count as shared."""
+MIN_FUNCTIONS = 2
+"""Graded functions that must be shared to flag a pair: one shared function is what two
+independent students reach when they write the same alternative style or make the same known
+mistake; a copied notebook shares its distinctive code across functions."""
 MIN_COVER = 0.6
 """...and the share of the smaller submission's rare shingles they must cover."""
 
@@ -188,33 +197,34 @@ def fingerprint(student: str, assignment: str, sha256: str, raw: bytes) -> Finge
 @functools.cache
 def expected(assignment: str) -> frozenset[int]:
     """The shingles of the reference solution and of the handout, which never count."""
-    from grader.spec import load_spec, reference_function
-
     wanted = _graded(assignment)
-    sources = []
-    try:
-        spec = load_spec(assignment)
-        for name in sorted(wanted):
-            sources.append(inspect.getsource(reference_function(spec, name)))
-    except (ImportError, OSError, TypeError, AttributeError):
-        pass  # a student bundle: no reference here
-    try:
+    found: set[int] = set()
+    try:  # the reference as the solved notebook has it, and the handout
         from coursekit.notebooks import build_notebook
+        from reference.solved import solved_notebook
 
-        sources += [c.source for c in build_notebook(assignment).cells if c.cell_type == "code"]
+        for nb in (solved_notebook(assignment), build_notebook(assignment)):
+            sources = [c.source for c in nb.cells if c.cell_type == "code"]
+            for fn in _functions(sources, wanted).values():
+                found.update(shingles(normalise(fn)))
     except (ImportError, KeyError, ValueError):
-        pass
-    return frozenset(
-        s for fn in _functions(sources, wanted).values() for s in shingles(normalise(fn))
-    )
+        pass  # a student bundle: no reference here
+    return frozenset(found)
 
 
-def find_similar(prints: Sequence[Fingerprint]) -> list[Similar]:
-    """The pairs to look at, most similar first (see the module's docstring)."""
+def find_similar(
+    prints: Sequence[Fingerprint], known_mistakes: Collection[tuple[str, str, str]] = ()
+) -> list[Similar]:
+    """The pairs to look at, most similar first (see the module's docstring). A graded
+    function in `known_mistakes` (student, assignment, function: its outputs match a catalogued
+    mistake) is left out: students make known mistakes independently, in the same words."""
     by_assignment: dict[str, list[Fingerprint]] = defaultdict(list)
     for p in prints:
+        kept = tuple(
+            f for f in p.functions if (p.student, p.assignment, f[0]) not in known_mistakes
+        )
         if p.functions:
-            by_assignment[p.assignment].append(p)
+            by_assignment[p.assignment].append(replace(p, functions=kept))
     pairs: list[Similar] = []
     for assignment, group in sorted(by_assignment.items()):
         skip = expected(assignment)
@@ -223,15 +233,16 @@ def find_similar(prints: Sequence[Fingerprint]) -> list[Similar]:
             for _, _, sh in p.functions:
                 for s in sh:
                     students[s].add(p.student)
-        common = skip | {s for s, who in students.items() if len(who) >= COMMON}
+        limit = max(COMMON, math.ceil(COMMON_SHARE * len(group)))
+        common = skip | {s for s, who in students.items() if len(who) >= limit}
         rare = {p.student: {s for _, _, sh in p.functions for s in sh} - common for p in group}
         own = {p.student: any(s not in skip for _, _, sh in p.functions for s in sh) for p in group}
         by_student = {p.student: p for p in group}
         candidates: set[tuple[str, str]] = set()
         for s, who in students.items():  # only pairs with something rare in common
-            if s not in skip and len(who) == 2:
-                x, y = sorted(who)
-                candidates.add((x, y))
+            if s not in common and len(who) >= 2:
+                names = sorted(who)
+                candidates.update((x, y) for i, x in enumerate(names) for y in names[i + 1 :])
         by_sha: dict[str, list[str]] = defaultdict(list)
         for p in group:
             by_sha[p.sha256].append(p.student)
@@ -244,7 +255,12 @@ def find_similar(prints: Sequence[Fingerprint]) -> list[Similar]:
             shared = rare[x] & rare[y]
             smaller = min(len(rare[x]), len(rare[y]))
             cover = len(shared) / smaller if smaller else 0.0
-            if identical or (len(shared) >= MIN_SHARED and cover >= MIN_COVER):
+            per_function = [
+                (name, text)
+                for name, text, sh in a.functions
+                if len(set(sh) & shared) >= MIN_SHARED
+            ]
+            if identical or (len(per_function) >= MIN_FUNCTIONS and cover >= MIN_COVER):
                 code = tuple(
                     (name, text) for name, text, sh in a.functions if set(sh) & shared or identical
                 )
