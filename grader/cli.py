@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -405,13 +406,22 @@ def main() -> None:
     except GraderError as exc:
         click.echo(f"grader: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # stopping already: a second Ctrl-C waits
         click.echo(
             "grader: interrupted; results recorded so far are kept (run the same command "
             "again to resume)",
             err=True,
         )
-        sys.exit(130)
+        # Everything this run started has been stopped and reaped on the way here (the pool's
+        # and the sandbox's own cleanup), and every record is on disk. Leave now, without the
+        # interpreter's finalization: a Ctrl-C caught during planning was seen to turn the
+        # exit status 130 into death by SIGINT there, about 1 run in 15.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except OSError as exc:  # the machine's, not the input's: a full disk, a lost folder
         click.echo(f"grader: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(2)
