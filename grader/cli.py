@@ -399,6 +399,42 @@ def release(out: Path) -> None:
     click.echo(f"students install it with: pip install {made.out}")
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("autograder.zip"),
+    show_default=True,
+    help="The zip to upload as the Gradescope assignment's autograder.",
+)
+@click.option(
+    "--assignment",
+    metavar="NAME",
+    help="The assignment a submitted notebook without metadata is graded as.",
+)
+def gradescope(out: Path, assignment: str | None) -> None:
+    """Make the zip Gradescope's autograder specification expects (setup.sh, run_autograder,
+    this grader with its hidden tests): upload it to run this grader inside Gradescope."""
+    _instructor_only("gradescope")
+    from grader.autograder import build
+
+    n = build(out, assignment)
+    click.echo(f"autograder: {out} ({n} files); upload it in the assignment's Configure Autograder")
+
+
+@cli.command(hidden=True)
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("/autograder")
+)
+@click.option("--assignment", default=None)
+def autograde(root: Path, assignment: str | None) -> None:
+    """Inside Gradescope's container (run_autograder): grade ROOT/submission into
+    ROOT/results/results.json."""
+    from grader.autograder import run
+
+    click.echo(f"results: {run(root, assignment)}")
+
+
 def main() -> None:
     """Entry point: user-facing errors become one line and their exit status."""
     try:
