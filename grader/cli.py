@@ -233,9 +233,12 @@ def _report(report: BatchReport) -> None:
     if report.missing:
         students = len({m.student for m in report.missing})
         n = len(report.missing)
-        click.echo(f"missing: {n} assignments not handed in by {students} students")
+        click.echo(
+            f"missing: {plural(n, 'assignment')} not handed in by {plural(students, 'student')}"
+        )
     if report.similar:
-        click.echo(f"shared code: {len(report.similar)} pairs to look at (see summary.html)")
+        pairs = plural(len(report.similar), "pair")
+        click.echo(f"shared code: {pairs} of submissions to look at (see summary.html)")
     click.echo(f"gradebook: {plural(report.classes, 'submission')} in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 

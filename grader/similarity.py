@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
-import io
 import json
 import math
-import tokenize
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -60,7 +57,7 @@ class Fingerprint:
     sha256: str
     """The file's hash."""
     functions: tuple[tuple[str, str, tuple[int, ...]], ...]
-    """Per graded function the notebook defines: its name, its normalised code, its shingles."""
+    """Per graded function the notebook defines: its name, its code as written, its shingles."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +74,8 @@ class Similar:
     """Rare shingles in common."""
     cover: float
     """Their share of the smaller submission's rare shingles."""
-    code: tuple[tuple[str, str], ...]
-    """(function, normalised code) of the functions where the shared code lies."""
+    code: tuple[tuple[str, str, str], ...]
+    """(function, the first student's code, the second's) where the shared code lies."""
 
 
 class _Rename(ast.NodeTransformer):
@@ -103,8 +100,8 @@ class _Rename(ast.NodeTransformer):
         return node
 
 
-def normalise(fn: ast.FunctionDef) -> str:
-    """The function's code without docstring, comments, formatting or its own local names."""
+def _renamed(fn: ast.FunctionDef) -> ast.FunctionDef:
+    """A copy-free rewrite of the function: no docstring, its own local names v0, v1..."""
     body = fn.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         if isinstance(body[0].value.value, str):
@@ -123,34 +120,60 @@ def normalise(fn: ast.FunctionDef) -> str:
         lineno=0,
         col_offset=0,
     )
-    renamed = _Rename(local).visit(clone)
-    return ast.unparse(ast.fix_missing_locations(renamed))
+    renamed: ast.FunctionDef = _Rename(local).visit(clone)
+    return renamed
 
 
-def shingles(code: str) -> tuple[int, ...]:
-    """Hashes of every run of K tokens of the code."""
-    tokens = [
-        t.string
-        for t in tokenize.generate_tokens(io.StringIO(code).readline)
-        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.COMMENT)
-    ]
-    out = []
-    for i in range(max(0, len(tokens) - K + 1)):
-        digest = hashlib.blake2b("\x00".join(tokens[i : i + K]).encode(), digest_size=8)
-        out.append(int.from_bytes(digest.digest(), "big"))
-    return tuple(out)
+def normalise(fn: ast.FunctionDef) -> str:
+    """The function's code without docstring, comments, formatting or its own local names."""
+    return ast.unparse(ast.fix_missing_locations(_renamed(fn)))
 
 
-def _functions(sources: Iterable[str], wanted: frozenset[str]) -> dict[str, ast.FunctionDef]:
-    found: dict[str, ast.FunctionDef] = {}
+def _tokens(node: ast.AST, out: list[str]) -> None:
+    """The tree in preorder as tokens: node kinds, names, attributes and constants (what
+    `normalise` prints, without printing it: the same code gives the same tokens)."""
+    out.append(type(node).__name__)
+    if isinstance(node, ast.Name):
+        out.append(node.id)
+    elif isinstance(node, ast.Attribute):
+        out.append(node.attr)
+    elif isinstance(node, ast.arg):
+        out.append(node.arg)
+    elif isinstance(node, ast.Constant):
+        out.append(repr(node.value)[:40])
+    elif isinstance(node, ast.keyword):
+        out.append(node.arg or "**")
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop)):
+            _tokens(child, out)
+        else:
+            out.append(type(child).__name__)
+
+
+def shingles_of(fn: ast.FunctionDef) -> tuple[int, ...]:
+    """Hashes of every run of K tokens of the normalised function. (Python's own hash: the
+    shingles are compared within one run only, never stored.)"""
+    tokens: list[str] = []
+    _tokens(_renamed(fn), tokens)
+    return tuple(hash(tuple(tokens[i : i + K])) for i in range(max(0, len(tokens) - K + 1)))
+
+
+def _functions(
+    sources: Iterable[str], wanted: frozenset[str]
+) -> dict[str, tuple[ast.FunctionDef, str]]:
+    """The wanted functions the sources define at their top level, with their own text."""
+    found: dict[str, tuple[ast.FunctionDef, str]] = {}
     for source in sources:
+        if not any(f"def {name}" in source for name in wanted):
+            continue  # parsing is most of the cost, and most cells define no graded function
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name in wanted:
-                found[node.name] = node  # the last definition wins, as when the cells run
+                # the last definition wins, as when the cells run
+                found[node.name] = (node, ast.get_source_segment(source, node) or "")
     return found
 
 
@@ -185,12 +208,11 @@ def fingerprint(student: str, assignment: str, sha256: str, raw: bytes) -> Finge
     functions = []
     wanted = _graded(assignment)
     if wanted:
-        for name, fn in sorted(_functions(_code_cells(raw), wanted).items()):
+        for name, (fn, source) in sorted(_functions(_code_cells(raw), wanted).items()):
             try:
-                code = normalise(fn)
+                functions.append((name, source, shingles_of(fn)))
             except (ValueError, RecursionError, TypeError):
                 continue
-            functions.append((name, code, shingles(code)))
     return Fingerprint(student, assignment, sha256, tuple(functions))
 
 
@@ -205,8 +227,8 @@ def expected(assignment: str) -> frozenset[int]:
 
         for nb in (solved_notebook(assignment), build_notebook(assignment)):
             sources = [c.source for c in nb.cells if c.cell_type == "code"]
-            for fn in _functions(sources, wanted).values():
-                found.update(shingles(normalise(fn)))
+            for fn, _ in _functions(sources, wanted).values():
+                found.update(shingles_of(fn))
     except (ImportError, KeyError, ValueError):
         pass  # a student bundle: no reference here
     return frozenset(found)
@@ -261,8 +283,11 @@ def find_similar(
                 if len(set(sh) & shared) >= MIN_SHARED
             ]
             if identical or (len(per_function) >= MIN_FUNCTIONS and cover >= MIN_COVER):
+                theirs = {name: text for name, text, _ in b.functions}
                 code = tuple(
-                    (name, text) for name, text, sh in a.functions if set(sh) & shared or identical
+                    (name, text, theirs.get(name, ""))
+                    for name, text, sh in a.functions
+                    if set(sh) & shared or identical
                 )
                 pairs.append(
                     Similar(assignment, (x, y), identical, len(shared), round(cover, 3), code)

@@ -91,8 +91,9 @@ def test_a_planted_copy_is_flagged_and_independent_solutions_are_not(tmp_path):
     assert set(flags) == {("maya", "noor"), ("maya", "pat"), ("noor", "pat")}
     assert flags[("maya", "pat")].identical and not flags[("maya", "noor")].identical
     near = flags[("maya", "noor")]
-    assert near.cover >= 0.9 and {n for n, _ in near.code} == set(own)
-    assert all("v0" in code for _, code in near.code)  # the code as compared is shown
+    assert near.cover >= 0.9 and {n for n, _, _ in near.code} == set(own)
+    # each side's code as written is shown
+    assert all("weights" in mine and "Ws" in theirs for _, mine, theirs in near.code[1:])
 
 
 def test_one_function_in_common_is_not_enough(tmp_path):
