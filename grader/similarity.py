@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import inspect
 import json
 import math
 from collections import defaultdict
@@ -221,16 +222,25 @@ def expected(assignment: str) -> frozenset[int]:
     """The shingles of the reference solution and of the handout, which never count."""
     wanted = _graded(assignment)
     found: set[int] = set()
-    try:  # the reference as the solved notebook has it, and the handout
-        from coursekit.notebooks import build_notebook
-        from reference.solved import solved_notebook
+    sources: list[list[str]] = []
+    try:  # the reference's own functions (absent from a student bundle)
+        from grader.spec import load_spec, reference_function
 
-        for nb in (solved_notebook(assignment), build_notebook(assignment)):
-            sources = [c.source for c in nb.cells if c.cell_type == "code"]
-            for fn, _ in _functions(sources, wanted).values():
-                found.update(shingles_of(fn))
+        spec = load_spec(assignment)
+        sources.append([inspect.getsource(reference_function(spec, n)) for n in sorted(wanted)])
+    except (ImportError, OSError, TypeError, AttributeError):
+        pass
+    try:  # the handout
+        from coursekit.notebooks import build_notebook
+
+        sources.append(
+            [c.source for c in build_notebook(assignment).cells if c.cell_type == "code"]
+        )
     except (ImportError, KeyError, ValueError):
-        pass  # a student bundle: no reference here
+        pass
+    for group in sources:
+        for fn, _ in _functions(group, wanted).values():
+            found.update(shingles_of(fn))
     return frozenset(found)
 
 
