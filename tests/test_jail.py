@@ -74,7 +74,7 @@ def f():
     seen = {{}}
     seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
     seen["uid"] = os.getuid()
-    for path in ("{outside}/secret.txt", "/etc/hostile-probe", "/tmp/mine"):
+    for path in ("{outside}/secret.txt", "/hostile-probe", "/usr/lib/hostile-probe", "/tmp/mine"):
         try:
             with open(path, "w" if "mine" in path or "probe" in path else "r") as fh:
                 seen[path] = "ok"
@@ -95,8 +95,9 @@ def f():
     assert set(layers) >= set(jail.FULL), notes
     assert max(seen["pids"]) < 10  # its own namespace's processes only
     assert seen["uid"] >= 1_000_000  # a uid of its own, not root, not nobody
-    assert seen[f"{outside}/secret.txt"] == "Permission denied"  # Limits.hidden
-    assert seen["/etc/hostile-probe"] == "Read-only file system"
+    assert seen[f"{outside}/secret.txt"] == "No such file or directory"  # not in the root
+    assert seen["/hostile-probe"] == "Read-only file system"
+    assert seen["/usr/lib/hostile-probe"] == "Read-only file system"
     assert seen["/tmp/mine"] == "ok"  # its private /tmp
     assert seen["fork"] == "ok"  # a process cap, not a ban on processes
 
@@ -123,15 +124,16 @@ def f():
     assert 0 < n < jail.PROCESS_CAP
 
 
-def test_without_root_only_the_process_cap_is_claimed_and_the_rest_is_listed_missing():
+def test_without_root_only_the_process_cap_and_seccomp_are_claimed_and_the_rest_is_missing():
     """The branch a laptop takes (no uid to drop), run in a child so its rlimit stays there."""
     code = "from grader import jail; print(jail.drop_privileges(None, []))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     layers, notes = ast.literal_eval(out.stdout)
-    assert layers == ["process-cap"]
+    # The process cap, and the system-call filter, which needs no privilege.
+    assert layers == ["process-cap", "seccomp"]
     assert notes == ["not running as root: no namespaces, no dropped uid"]
     record = sandbox_record(Limits(), layers, notes)
-    assert record["missing"] == [x for x in jail.FULL if x != "process-cap"]
+    assert record["missing"] == [x for x in jail.FULL if x not in layers]
     assert record["notes"] == notes
 
 
