@@ -37,10 +37,17 @@ class Group:
     layers: tuple[str, ...]
 
 
+_held: dict[str, int] = {}
+"""path -> a descriptor opened on it while it was in sight (`hold`)."""
+
+
 def _write(path: str, value: str) -> bool:
     try:
-        with open(path, "w") as f:
-            f.write(value)
+        if path in _held:
+            os.write(_held[path], value.encode())
+        else:
+            with open(path, "w") as f:
+                f.write(value)
         return True
     except OSError:
         return False
@@ -48,6 +55,8 @@ def _write(path: str, value: str) -> bool:
 
 def _read(path: str) -> str:
     try:
+        if path in _held:
+            return os.pread(_held[path], 65536, 0).decode()
         with open(path) as f:
             return f.read()
     except OSError:
@@ -195,6 +204,40 @@ def limit(group: Group, memory_mb: int) -> bool:
     if ok:
         _limit_set[group.memory] = memory_mb
     return ok
+
+
+def _files(group: Group) -> list[tuple[str, int]]:
+    files = [(os.path.join(p, "cgroup.procs"), os.O_WRONLY) for p in group.paths]
+    names = (
+        ("memory.max", "memory.events")
+        if group.version == 2
+        else ("memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.oom_control")
+    )
+    for name in names:
+        flags = os.O_RDONLY if name.endswith(("events", "oom_control")) else os.O_WRONLY
+        files.append((os.path.join(group.memory, name), flags))
+    return files
+
+
+def hold(group: Group) -> None:
+    """Open, now, the group's files the worker uses later: it is about to leave the host's
+    filesystem (`grader.rootfs`), where /sys is not. Each submission lets go of them (`let_go`)
+    before its code runs: with a descriptor opened by root, any process could raise the limit."""
+    for path, flags in _files(group):
+        try:
+            _held[path] = os.open(path, flags | os.O_CLOEXEC)
+        except OSError:
+            pass
+
+
+def let_go() -> None:
+    """Close the held descriptors (in a submission's process, after `join`)."""
+    for fd in _held.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
 
 
 def join(group: Group) -> bool:

@@ -171,6 +171,8 @@ class Sandbox:
         else:
             ended = str(answer.get("ended", "crashed"))
             code = int(answer.get("code", 0)) if ended == "signal" else 0
+            if ended == "signal" and code == signal.SIGKILL and answer.get("oom") is True:
+                ended = "memory"  # the kernel killed it for its control group's memory limit
         try:
             return _read_results(results, probes, ended, time.monotonic() - t0, code)
         finally:

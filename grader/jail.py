@@ -313,7 +313,8 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
         layers.append("hidden-grader-files")
     inodes = TMP_INODES if "limited-tmp" not in DISABLE else 1 << 24
     _check(_tmpfs(libc, "/tmp", f"size={tmp_mb}m,nr_inodes={inodes},mode=1777"), "a private /tmp")
-    _check(_tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={SHM_INODES},mode=1777"), "/dev/shm")
+    shm_inodes = SHM_INODES if "limited-tmp" not in DISABLE else 1 << 24
+    _check(_tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={shm_inodes},mode=1777"), "/dev/shm")
     layers.append("private-tmp")
     return layers
 
@@ -539,7 +540,7 @@ def worker_environment(extra: dict[str, str]) -> dict[str, str]:
     nothing else of the grader's (an instructor's shell or a CI runner may hold secrets). A
     forked child's /proc/self/environ still shows the environment its process was started
     with, so the scrubbing must happen here, at the start, not in the child."""
-    if "scrubbed-environment" in DISABLE:
+    if "scrubbed-environment" in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(","):
         return {**os.environ, **extra}
     env = dict(ENVIRONMENT)
     env.update({k: os.environ[k] for k in PASSED_ON if k in os.environ})

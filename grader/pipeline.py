@@ -155,6 +155,12 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
             f"the submission was stopped at its {wall:g} s wall-clock limit (it had disabled or "
             "outlasted its own timers); tests it had not reached were not run"
         )
+    if ended == "memory":
+        return "memory", (
+            "the notebook's processes together went over the submission's memory limit "
+            f"({limits.memory_mb} MB, and its temporary files), so later cells and tests did "
+            "not run"
+        )
     if ended == "signal":
         what = {
             signal.SIGKILL: "was killed (memory or process limits, or it killed itself)",

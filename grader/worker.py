@@ -424,6 +424,7 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker) -> None:
             job["uid"] = jail.submission_uid()
             if _GROUP is not None and cgroup.join(_GROUP):
                 layers += _GROUP.layers
+            cgroup.let_go()
             own, own_notes = jail.enter(
                 plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
             )
@@ -596,7 +597,7 @@ def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
     if "cgroup" not in jail.DISABLE:
         _GROUP, notes = cgroup.create()
         if _GROUP is not None:
-            trusted += _GROUP.paths
+            cgroup.hold(_GROUP)
     else:
         notes = ["no cgroup: switched off for a test"]
     worker = jail.enter_worker(os.path.join(root, ".root"), trusted, plan.secret)
