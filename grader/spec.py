@@ -177,6 +177,12 @@ def available() -> frozenset[str]:
     return _spec_modules() | stored_names()
 
 
+def public_only() -> bool:
+    """This installation is a student bundle: it has the public tests alone (as data), no spec
+    module, no hidden test, no reference."""
+    return not _spec_modules()
+
+
 def load_spec(assignment: str) -> AssignmentSpec:
     """The spec of an assignment: grader.specs.<assignment>.SPEC where the module exists, else
     the stored public tests of a student bundle."""
