@@ -253,7 +253,7 @@ def enter_worker(staging: str, trusted: Sequence[str], blocked: Sequence[str]) -
     with pivot_root. `trusted` folders stay reachable for the worker only; `blocked` folders are
     never bound for anyone."""
     if os.geteuid() != 0:
-        return Worker((), ())
+        return Worker((), (user_namespaces(),))
     layers, notes = _unshare(WORKER_NAMESPACES)
     if "worker-mount-namespace" not in layers:
         return Worker(tuple(layers), tuple(notes))
@@ -270,6 +270,36 @@ def enter_worker(staging: str, trusted: Sequence[str], blocked: Sequence[str]) -
         notes.append(f"no allowlist root: {exc.strerror or exc}")
         return Worker(tuple(layers), tuple(notes))
     return Worker((*layers, "allowlist-root"), tuple(notes), (*trusted, "/proc"))
+
+
+CLONE_NEWUSER = 0x10000000
+
+
+def user_namespaces() -> str:
+    """Without root: whether this machine would give an unprivileged user namespace (tried in a
+    throwaway child), for the result's notes. The sandbox does not build on one yet."""
+    libc = _libc()
+    if libc is None:
+        return "no user namespaces: the C library is not available"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = libc.unshare(CLONE_NEWUSER) == 0
+            os.write(write_end, b"ok" if ok else str(ctypes.get_errno()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as f:
+        answer = f.read().decode()
+    if answer == "ok":
+        return (
+            "unprivileged user namespaces are available here, but the sandbox does not use them "
+            "yet: without root it has no namespaces, allowlist root, cgroup or dropped uid"
+        )
+    reason = os.strerror(int(answer)) if answer.isdigit() else "unknown"
+    return f"unprivileged user namespaces are refused here ({reason}): no namespace layers"
 
 
 def enter(
