@@ -8,10 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from grader import profile
 from grader.compare import compare
 from grader.diagnose import Raised, diagnose, expected_of, inputs_of
 from grader.display import exact, split_points
 from grader.evidence import view
+from grader.memo import JudgementMemo
 from grader.model import CallOutcome, Execution, FunctionResult, TestResult
 from grader.spec import AssignmentSpec, Case, FunctionSpec
 
@@ -119,10 +121,12 @@ def grade_function(
     outcomes: Mapping[str, CallOutcome],
 ) -> FunctionResult:
     """Verdicts, points and diagnoses of one function over the cases that were run."""
-    judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
+    with profile.stage("compare"):
+        judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
     passed = {cid: v.passed for cid, v in judged.items()}
     expected = {c.id: expected_of(spec.name, fspec.name, c.id) for c in cases}
-    diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
+    with profile.stage("diagnose"):
+        diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
     shares = split_points(fspec.points, [c.weight for c in cases])
     tests = []
     for c, max_points in zip(cases, shares, strict=True):
@@ -164,13 +168,25 @@ def probe_id(function: str, case_id: str) -> str:
 
 
 def grade_functions(
-    spec: AssignmentSpec, visibility: frozenset[str], execution: Execution
+    spec: AssignmentSpec,
+    visibility: frozenset[str],
+    execution: Execution,
+    memo: JudgementMemo | None = None,
 ) -> tuple[FunctionResult, ...]:
-    """Every graded function of the assignment, over the cases of the given visibility."""
+    """Every graded function of the assignment, over the cases of the given visibility. With a
+    `memo`, a function whose outcomes are identical to ones already judged gets that judgement
+    (it is a pure function of them) instead of being judged again."""
     results = []
     for fspec in spec.functions:
         cases = [c for c in fspec.cases if c.visibility in visibility]
-        if cases:
-            outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
-            results.append(grade_function(spec, fspec, cases, outcomes))
+        if not cases:
+            continue
+        outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
+        key = memo.key(spec.name, fspec.name, [c.id for c in cases], outcomes) if memo else None
+        found = memo.get(key) if memo else None
+        if found is None:
+            found = grade_function(spec, fspec, cases, outcomes)
+            if memo:
+                memo.put(key, found)
+        results.append(found)
     return tuple(results)
