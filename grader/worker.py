@@ -361,7 +361,7 @@ def _group_limits(limits: dict[str, Any]) -> int:
     return cgroup.oom_kills(_GROUP)
 
 
-GROUP_SLACK_MB = 64
+GROUP_SLACK_MB = 256
 """Beyond the per-process budget and the tmpfs sizes: the interpreter's own pages that a
 submission's processes touch after the fork."""
 

@@ -56,7 +56,7 @@ def test_memory_summed_over_the_processes_is_limited_and_named():
     if "cgroup-memory" not in ex.isolation and not switched_off:
         pytest.skip(f"no cgroup here: {ex.isolation_notes}")
     out = ex.outcomes["c"]
-    # 850 MB in all against a group limit of 300 + 128 (/tmp) + 16 (/dev/shm) + 64 MB: the kernel
+    # 850 MB in all against a group limit of 300 + 128 (/tmp) + 16 (/dev/shm) + 256 MB: the kernel
     # kills in the group and the verdict says memory.
     assert not out.ok
     assert out.error["kind"] == "memory", out.error
