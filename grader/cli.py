@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__
 from grader.display import plural, points
 from grader.errors import GraderError, UsageError
 from grader.gradebook import FILENAME
@@ -60,8 +59,24 @@ def limit_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from grader.edition import version_text
+
+    click.echo(version_text())
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="grader")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version, and which grader this is (instructor's or student bundle).",
+)
 def cli() -> None:
     """Grade the course's notebooks: initialization, regularization, dropout, gradient checking."""
 
@@ -101,6 +116,7 @@ def check(
     from grader.record import atomic_write, dumps
     from grader.render import render_submission
 
+    _needs_posix("check")
     if not notebook.exists():
         raise GraderError(f"{notebook}: no such file")
     with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
@@ -120,6 +136,19 @@ def check(
         raise GraderError(result.error["message"])
     _echo_functions(result, public_only=True)
     sys.exit(exit_status([checked]))
+
+
+def _needs_posix(command: str) -> None:
+    """The sandbox forks a warm worker and sets POSIX resource limits: on Windows, one line
+    saying what works instead."""
+    import os
+
+    if not hasattr(os, "fork"):
+        raise UsageError(
+            f"grader {command} needs Linux or macOS (its sandbox forks processes and sets POSIX "
+            "resource limits): on Windows run it inside WSL; check() in the notebook works "
+            "everywhere"
+        )
 
 
 def _hidden(relative: Path) -> bool:
@@ -171,6 +200,7 @@ def ci(
     from grader.pipeline import ALL, grade_notebook
     from grader.spec import public_only
 
+    _needs_posix("ci")
     with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:
         found = [
             p
@@ -310,7 +340,9 @@ def grade(
 ) -> None:
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
     tests. Writes OUT/<student>/<assignment>.json and .html, grades.csv, junit.xml, summary.html,
-    Gradescope results.json files and the gradebook; a re-run grades only what changed."""
+    Gradescope results.json files and the gradebook; a re-run grades only what changed.
+    Instructors only: a student bundle has no hidden tests, so it refuses."""
+    _instructor_only("grade")
     from grader import intake
     from grader import progress as progress_mod
     from grader import roster as roster_mod
@@ -370,13 +402,18 @@ def demo(out: Path, students: int, seed: int, workers: int | None, progress: str
 
 
 def _instructor_only(command: str) -> None:
-    """Commands that need the reference solutions, which a student bundle does not hold."""
-    import importlib.util
+    """Commands that need the reference solutions and the hidden tests, which a student bundle
+    does not hold: there they refuse in one line (a bundle's `grade` would give grades on the
+    public tests alone, which are not the course's grades)."""
+    from grader.edition import public_only
 
-    if importlib.util.find_spec("grader.sampleclass") is None:
+    if public_only():
+        why = {
+            "grade": "this student bundle has only the public tests, so its grades would not "
+            "be the course's",
+        }.get(command, "it needs the reference solutions, which this student bundle does not hold")
         raise UsageError(
-            f"grader {command} is for instructors: it needs the reference solutions, which this "
-            "student bundle does not hold (use grader check or grader ci)"
+            f"grader {command} is for instructors: {why} (use grader check or grader ci)"
         )
 
 
@@ -440,6 +477,11 @@ def autograde(root: Path, assignment: str | None) -> None:
 
 def main() -> None:
     """Entry point: user-facing errors become one line and their exit status."""
+    from grader.edition import collision
+
+    warning = collision()
+    if warning:
+        click.echo(f"grader: warning: {warning}", err=True)
     try:
         cli.main(standalone_mode=False)
     except GraderError as exc:

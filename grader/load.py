@@ -50,6 +50,14 @@ def assignment_of(data: object, stem: str) -> str:
     return shown(assignment) if isinstance(assignment, str) and assignment else stem
 
 
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """The JSON error as a whole sentence: json's own message ends mid-sentence ("Unterminated
+    string starting at") and leaves the place to its str()."""
+    msg = exc.msg[:1].lower() + exc.msg[1:]
+    where = f"line {exc.lineno}, column {exc.colno}"
+    return f"{msg} {where}" if msg.endswith(" at") else f"{msg} at {where}"
+
+
 def peek_assignment(raw: bytes, stem: str) -> str:
     """The assignment a file will be graded as, decided without validating it: the batch
     planner's cheap version of what load_submission decides."""
@@ -81,9 +89,7 @@ def load_submission(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UnreadableNotebook(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
-        ) from None
+        raise UnreadableNotebook(f"{path.name}: not valid JSON: {json_problem(exc)}") from None
     except RecursionError:
         raise UnreadableNotebook(f"{path.name}: JSON nested too deeply to be a notebook") from None
     if isinstance(data, dict) and isinstance(data.get("nbformat"), int) and data["nbformat"] < 4:
@@ -120,7 +126,7 @@ def load_submission(
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         tags = meta.get("tags", [])
         tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
-        cells.append(CodeCell(index=i, source=source, tags=tags))
+        cells.append(CodeCell(index=i, source=source, tags=tags, number=len(cells) + 1))
     assignment = assignment_of(data, assignment or path.stem)
     if assignment not in known:
         raise UnknownAssignment(

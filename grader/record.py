@@ -64,6 +64,7 @@ def to_json(result: GradingResult) -> dict[str, Any]:
             fd["tests"].append(td)
         if f.error:
             fd["error"] = dict(f.error)
+        fd["attempted"] = f.attempted
         functions.append(fd)
     return {
         "schema": SCHEMA,
@@ -110,6 +111,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
                 for t in f["tests"]
             ),
             error=f.get("error"),
+            attempted=bool(f.get("attempted", True)),
         )
         for f in data["functions"]
     )

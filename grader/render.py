@@ -111,7 +111,7 @@ class Printed:
     """A bounded excerpt of what one cell printed."""
 
     cell: int
-    """The cell's number, as Jupyter counts (1-based)."""
+    """The cell's number among the code cells (CellRun.shown)."""
     text: str
     """The first OUTPUT_SHOWN characters."""
     hidden: int
@@ -124,7 +124,7 @@ def printed(result: GradingResult) -> list[Printed]:
     for c in result.cells:
         if c.output:
             shown = c.output[:OUTPUT_SHOWN]
-            out.append(Printed(c.index + 1, shown, max(c.output_chars, len(c.output)) - len(shown)))
+            out.append(Printed(c.shown, shown, max(c.output_chars, len(c.output)) - len(shown)))
     return out
 
 
@@ -167,7 +167,7 @@ def render_submission(result: GradingResult, notebook_html: str | None = None) -
         r=result,
         mistakes=[(i, CATALOGUE.get(i), fns) for i, fns in where.items()],
         failed_cells=[c for c in result.cells if not c.ok and not c.skipped],
-        skipped=[c.index + 1 for c in result.cells if c.skipped],
+        skipped=[c.shown for c in result.cells if c.skipped],
         printed=printed(result),
         error_kinds=ERROR_KINDS,
         test_kinds=TEST_KINDS,

@@ -208,3 +208,27 @@ def test_junit_times_each_test_and_tells_errors_from_failures_and_skips():
     assert failed.get("name") == "hidden-8" and failed.get("time") == "0.125"
     assert root.get("skipped") == "1" and root.get("failures") == "1"
     assert root.get("errors") == str(len(raised))
+
+
+def test_a_well_kept_junit_reader_reads_the_same_verdicts():
+    """junitparser (as CI viewers read JUnit) sees each test's time and kind of result."""
+    from dataclasses import replace
+
+    import junitparser
+
+    from grader.model import TestResult
+
+    r = _graded_in_part("initialization")
+    f = r.functions[0]
+    not_run = TestResult("hidden-9", "hidden", False, 0.0, 1.0, "not run", kind="not-run")
+    r = replace(r, functions=(replace(f, tests=(*f.tests, not_run)), *r.functions[1:]))
+    xml = junitparser.JUnitXml.fromstring(junit([r, errored()]))
+    kinds: dict[str, int] = {}
+    for suite in xml:
+        for case in suite:
+            assert case.time is not None
+            for res in case.result:
+                kinds[type(res).__name__] = kinds.get(type(res).__name__, 0) + 1
+    assert kinds["Error"] >= 2 and kinds["Skipped"] == 1
+    n_tests = sum(len(f.tests) for f in r.functions) + 1
+    assert sum(s.tests for s in xml) == n_tests
