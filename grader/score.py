@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from grader.compare import compare
-from grader.diagnose import Raised, diagnose, expected_of, inputs_of
+from grader.diagnose import diagnose
 from grader.evidence import view
-from grader.model import CallOutcome, Execution, FunctionResult, TestResult
+from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
+from grader.oracle import Oracle
+from grader.recognise import Evidence
 from grader.spec import AssignmentSpec, Case, FunctionSpec
 
 EXCERPT_CHARS = 600
@@ -70,10 +72,10 @@ class Judgement:
 
 
 def judge_case(
-    spec: AssignmentSpec, fspec: FunctionSpec, case: Case, outcome: CallOutcome
+    spec: AssignmentSpec, oracle: Oracle, fspec: FunctionSpec, case: Case, outcome: CallOutcome
 ) -> Judgement:
     """One case's verdict, message and (public cases) report detail."""
-    expected = expected_of(spec.name, fspec.name, case.id)
+    expected = oracle.expected(fspec, case)
     if isinstance(expected, Raised):  # a broken spec, not a student's fault: say so loudly
         raise RuntimeError(
             f"reference failed on {spec.name}.{fspec.name}/{case.id}: {expected.description}"
@@ -91,7 +93,7 @@ def judge_case(
         kind = str(err.get("kind") or "crashed")
         return Judgement(False, kind, _failure_message(outcome), detail)
     if case.check is not None:
-        verdict = case.check(outcome.value, expected, inputs_of(spec.name, fspec.name, case.id))
+        verdict = case.check(outcome.value, expected, oracle.inputs(fspec, case))
         if verdict.passed:
             return Judgement(True, "", "ok", detail)
         return Judgement(False, "property", verdict.message, detail)
@@ -109,16 +111,27 @@ def judge_case(
 
 def grade_function(
     spec: AssignmentSpec,
+    oracle: Oracle,
     fspec: FunctionSpec,
     cases: Sequence[Case],
     outcomes: Mapping[str, CallOutcome],
 ) -> FunctionResult:
-    """Verdicts, points and diagnoses of one function over the cases that were run."""
+    """Verdicts, points and diagnoses of one function over the cases that were run (probes
+    among them are evidence for the diagnosis only: never judged, never scored)."""
+    ran = tuple(cases)
+    cases = [c for c in ran if not c.probe]
     total_weight = sum(c.weight for c in cases) or 1.0
-    judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
-    passed = {cid: v.passed for cid, v in judged.items()}
-    expected = {c.id: expected_of(spec.name, fspec.name, c.id) for c in cases}
-    diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
+    judged = {c.id: judge_case(spec, oracle, fspec, c, outcomes[c.id]) for c in cases}
+    evidence = Evidence(
+        fspec=fspec,
+        cases=ran,
+        inputs={c.id: oracle.inputs(fspec, c) for c in ran},
+        expected={c.id: oracle.expected(fspec, c) for c in ran},
+        outcomes=dict(outcomes),
+        kinds={cid: j.kind for cid, j in judged.items()},
+        mutants=oracle.mutants(fspec),
+    )
+    diagnosis = diagnose(evidence, oracle.recognisers(fspec))
     tests = []
     for c in cases:
         j = judged[c.id]
@@ -160,7 +173,7 @@ def probe_id(function: str, case_id: str) -> str:
 
 
 def grade_functions(
-    spec: AssignmentSpec, visibility: frozenset[str], execution: Execution
+    spec: AssignmentSpec, oracle: Oracle, visibility: frozenset[str], execution: Execution
 ) -> tuple[FunctionResult, ...]:
     """Every graded function of the assignment, over the cases of the given visibility."""
     results = []
@@ -168,5 +181,5 @@ def grade_functions(
         cases = [c for c in fspec.cases if c.visibility in visibility]
         if cases:
             outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
-            results.append(grade_function(spec, fspec, cases, outcomes))
+            results.append(grade_function(spec, oracle, fspec, cases, outcomes))
     return tuple(results)
