@@ -40,6 +40,15 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def started(pid: int) -> str:
+    """When a process started (clock ticks since boot), to tell it from a later one that was
+    given the same pid; "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
 def comm(pid: int) -> str:
     """A process's name (what `prctl(PR_SET_NAME)` set)."""
     try:

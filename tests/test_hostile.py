@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import tempfile
@@ -31,6 +32,9 @@ VERDICTS = ("accepted", "wrong-answer", "time-limit", "memory-limit", "run-error
 REPO = Path(__file__).resolve().parents[1]
 LIMITS = Limits(timeout_s=3, call_timeout_s=1, memory_mb=512)
 GRADER_GROWTH_MB = 300  # the grading processes' peak resident memory, above where they started
+MARK = "hs" + secrets.token_hex(2)
+"""This run's own mark, in every case's tag and in every name the test looks for, so that other
+graders and other runs of this test on the same machine are never mistaken for this one's."""
 # The corpus holds the sandbox to its full promise, which needs root (namespaces, mounts, uids).
 # Without root the sandbox has fewer layers and says so: tests/test_jail.py checks that.
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the full sandbox needs root")
@@ -48,7 +52,7 @@ class Case:
 
     @property
     def tag(self) -> str:
-        return "hst" + hashlib.sha1(self.name.encode()).hexdigest()[:8]
+        return MARK + hashlib.sha1(self.name.encode()).hexdigest()[:6]
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -80,7 +84,7 @@ def notebook(case: Case, fill: dict[str, str]) -> nbformat.NotebookNode:
     """The solved notebook with the case's cells put in, its placeholders filled."""
     nb = solved_notebook(case.assignment)
     for where, source in case.cells:
-        for key, value in {**fill, "@TAG@": case.tag}.items():
+        for key, value in {**fill, "@TAG@": case.tag, "@MARK@": MARK}.items():
             source = source.replace(key, value)
         cell = nbformat.v4.new_code_cell(source)
         if where == "first":
@@ -142,9 +146,13 @@ class Listener:
 
 class MemoryWatch:
     """The peak resident memory of the grading processes (this process's descendants that are
-    not sandbox workers: the pool processes), above what each had when first seen."""
+    not sandbox workers: the pool processes), above what each had when first seen. It also
+    notes every sandbox worker among this process's descendants: the batch's own, never another
+    grader's on the same machine."""
 
     def __init__(self) -> None:
+        self.workers: set[tuple[int, str]] = set()
+        """(pid, start time) of each sandbox worker seen."""
         self.start: dict[int, int] = {}
         self.peak: dict[int, int] = {}
         self.stop = threading.Event()
@@ -166,6 +174,7 @@ class MemoryWatch:
         while not self.stop.wait(0.02):
             for pid in procs.descendants(me):
                 if "grader.worker" in procs.cmdline(pid):
+                    self.workers.add((pid, procs.started(pid)))
                     continue
                 if pid not in self.start:
                     rss = self._status_kb(pid, "VmRSS")
@@ -185,14 +194,15 @@ class MemoryWatch:
 
 def snapshot(roots: dict[Path, bool]) -> dict[str, tuple[int, int, int]]:
     """path -> (size, mtime, mode) under each root: its whole tree when its flag is set, else
-    only its entries named like a case's (other programs keep changing shared folders such as
-    /tmp; every case names what it writes there with its tag or "hostile")."""
+    only its entries that carry this run's mark (other programs, and other runs of this test,
+    keep changing shared folders such as /tmp; every case names what it writes there with its
+    tag or the run's mark)."""
     seen: dict[str, tuple[int, int, int]] = {}
     for root, deep in roots.items():
         for p in root.rglob("*") if deep else root.iterdir():
             if any(part in ("__pycache__", ".git", ".venv") for part in p.relative_to(root).parts):
                 continue
-            if not deep and not ("hst" in p.name or "hostile" in p.name):
+            if not deep and MARK not in p.name:
                 continue
             try:
                 st = p.lstat()
@@ -211,13 +221,17 @@ class Run:
     """The names of the cases' processes still alive after the batch."""
     left_workers: list[int]
     """Sandbox workers still alive after the batch."""
+    workers_seen: int
+    """How many of the batch's own sandbox processes the watch saw (so the check above is not
+    vacuous)."""
     files: list[str]
     """Paths created, changed or removed outside the submissions' scratch space."""
     grader_growth_mb: int
 
 
-def _worker_pids() -> set[int]:
-    return {p for p in procs.parents() if "grader.worker" in procs.cmdline(p)}
+def _still_running(workers: set[tuple[int, str]]) -> list[int]:
+    """Those of these processes that are still alive (the same process: its start time kept)."""
+    return sorted(p for p, t in workers if procs.alive(p) and procs.started(p) == t)
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +267,6 @@ def run() -> Iterator[Run]:
         REPO / "reference": True,
         outside: True,
     }
-    workers_before = _worker_pids()
     before = snapshot(roots)
     watch = MemoryWatch()
     try:
@@ -262,12 +275,12 @@ def run() -> Iterator[Run]:
         growth = watch.close()
         listener.close()
     after = snapshot(roots)
-    left = procs.named("hst")
+    left = procs.named(MARK)
     left_names = [procs.comm(p) for p in left]
     deadline = time.monotonic() + 5
-    while (_worker_pids() - workers_before) and time.monotonic() < deadline:
+    while _still_running(watch.workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left_workers = sorted(_worker_pids() - workers_before)
+    left_workers = _still_running(watch.workers)
     procs.kill_all(left + left_workers)  # so that a failure leaves nothing running
     changed = sorted(
         p
@@ -281,6 +294,7 @@ def run() -> Iterator[Run]:
         received=listener.received,
         left=left_names,
         left_workers=left_workers,
+        workers_seen=len(watch.workers),
         files=changed,
         grader_growth_mb=growth,
     )
@@ -362,6 +376,7 @@ def test_a_hostile_submission_gets_its_verdict_and_the_sandbox_holds(run, case):
         assert control["status"] == "graded" and control["score"] == control["max_score"], name
     # Nothing left running: the case's own processes (by name) or a sandbox worker.
     assert case.tag not in run.left, f"left running: {run.left}"
+    assert run.workers_seen >= 2, "the watch saw none of the batch's sandbox workers"
     assert not run.left_workers, f"sandbox workers left running: {run.left_workers}"
     # No file outside the scratch space created, changed or removed (any case's, by any case).
     assert not run.files, f"changed outside the scratch space: {run.files}"

@@ -4,14 +4,14 @@
 
 # %%
 import time
-with open("/tmp/hostile-race.txt", "w") as f:
+with open("/tmp/@MARK@-race.txt", "w") as f:
     f.write("a")
 time.sleep(1.5)
 
 # %%
 _forward_a = forward_propagation_with_dropout
 def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
-    with open("/tmp/hostile-race.txt") as f:
+    with open("/tmp/@MARK@-race.txt") as f:
         if f.read() != "a":
             return None
     return _forward_a(X, parameters, keep_prob)
