@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.catalogue import CATALOGUE
+from grader.display import plural, points
 from grader.model import FunctionResult, GradingResult, TestResult
-from grader.render import ERROR_KINDS, TEST_KINDS
+from grader.render import ERROR_KINDS, TEST_KINDS, points_word
 
 UNUSABLE = frozenset({"unreadable-notebook", "unknown-assignment"})
 """Error kinds that mean the input itself is unusable (exit status 2)."""
@@ -57,11 +58,14 @@ def function_reason(f: FunctionResult) -> str:
     return reason
 
 
-def function_line(f: FunctionResult) -> str:
+def function_line(f: FunctionResult, public_only: bool = False) -> str:
     """A function's verdict in one line, as `grader check` prints it: mark, name, score, and why
-    it lost points."""
+    it lost points; `public_only` says the score is the public tests' alone."""
     mark = "✓" if f.score == f.max_score else "✗"
-    line = f"{mark} {f.name:<42} {f.score:g}/{f.max_score:g}"
+    score = f"{points(f.score)}/{points(f.max_score)}"
+    if public_only:
+        score = f"public tests: {score}"
+    line = f"{mark} {f.name:<42} {score}"
     return line + f"  {function_reason(f)}" if f.score < f.max_score else line
 
 
@@ -80,9 +84,30 @@ def annotation(path: str, title: str, message: str) -> str:
     )
 
 
+MAX_ANNOTATIONS = 9
+"""GitHub shows at most 10 error annotations per step: the first 9, then one counting the rest."""
+
+
+def capped(lines: Sequence[str]) -> list[str]:
+    """A run's annotations as GitHub can show them: all of them when there are at most 10, else
+    the first MAX_ANNOTATIONS and one that counts the rest."""
+    if len(lines) <= MAX_ANNOTATIONS + 1:
+        return list(lines)
+    return [*lines[:MAX_ANNOTATIONS], more_annotations(len(lines) - MAX_ANNOTATIONS)]
+
+
+def more_annotations(rest: int) -> str:
+    """The annotation that stands for `rest` annotations GitHub would not show."""
+    text = (
+        f"{plural(rest, 'more problem')} not shown here (GitHub shows 10 annotations per step): "
+        "see the job's summary, or run grader check on each notebook"
+    )
+    return f"::error title={_escape_property(f'and {rest} more')}::{_escape_data(text)}"
+
+
 def annotations(c: Checked) -> list[str]:
     """One error annotation per failing function, or one for a notebook that could not be
-    graded in full."""
+    graded in full (`capped` limits a whole run's to what GitHub shows)."""
     r = c.result
     out = []
     if r.error:
@@ -95,29 +120,53 @@ def annotations(c: Checked) -> list[str]:
             out.append(
                 annotation(
                     c.path,
-                    f"{r.assignment}: {f.name} ({f.score:g}/{f.max_score:g})",
+                    f"{r.assignment}: {f.name} ({points(f.score)}/{points(f.max_score)})",
                     function_reason(f),
                 )
             )
     return out
 
 
+MARKDOWN_ESCAPED = "\\`*_[]|~"
+"""Characters that would start Markdown markup anywhere in a line: backslash-escaped."""
+HTML_ESCAPED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+"""Characters GitHub would read as HTML (it renders `<l>` as a tag and drops it)."""
+
+
 def _md(text: str) -> str:
-    """Student text inside a Markdown table cell: no markup, no new row, no HTML."""
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "'")):
-        text = text.replace(a, b)
-    return " ".join(text.split())
+    """Any text in the step summary (a student's message, a path, a hint): shown as written, on
+    one line, never as markup, HTML or a new table row."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch in HTML_ESCAPED:
+            out.append(HTML_ESCAPED[ch])
+        elif ch in MARKDOWN_ESCAPED:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
-def step_summary(checked: Sequence[Checked]) -> str:
-    """The Markdown a GitHub job shows on its summary page."""
+def _code(text: str) -> str:
+    """A path or a name as a Markdown code span: shown literally (no HTML, no markup), on one
+    line, with no backtick to end it early and no pipe to split a table row."""
+    return "`" + " ".join(str(text).replace("`", "'").replace("|", "\\|").split()) + "`"
+
+
+def step_summary(checked: Sequence[Checked], public_only: bool = False) -> str:
+    """The Markdown a GitHub job shows on its summary page. Every piece of text in it, the
+    grader's own included, is escaped; `public_only` says that the scores are the public
+    tests' alone (a student bundle)."""
     status = exit_status(checked)
     verdict = {0: "✅ all tests pass", 1: "❌ some tests fail", 2: "⚠️ unusable input"}[status]
     lines = [f"## Notebook checks: {verdict}", ""]
+    if public_only:
+        lines += ["Public tests only: the grade also uses hidden tests.", ""]
     for c in checked:
         r = c.result
         mark = "✅" if c.passed else "❌"
-        lines.append(f"### {mark} `{_md(c.path)}`: {r.score:g} / {r.max_score:g} points")
+        total = f"{points(r.score)} / {points(r.max_score)}"
+        lines.append(f"### {mark} {_code(c.path)}: {total} {points_word(r.max_score)}")
         lines.append("")
         if r.error:
             lines += [f"**{_md(r.error['kind'])}**: {_md(r.error['message'])}", ""]
@@ -126,13 +175,16 @@ def step_summary(checked: Sequence[Checked]) -> str:
             for f in r.functions:
                 ok = f.score == f.max_score
                 why = "" if ok else _md(function_reason(f))
-                lines.append(
-                    f"| {'✓' if ok else '✗'} | `{f.name}` | {f.score:g} / {f.max_score:g} | {why} |"
-                )
+                score = f"{points(f.score)} / {points(f.max_score)}"
+                lines.append(f"| {'✓' if ok else '✗'} | {_code(f.name)} | {score} | {why} |")
             lines.append("")
         for d in dict.fromkeys(d for f in r.functions for d in f.diagnoses):
             entry = CATALOGUE.get(d)
             if entry:
-                lines += [f"> **Known mistake `{d}`: {entry.title}.** {entry.explanation}", ">"]
-                lines += [f"> *Hint:* {entry.hint}", ""]
+                lines += [
+                    f"> **Known mistake {_code(d)}: {_md(entry.title)}.** {_md(entry.explanation)}",
+                    ">",
+                    f"> *Hint:* {_md(entry.hint)}",
+                    "",
+                ]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
+from grader.display import plural, points
 from grader.errors import GraderError, UsageError
 from grader.gradebook import FILENAME
 from grader.model import Limits
@@ -116,7 +117,7 @@ def check(
     checked = Checked(str(notebook), result)
     if checked.unusable:
         raise GraderError(result.error["message"])
-    _echo_functions(result)
+    _echo_functions(result, public_only=True)
     sys.exit(exit_status([checked]))
 
 
@@ -125,13 +126,15 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts[:-1])
 
 
-def _echo_functions(result: GradingResult) -> None:
-    """A line per graded function (and why it lost points), the total, and any error."""
+def _echo_functions(result: GradingResult, public_only: bool) -> None:
+    """A line per graded function (and why it lost points), the total, and any error;
+    `public_only` labels the scores as the public tests' alone."""
     from grader.ci import function_line
 
     for f in result.functions:
-        click.echo(function_line(f))
-    click.echo(f"total: {result.score:g}/{result.max_score:g}")
+        click.echo(function_line(f, public_only))
+    total = f"{points(result.score)}/{points(result.max_score)}"
+    click.echo(f"total: {total} (public tests only)" if public_only else f"total: {total}")
     if result.error:
         click.echo(f"note: {result.error['message']}")
 
@@ -161,9 +164,10 @@ def ci(
     import tempfile
 
     from grader.batch import find_submissions
-    from grader.ci import Checked, annotations, exit_status, step_summary
+    from grader.ci import Checked, annotations, capped, exit_status, step_summary
     from grader.execute import Sandbox
     from grader.export import write_junit
+    from grader.oracle import public_only
     from grader.pipeline import ALL, grade_notebook
 
     with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:
@@ -176,6 +180,7 @@ def ci(
         if not found:
             raise UsageError("no notebooks (*.ipynb) under " + " ".join(map(str, paths)))
         checked = []
+        held: list[str] = []
         with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
             for path in found:
                 result = grade_notebook(path, sandbox=sandbox, visibility=ALL)
@@ -184,24 +189,26 @@ def ci(
                 if checked[-1].unusable:
                     click.echo(f"  unusable: {result.error['message']}")
                 else:
-                    _echo_functions(result)
-                for line in annotations(checked[-1]):
-                    click.echo(line)
+                    _echo_functions(result, public_only())
+                held += annotations(checked[-1])
+        for line in capped(held):  # GitHub shows 10 per step: the first 9, then a count
+            click.echo(line)
     if junit_path:
         write_junit([c.result for c in checked], junit_path)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as f:
-            f.write(step_summary(checked))
+            f.write(step_summary(checked, public_only()))
     status = exit_status(checked)
-    click.echo({0: "all tests pass", 1: "some tests fail", 2: "unusable input"}[status])
+    verdict = {0: "all tests pass", 1: "some tests fail", 2: "unusable input"}[status]
+    click.echo(f"{verdict} (public tests only)" if public_only() else verdict)
     sys.exit(status)
 
 
 def _report(report: BatchReport) -> None:
     """The batch's closing summary: what was graded, what errored and why, where to look."""
     n, bad = len(report.graded), len(report.errored)
-    line = f"graded {n} submissions, {bad} with errors"
+    line = f"graded {plural(n, 'submission')}, {bad} with errors"
     if report.skipped:
         line += f"; {report.skipped} unchanged, skipped"
     if report.adopted:
@@ -217,7 +224,7 @@ def _report(report: BatchReport) -> None:
         click.echo(f"  ... and {bad - 20} more (see summary.html)")
     for d in report.duplicates:
         click.echo(f"ignored duplicate: {d}")
-    click.echo(f"gradebook: {report.classes} submissions in {report.out / FILENAME}")
+    click.echo(f"gradebook: {plural(report.classes, 'submission')} in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 
 

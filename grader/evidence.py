@@ -42,7 +42,7 @@ def _number(x: Any, digits: int = 5) -> str:
         return "nan"
     if np.isinf(f):
         return "inf" if f > 0 else "-inf"
-    return f"{f:.{digits}g}"
+    return f"{f + 0.0:.{digits}g}"  # + 0.0: -0.0 becomes 0, never "-0"
 
 
 def _pair(e: Any, g: Any) -> tuple[str, str]:

@@ -247,9 +247,10 @@ def _read_results(
                             },
                         )
                         continue
-                    outcomes[case] = CallOutcome(case, True, value=value)
+                    outcomes[case] = CallOutcome(case, True, value=value, elapsed_s=_elapsed(rec))
                 else:
-                    outcomes[case] = CallOutcome(case, False, error=_clean_error(rec.get("error")))
+                    error = _clean_error(rec.get("error"))
+                    outcomes[case] = CallOutcome(case, False, error=error, elapsed_s=_elapsed(rec))
             elif "function" in rec and "ended" in rec:
                 function_end[str(rec["function"])] = (str(rec["ended"]), int(rec.get("code", 0)))
     timed_out = any(c.error and c.error.get("kind") == "timeout" for c in cells)
@@ -286,6 +287,15 @@ def _read_results(
         exited_early=exited_early,
         signal=code,
     )
+
+
+def _elapsed(rec: dict[str, Any]) -> float:
+    """A call's measured seconds, as its record gives them (0 when it does not)."""
+    try:
+        seconds = float(rec.get("elapsed", 0.0))
+    except (TypeError, ValueError):
+        return 0.0
+    return seconds if 0.0 <= seconds < 1e6 else 0.0
 
 
 def _clean_error(err: Any) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from grader.catalogue import CATALOGUE
+from grader.display import points
 from grader.model import GradingResult
 from grader.record import atomic_write, safe_name
 
@@ -41,12 +42,12 @@ def grades_csv(results: Iterable[GradingResult]) -> str:
             if r is None:
                 row.append("")
                 continue
-            row.append(f"{r.score:g}")
+            row.append(points(r.score))
             total += r.score
             max_total += r.max_score
             if r.status != "graded" and r.error:
                 errors.append(f"{a}: {r.error['kind']}")
-        w.writerow([*row, f"{total:g}", f"{max_total:g}", "; ".join(errors)])
+        w.writerow([*row, points(total), points(max_total), "; ".join(errors)])
     return buf.getvalue()
 
 
@@ -82,7 +83,7 @@ def gradescope(result: GradingResult) -> dict[str, Any]:
                     "visibility": "visible" if t.visibility == "public" else "after_published",
                 }
             )
-    summary = f"{result.assignment}: {result.score:g}/{result.max_score:g}"
+    summary = f"{result.assignment}: {points(result.score)}/{points(result.max_score)}"
     if result.error:
         summary += f"\n{result.error['kind']}: {result.error['message']}"
     if not result.functions and result.error:
@@ -142,11 +143,19 @@ def _x(text: object) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
 
 
+ERRORS = frozenset({"exception", "timeout", "memory", "exit", "crashed", "missing"})
+"""Test kinds that are a call that did not return a value: JUnit <error>, not <failure>."""
+SKIPPED = frozenset({"not-run"})
+"""Test kinds of a test that never ran: JUnit <skipped>."""
+
+
 def junit(results: Sequence[GradingResult], name: str = "grader") -> str:
-    """JUnit XML: a test suite per submission, a test case per test; an unreadable or crashed
-    notebook with nothing graded is one errored case, so it cannot look green."""
+    """JUnit XML: a test suite per submission, a test case per test, each with its time. A wrong
+    output is a <failure>; a call that raised, hung, ran out of memory or found no function is an
+    <error>; a test that never ran is <skipped>. An unreadable or crashed notebook with nothing
+    graded is one errored case, so it cannot look green."""
     root = ET.Element("testsuites", name=name)
-    n_tests = n_fail = n_err = 0
+    n_tests = n_fail = n_err = n_skip = 0
     total_time = 0.0
     for r in results:
         suite = ET.SubElement(
@@ -157,9 +166,10 @@ def junit(results: Sequence[GradingResult], name: str = "grader") -> str:
             time=f"{r.elapsed_s:.3f}",
         )
         props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="score", value=f"{r.score:g}/{r.max_score:g}")
+        score = f"{points(r.score)}/{points(r.max_score)}"
+        ET.SubElement(props, "property", name="score", value=score)
         ET.SubElement(props, "property", name="status", value=_x(r.status))
-        s_tests = s_fail = s_err = 0
+        s_tests = s_fail = s_err = s_skip = 0
         for f in r.functions:
             for t in f.tests:
                 case = ET.SubElement(
@@ -167,17 +177,30 @@ def junit(results: Sequence[GradingResult], name: str = "grader") -> str:
                     "testcase",
                     classname=_x(f"{r.student}.{r.assignment}.{f.name}"),
                     name=_x(t.id),
+                    time=f"{t.elapsed_s:.3f}",
                 )
                 s_tests += 1
                 if t.passed:
                     continue
-                kind = t.diagnosis or (f.error or {}).get("kind") or "mismatch"
-                failure = ET.SubElement(case, "failure", message=_x(t.message), type=_x(kind))
-                failure.text = _x(_test_output(t.message, t.diagnosis))
-                s_fail += 1
+                if t.kind in SKIPPED:
+                    ET.SubElement(case, "skipped", message=_x(t.message))
+                    s_skip += 1
+                    continue
+                tag = "error" if t.kind in ERRORS else "failure"
+                kind = t.diagnosis or t.kind or "mismatch"
+                element = ET.SubElement(case, tag, message=_x(t.message), type=_x(kind))
+                element.text = _x(_test_output(t.message, t.diagnosis))
+                if tag == "error":
+                    s_err += 1
+                else:
+                    s_fail += 1
         if r.status != "graded" and r.error:
             case = ET.SubElement(
-                suite, "testcase", classname=_x(f"{r.student}.{r.assignment}"), name="notebook"
+                suite,
+                "testcase",
+                classname=_x(f"{r.student}.{r.assignment}"),
+                name="notebook",
+                time=f"{r.elapsed_s:.3f}",
             )
             err = ET.SubElement(
                 case, "error", message=_x(r.error["message"]), type=_x(r.error["kind"])
@@ -188,11 +211,14 @@ def junit(results: Sequence[GradingResult], name: str = "grader") -> str:
         suite.set("tests", str(s_tests))
         suite.set("failures", str(s_fail))
         suite.set("errors", str(s_err))
+        suite.set("skipped", str(s_skip))
         n_tests, n_fail, n_err = n_tests + s_tests, n_fail + s_fail, n_err + s_err
+        n_skip += s_skip
         total_time += r.elapsed_s
     root.set("tests", str(n_tests))
     root.set("failures", str(n_fail))
     root.set("errors", str(n_err))
+    root.set("skipped", str(n_skip))
     root.set("time", f"{total_time:.3f}")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -130,6 +130,8 @@ class CallOutcome:
     error: Mapping[str, Any] | None = None
     """kind (exception, memory, exit, timeout, crashed, missing, not-run), type, message and
     traceback."""
+    elapsed_s: float = 0.0
+    """Seconds the call took, as measured where it ran (0 when it was not measured)."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ class TestResult:
     kind: str = ""
     """What went wrong in one word (value, shape, exception, timeout...): all a report shows of a
     hidden test besides its verdict."""
+    elapsed_s: float = 0.0
+    """Seconds the call took (0 when it was not measured, e.g. not run)."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,7 @@ class GradingResult:
             assignment=assignment,
             status="error",
             error={"kind": kind, "message": message},
-            score=float(sum(f.score for f in functions)),
+            score=round(sum(f.score for f in functions), 2) + 0.0,
             max_score=max_score,
             functions=functions,
             sandbox=sandbox or {"isolated": False, "layers": []},

@@ -1,7 +1,8 @@
 """Stage 9, render (optional part): the student's notebook as it ran in the sandbox, rendered by
 nbconvert for `--include-notebook`. The outputs are the grader's own record of the run (printed
 text and errors), never the outputs stored in the file, and the HTML is sanitized against an
-allowlist: a notebook is hostile input, and its markdown may hold any markup."""
+allowlist by nh3 (the Ammonia sanitizer): a notebook is hostile input, and its markdown may hold
+any markup."""
 
 from __future__ import annotations
 
@@ -15,27 +16,32 @@ TAGS = frozenset(
     "a abbr b blockquote br code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img kbd li ol p pre "
     "s span strong sub sup table tbody td th thead tr ul".split()
 )
-"""Markup an included notebook may keep; everything else is shown as text."""
+"""Markup an included notebook may keep; any other tag is removed and its text kept, except
+script and style, which go with their content."""
 PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
+"""URL schemes a kept link or image may use (an image's must be data:image, see _attribute)."""
+ATTRIBUTES = {
+    "*": {"class"},
+    "a": {"href", "title"},
+    "img": {"alt", "src"},
+    "td": {"align"},
+    "th": {"align"},
+}
+"""Attributes a kept tag may keep."""
 
 
-def _allowed(tag: str, name: str, value: str) -> bool:
-    """Attributes an included notebook may keep: classes, links, and images only when they are
-    embedded (the report fetches nothing)."""
-    if name == "class":
-        return True
-    if tag == "a":
-        return name in ("href", "title")
-    if tag == "img":
-        return name == "alt" or (name == "src" and value.startswith("data:image/"))
-    return tag in ("td", "th") and name == "align"
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """An image keeps its source only when the image is embedded (the report fetches nothing)."""
+    if tag == "img" and name == "src" and not value.startswith("data:image/"):
+        return None
+    return value
 
 
 def available() -> bool:
     """nbconvert is installed (the `notebook` extra)."""
     try:
-        import bleach  # noqa: F401
         import nbconvert  # noqa: F401
+        import nh3  # noqa: F401
     except ImportError:
         return False
     return True
@@ -98,18 +104,20 @@ def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
 
 def to_html(raw: bytes, cells: Sequence[CellRun]) -> str:
     """The executed notebook as an HTML fragment, safe to put inside a report."""
-    import bleach
+    import nh3
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic", exclude_anchor_links=True)
     body, _ = exporter.from_notebook_node(executed(raw, cells))
-    return bleach.clean(
+    return nh3.clean(
         body,
-        tags=TAGS,
-        attributes=_allowed,
-        protocols=PROTOCOLS,
-        strip=False,
+        tags=set(TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        attribute_filter=_attribute,
+        url_schemes=set(PROTOCOLS),
         strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
     )
 
 

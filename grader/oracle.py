@@ -167,6 +167,12 @@ def available() -> frozenset[str]:
     return _spec_modules() | stored_names()
 
 
+def public_only() -> bool:
+    """This installation is a student bundle: it has the public tests alone (as data), no spec
+    module, no hidden test, no reference."""
+    return not _spec_modules()
+
+
 def load_mutants(assignment: str) -> tuple[Mutant, ...]:
     """The mutants of an assignment (instructor side: grader.mutants.<assignment>), or none."""
     try:

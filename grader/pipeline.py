@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from grader import __version__
+from grader.display import exact, number
 from grader.errors import GraderError
 from grader.execute import Sandbox, signal_name
 from grader.jail import FULL
@@ -129,7 +130,7 @@ def grade_notebook(
         assignment=sub.assignment,
         status="graded",
         error=None,
-        score=round(sum(f.score for f in functions), 4),
+        score=exact(sum(f.score for f in functions)),
         **common,
     )
 
@@ -145,14 +146,14 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
         )
     if execution.notebook_timed_out:
         return "timeout", (
-            f"the notebook did not finish within {limits.timeout_s:g} s; "
+            f"the notebook did not finish within {number(limits.timeout_s)} s; "
             "functions defined before that were graded"
         )
     if ended == "timeout":
         wall = limits.wall_s(len(execution.outcomes))
         return "timeout", (
-            f"the submission was stopped at its {wall:g} s wall-clock limit (it had disabled or "
-            "outlasted its own timers); tests it had not reached were not run"
+            f"the submission was stopped at its {number(wall)} s wall-clock limit (it had disabled "
+            "or outlasted its own timers); tests it had not reached were not run"
         )
     if ended == "signal":
         what = {

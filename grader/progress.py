@@ -7,16 +7,17 @@ import sys
 import time
 from typing import Protocol, TextIO
 
+from grader.display import plural, points
 from grader.model import GradingResult
 
 
 def verdict(result: GradingResult) -> str:
     """A result in a few words: its score, or its error."""
     if result.status == "graded":
-        return f"{result.score:g}/{result.max_score:g}"
+        return f"{points(result.score)}/{points(result.max_score)}"
     kind = result.error["kind"] if result.error else "error"
     message = result.error["message"] if result.error else ""
-    return f"{result.score:g}/{result.max_score:g}, {kind}: {message}"
+    return f"{points(result.score)}/{points(result.max_score)}, {kind}: {message}"
 
 
 class Progress(Protocol):
@@ -58,7 +59,7 @@ class Plain:
 
     def start(self, total: int, skipped: int) -> None:
         self._total, self._t0 = total, time.monotonic()
-        self._say(f"grading {total} submissions ({skipped} unchanged, skipped)")
+        self._say(f"grading {plural(total, 'submission')} ({skipped} unchanged, skipped)")
 
     def advance(self, result: GradingResult) -> None:
         self._done += 1
@@ -92,19 +93,19 @@ class Bar:
             TextColumn("[bold]grading"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("[red]{task.fields[errors]} errors"),
+            TextColumn("[red]{task.fields[errors_text]}"),
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=False,
         )
-        self._task = self._progress.add_task("grading", total=None, errors=0)
+        self._task = self._progress.add_task("grading", total=None, errors_text=plural(0, "error"))
         self._errors = 0
 
     def start(self, total: int, skipped: int) -> None:
         if skipped:
-            self._progress.console.print(f"{skipped} unchanged submissions skipped")
+            self._progress.console.print(f"{plural(skipped, 'unchanged submission')} skipped")
         self._progress.update(self._task, total=total)
         self._progress.start()
 
@@ -118,7 +119,7 @@ class Bar:
                 f"{escape(verdict(result))}",
                 highlight=False,
             )
-        self._progress.update(self._task, advance=1, errors=self._errors)
+        self._progress.update(self._task, advance=1, errors_text=plural(self._errors, "error"))
 
     def finish(self) -> None:
         self._progress.stop()

@@ -56,6 +56,7 @@ def to_json(result: GradingResult) -> dict[str, Any]:
                 "message": t.message,
                 "diagnosis": t.diagnosis,
                 "kind": t.kind,
+                "elapsed_s": t.elapsed_s,
             }
             if t.detail:
                 td["detail"] = dict(t.detail)
@@ -103,6 +104,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
                     diagnosis=t.get("diagnosis"),
                     detail=t.get("detail", {}),
                     kind=t.get("kind", ""),
+                    elapsed_s=float(t.get("elapsed_s", 0.0)),
                 )
                 for t in f["tests"]
             ),

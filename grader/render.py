@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from grader import display
 from grader.catalogue import CATALOGUE
 from grader.model import FunctionResult, GradingResult
 from grader.record import safe_name
@@ -24,6 +25,27 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def unsaid(label: str, message: str) -> str:
+    """`message` as it reads after "Label:", without the label said twice when the message
+    already starts with it ("Not run: not run: ..." is a stutter)."""
+    text = str(message)
+    if label and text.lower().startswith(label.lower()):
+        text = text[len(label) :].lstrip(": ")
+    return text
+
+
+def points_word(max_points: float) -> str:
+    """ "point" after a total of exactly 1, "points" otherwise ("0 / 1 point", "0 / 2 points")."""
+    return "point" if display.cents(max_points) == 100 else "points"
+
+
+_ENV.filters["points"] = display.points
+_ENV.filters["number"] = display.number
+_ENV.globals["plural"] = display.plural
+_ENV.globals["unsaid"] = unsaid
+_ENV.globals["points_word"] = points_word
 
 OUTPUT_SHOWN = 2000
 """Characters of one cell's printed output a page shows (the worker keeps at most 8192)."""
@@ -156,33 +178,29 @@ def href(result: GradingResult) -> str:
 
 @dataclass(frozen=True)
 class Band:
-    """One bar of the score distribution chart, in SVG user units."""
+    """One bar of the score distribution chart (an HTML bar chart: its labels are text, so they
+    read at a phone's width and in print)."""
 
     label: str
-    """The score band, e.g. "90–100%"."""
+    """The score band, e.g. "90–100%"; each band holds its lower bound, the last one 100% too."""
     count: int
     """Submissions in the band."""
-    x: float
-    """Left edge."""
-    height: float
-    """Bar height (the chart is CHART_H tall)."""
+    share: float
+    """The bar's length, as a share of the longest bar (0 to 1)."""
 
 
-CHART_H = 120.0
 BANDS = 10
 
 
 def distribution(results: Sequence[GradingResult]) -> list[Band]:
-    """Score percentages in ten bands (the last one includes 100%), scaled to the chart."""
+    """Score percentages in ten bands (the last one includes 100%), scaled to the longest."""
     counts = [0] * BANDS
     for r in results:
         if r.max_score > 0:
             counts[min(int(r.score / r.max_score * BANDS), BANDS - 1)] += 1
     top = max(counts) or 1
-    return [
-        Band(f"{10 * i}–{10 * (i + 1)}%", n, 40.0 * i, CHART_H * n / top)
-        for i, n in enumerate(counts)
-    ]
+    step = 100 // BANDS
+    return [Band(f"{step * i}–{step * (i + 1)}%", n, n / top) for i, n in enumerate(counts)]
 
 
 HELP_BELOW = 0.5
@@ -265,7 +283,6 @@ def render_summary(results: Sequence[GradingResult]) -> str:
         "errored": [r for r in rows if r.status != "graded"],
         "graded": sum(1 for r in results if r.status == "graded"),
         "bars": distribution(results),
-        "chart_h": CHART_H,
         "scripts": _scripts("sort.js", "print.js"),
     }
     return _ENV.get_template("summary.html.j2").render(**context)

@@ -10,6 +10,7 @@ import numpy as np
 
 from grader.compare import compare
 from grader.diagnose import diagnose
+from grader.display import exact, split_points
 from grader.evidence import view
 from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
 from grader.oracle import Oracle
@@ -35,7 +36,11 @@ def excerpt(value: Any) -> str:
                 )
             text = f"<array {value.shape} {value.dtype}{', ' + stats if stats else ''}>"
         else:
+            if value.dtype.kind == "f":
+                value = value + 0.0  # -0.0 entries print as 0, never "-0."
             text = np.array2string(value, precision=6, separator=", ", threshold=24)
+    elif isinstance(value, float):  # np.float64 too
+        text = repr(float(value) + 0.0)  # 0.0, never -0.0
     else:
         text = repr(value)
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
@@ -120,7 +125,6 @@ def grade_function(
     among them are evidence for the diagnosis only: never judged, never scored)."""
     ran = tuple(cases)
     cases = [c for c in ran if not c.probe]
-    total_weight = sum(c.weight for c in cases) or 1.0
     judged = {c.id: judge_case(spec, oracle, fspec, c, outcomes[c.id]) for c in cases}
     evidence = Evidence(
         fspec=fspec,
@@ -132,25 +136,25 @@ def grade_function(
         mutants=oracle.mutants(fspec),
     )
     diagnosis = diagnose(evidence, oracle.recognisers(fspec))
+    shares = split_points(fspec.points, [c.weight for c in cases])
     tests = []
-    for c in cases:
+    for c, max_points in zip(cases, shares, strict=True):
         j = judged[c.id]
-        max_points = fspec.points * c.weight / total_weight
         tests.append(
             TestResult(
                 id=c.id,
                 visibility=c.visibility,
                 passed=j.passed,
-                points=round(max_points if j.passed else 0.0, 4),
-                max_points=round(max_points, 4),
+                points=max_points if j.passed else 0.0,
+                max_points=max_points,
                 message=j.message,
                 diagnosis=None if j.passed else diagnosis.per_case.get(c.id),
                 detail=j.detail,
                 kind=j.kind,
+                elapsed_s=round(outcomes[c.id].elapsed_s, 6),
             )
         )
-    earned = sum(c.weight for c in cases if judged[c.id].passed)
-    score = round(fspec.points * earned / total_weight, 4)
+    score = exact(sum(t.points for t in tests))
     error = None
     kinds = {(outcomes[c.id].error or {}).get("kind") for c in cases if not outcomes[c.id].ok}
     if len(kinds) == 1 and all(not outcomes[c.id].ok for c in cases):

@@ -30,6 +30,7 @@ import numpy as np
 
 from grader import wire
 from grader.ci import function_line
+from grader.display import number
 from grader.model import CallOutcome, FunctionResult, Limits
 from grader.oracle import Oracle, available, load
 from grader.score import grade_function
@@ -61,9 +62,9 @@ class CheckReport:
 
     def __repr__(self) -> str:
         lines = [f"✗ {self.problem}"] if self.problem else []
-        lines += [function_line(f) for f in self.functions]
+        lines += [function_line(f, public_only=True) for f in self.functions]
         if self.functions:
-            lines.append("(public tests only; the hidden tests run when your work is graded)")
+            lines.append("(the grade also uses hidden tests, which run when your work is graded)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -129,7 +130,7 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
     except _CallTimeout:
         error = {
             "kind": "timeout",
-            "message": f"the call did not return within {timeout_s:g} s",
+            "message": f"the call did not return within {number(timeout_s)} s",
             "traceback": [],
         }
         return CallOutcome(case.id, False, error=error)

@@ -313,6 +313,7 @@ def _probe_function(
             continue
         glob = getattr(fn, "__globals__", ns)
         saved = {}
+        t0 = _monotonic()
         try:
             args = wire.decode(case["args"])
             kwargs = wire.decode(case["kwargs"])
@@ -334,7 +335,8 @@ def _probe_function(
         except BaseException as exc:
             _setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            emit({"case": case["case"], "ok": False, "error": _describe(exc)})
+            elapsed = _monotonic() - t0
+            emit({"case": case["case"], "ok": False, "error": _describe(exc), "elapsed": elapsed})
         finally:
             for target, old in saved.items():
                 if old is _MISSING:

@@ -226,7 +226,7 @@ def test_kill_minus_9_at_any_moment_then_resume_grades_each_submission_exactly_o
         assert result["environment"]["submission_sha256"] == sha
         assert (out / student / f"{assignment}.html").stat().st_size > 0
     m = re.search(
-        r"graded (\d+) submissions.*?(?:; (\d+) unchanged, skipped)?"
+        r"graded (\d+) submissions?.*?(?:; (\d+) unchanged, skipped)?"
         r"(?:; (\d+) recovered[^\n]*)?\n",  # "recovered from an interrupted run"
         final.stdout,
     )

@@ -7,7 +7,7 @@ from dataclasses import replace
 from results import HIDDEN_SECRET, errored, named_mistake, perfect
 
 from grader.catalogue import CATALOGUE
-from grader.ci import Checked, annotation, annotations, exit_status, step_summary
+from grader.ci import Checked, _md, annotation, annotations, exit_status, step_summary
 from grader.model import GradingResult
 
 
@@ -50,7 +50,7 @@ def test_the_summary_has_a_row_per_function_and_the_named_mistake_with_its_hint(
     assert md.startswith("## Notebook checks: ❌ some tests fail")
     assert "| ✗ | `forward_propagation_with_dropout` | 0 / 10 |" in md
     assert "### ✅ `other.ipynb`: 20 / 20 points" in md
-    assert CATALOGUE["dropout-no-scale"].hint in md
+    assert _md(CATALOGUE["dropout-no-scale"].hint) in md
 
 
 def test_student_text_cannot_break_the_summary_table_or_inject_html():
@@ -58,3 +58,36 @@ def test_student_text_cannot_break_the_summary_table_or_inject_html():
     md = step_summary([checked(r)])
     assert "<img" not in md and "&lt;img src=x&gt;" in md
     assert "a\\|b \\| x \\|" in md
+
+
+def test_every_line_of_the_summary_is_escaped_the_grader_s_own_text_too():
+    """GitHub renders `<l>` as an HTML tag and drops it: a hint that names W<l> must arrive."""
+    r = replace(
+        named_mistake(),
+        error={"kind": "crashed", "message": "see **this** and [link](x) in W<l> ~~gone~~"},
+    )
+    md = step_summary([checked(r, "my <dir>/`dropout`.ipynb")])
+    for line in md.splitlines():
+        assert "<" not in line.replace("`my <dir>/'dropout'.ipynb`", ""), line
+    assert "W&lt;l&gt;" in md and "\\*\\*this\\*\\*" in md and "\\[link\\](x)" in md
+    assert "\\~\\~gone\\~\\~" in md
+    entry = CATALOGUE["init-transposed"]
+    assert "<" in entry.explanation  # the catalogue's own text needs it too
+    assert "<l>" not in _md(entry.explanation) and "&lt;l&gt;" in _md(entry.explanation)
+
+
+def test_a_bundle_s_summary_says_public_tests_only():
+    assert "Public tests only" in step_summary([checked(perfect())], public_only=True)
+    assert "Public tests only" not in step_summary([checked(perfect())])
+
+
+def test_at_most_ten_annotations_the_tenth_counting_the_rest():
+    from grader.ci import MAX_ANNOTATIONS, capped
+
+    lines = [annotation("a.ipynb", f"t{i}", "m") for i in range(13)]
+    shown = capped(lines)
+    assert len(shown) == MAX_ANNOTATIONS + 1 == 10
+    assert shown[:9] == lines[:9]
+    assert shown[-1].startswith("::error title=and 4 more::4 more problems not shown")
+    assert capped(lines[:10]) == lines[:10]  # ten fit: nothing is hidden behind a count
+    assert capped(lines[:3]) == lines[:3]

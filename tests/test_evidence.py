@@ -122,3 +122,14 @@ def test_a_boolean_mask_prints_as_zeros_and_ones():
     v = picture(e, g)
     assert v["expected"]["grid"] == [["1", "0", "1"]]
     assert v["differs"] == [[False, True, False]]
+
+
+def test_minus_zero_is_never_printed():
+    import numpy as np
+
+    from grader.evidence import _number
+    from grader.score import excerpt
+
+    assert _number(-0.0) == "0" and _number(np.float64(-0.0)) == "0"
+    assert "-0" not in excerpt(np.array([[-0.0, 1.5], [0.0, -0.0]]))
+    assert excerpt(-0.0) == "0.0" and excerpt(np.float64(-0.0)) == "0.0"

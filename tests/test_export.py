@@ -85,3 +85,83 @@ def test_junit_stays_well_formed_whatever_a_student_prints():
     root = ET.fromstring(text.encode("utf-8", "surrogatepass"))  # parses: control chars replaced
     failure = root.find(".//failure")
     assert failure is not None and "<script>" in failure.get("message", "")
+
+
+def _graded_in_part(assignment: str):
+    """A real assignment graded with every other test failing (a call that raised), the rest
+    returning the reference's own output: points split the way grading splits them."""
+    from grader.diagnose import expected_of
+    from grader.display import exact
+    from grader.model import CallOutcome, GradingResult
+    from grader.score import grade_function
+    from grader.spec import load_spec
+
+    spec = load_spec(assignment)
+    functions = []
+    for f in spec.functions:
+        outcomes = {}
+        for i, c in enumerate(f.cases):
+            if i % 2:
+                err = {"kind": "exception", "type": "ValueError", "message": "no", "traceback": []}
+                outcomes[c.id] = CallOutcome(c.id, False, error=err, elapsed_s=0.25)
+            else:
+                value = expected_of(spec.name, f.name, c.id)
+                outcomes[c.id] = CallOutcome(c.id, True, value=value, elapsed_s=0.5)
+        functions.append(grade_function(spec, f, list(f.cases), outcomes))
+    return GradingResult(
+        student="ada",
+        assignment=assignment,
+        status="graded",
+        error=None,
+        score=exact(sum(f.score for f in functions)),
+        max_score=float(sum(f.points for f in spec.functions)),
+        functions=tuple(functions),
+        sandbox={},
+        environment={},
+    )
+
+
+def test_gradescope_test_points_add_up_exactly_to_each_function_and_the_total():
+    from decimal import Decimal
+
+    from grader.spec import available
+
+    for assignment in sorted(available()):
+        r = _graded_in_part(assignment)
+        assert 0 < r.score < r.max_score
+        data = json.loads(json.dumps(gradescope(r)), parse_float=Decimal)
+        assert sum(t["score"] for t in data["tests"]) == data["score"], assignment
+        for f in r.functions:
+            shares = [Decimal(repr(t.max_points)) for t in f.tests]
+            assert sum(shares) == Decimal(repr(f.max_score)), (assignment, f.name)
+            assert all(s == s.quantize(Decimal("0.01")) for s in shares)
+
+
+def test_junit_times_each_test_and_tells_errors_from_failures_and_skips():
+    from dataclasses import replace
+
+    from grader.model import TestResult
+
+    r = _graded_in_part("dropout")
+    f = r.functions[0]
+    not_run = TestResult(
+        "hidden-9", "hidden", False, 0.0, 1.0, "not run: earlier call hung", kind="not-run"
+    )
+    wrong = TestResult(
+        "hidden-8", "hidden", False, 0.0, 1.0, "A3 differs", kind="value", elapsed_s=0.125
+    )
+    r = replace(r, functions=(replace(f, tests=(*f.tests, not_run, wrong)), *r.functions[1:]))
+    root = ET.fromstring(junit([r]))
+    cases = root.findall(".//testcase")
+    assert cases and all(c.get("time") is not None for c in cases)
+    raised = [c for c in cases if c.find("error") is not None]
+    assert raised and all(c.get("time") == "0.250" for c in raised)
+    assert all(c.find("error").get("type") == "exception" for c in raised)
+    passed = [c for c in cases if len(c) == 0]
+    assert passed and all(c.get("time") == "0.500" for c in passed)
+    (skipped,) = [c for c in cases if c.find("skipped") is not None]
+    assert skipped.get("name") == "hidden-9"
+    (failed,) = [c for c in cases if c.find("failure") is not None]
+    assert failed.get("name") == "hidden-8" and failed.get("time") == "0.125"
+    assert root.get("skipped") == "1" and root.get("failures") == "1"
+    assert root.get("errors") == str(len(raised))

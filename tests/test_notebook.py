@@ -58,7 +58,7 @@ def test_markup_in_markdown_and_output_is_sanitized():
     )
     html = notebook.to_html(raw, [CellRun(1, True, None, "<script>alert(2)</script>", 25)])
     assert "<h1>Heading</h1>" in html
-    assert "<a>link</a>" in html  # the link stays, its script does not
+    assert '<a rel="noopener noreferrer nofollow">link</a>' in html  # the link, not its script
     for bad in ("<script", "<iframe", 'href="javascript:', "onerror", "http://x/y.png"):
         assert bad not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html

@@ -42,3 +42,21 @@ def test_the_bar_reports_errors_as_they_happen_without_reading_markup(capsys):
 def test_verdict_is_the_score_or_the_error():
     assert verdict(result()) == "10/20"
     assert verdict(errored()).startswith("0/20, unreadable-notebook: ")
+
+
+def test_one_submission_is_singular_and_scores_follow_the_display_rule(capsys):
+    from dataclasses import replace
+
+    stream = io.StringIO()
+    p = Plain(stream)
+    p.start(1, 0)
+    p.advance(replace(result(), score=2.6786, max_score=20.0))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "grading 1 submission (0 unchanged, skipped)"
+    assert lines[1] == "[1/1] ada/dropout: 2.68/20"
+    bar = Bar()
+    bar.start(1, 1)
+    bar.advance(errored())
+    bar.finish()
+    err = capsys.readouterr().err
+    assert "1 unchanged submission skipped" in err and "1 error" in err and "1 errors" not in err

@@ -201,13 +201,15 @@ def test_the_distribution_puts_each_submission_in_one_band():
     rs = [result(score=s) for s in (0, 5, 10, 19.9, 20)] + [errored()]
     bars = distribution(rs)
     assert [b.count for b in bars] == [2, 0, 1, 0, 0, 1, 0, 0, 0, 2]  # 20/20 is in 90–100%
-    assert max(b.height for b in bars) == 120.0
+    assert max(b.share for b in bars) == 1.0 and bars[-1].label == "90–100%"
 
 
 def test_the_summary_draws_the_chart_and_the_pass_rates():
     html = render_summary([result("ada", score=20), result("bob", score=10), errored("cy")])
-    assert html.count("<rect ") == 10 and "<svg" in html
-    assert re.search(r"90–100%: 1<", html) and re.search(r"50–60%: 1<", html)
+    assert html.count('<span class="bar"') == 10
+    assert re.search(r'90–100%</th><td><span class="bar" style="width:80.0%"></span> 1<', html)
+    assert re.search(r"50–60%</th><td><span[^>]*></span> 1<", html)
+    assert "the last, 90–100%, holds 100% too" in html
     # public-1 of the forward pass fails for both students; hidden-1 passes for both
     assert (
         "<td>public-1</td><td>0 / 2 (0%)</td>" in html

@@ -264,17 +264,93 @@ def test_pages_read_without_javascript(graded_class, tmp_path):
         driver.quit()
 
 
-def test_pages_fit_a_phone_and_print(graded_class, tmp_path):
-    driver = _browser(tmp_path / "phone", width=360)
+PHONES = (360, 390)
+"""Phone widths, in CSS pixels, that every page must fit without scrolling sideways."""
+
+
+def _overflow(driver: webdriver.Chrome) -> list[str]:
+    """How the page scrolls sideways, if it does: its extra width, and the elements whose box
+    reaches past the viewport's right edge (not counting what is inside a scroll container)."""
+    return driver.execute_script(
+        """
+        var w = document.documentElement.clientWidth, out = [];
+        var extra = Math.max(document.documentElement.scrollWidth, window.innerWidth) - w;
+        if (extra > 0) out.push('page is ' + extra + 'px too wide');
+        function clipped(el) {
+          for (var p = el.parentElement; p; p = p.parentElement) {
+            var s = getComputedStyle(p);
+            if (s.overflowX === 'auto' || s.overflowX === 'scroll' || s.overflowX === 'hidden')
+              return true;
+            if (s.display === 'none') return true;
+          }
+          return false;
+        }
+        document.querySelectorAll('body *').forEach(function (el) {
+          var r = el.getBoundingClientRect();
+          if (r.width && r.right > w + 0.5 && !clipped(el))
+            out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') +
+                     ' reaches ' + Math.round(r.right) + 'px');
+        });
+        return out.slice(0, 8);
+        """
+    )
+
+
+def _phone(driver: webdriver.Chrome, width: int) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 800, "deviceScaleFactor": 2, "mobile": True},
+    )
+
+
+def test_every_page_fits_a_phone(graded_class, tmp_path):
+    """At 360 and 390 px, no page of the graded class (summary and every student's page) and
+    no page with a failing test's side-by-side arrays scrolls sideways."""
+    mistake = tmp_path / "mistake.html"
+    mistake.write_text(render_submission(named_mistake()), encoding="utf-8")
+    pages = [graded_class / "summary.html", mistake, *sorted(graded_class.glob("*/*.html"))]
+    assert len(pages) > 15
+    driver = _browser(tmp_path / "phone", width=400)
+    try:
+        bad = []
+        for width in PHONES:
+            _phone(driver, width)
+            for page in pages:
+                _open(driver, page)
+                assert driver.execute_script("return document.documentElement.clientWidth") == width
+                # open every collapsed section: what it holds must fit too
+                driver.execute_script(
+                    "document.querySelectorAll('details').forEach(function (d) { d.open = true; })"
+                )
+                problems = _overflow(driver)
+                if problems:
+                    print(page, width, problems)
+                    bad.append(page)
+        assert bad == []
+    finally:
+        driver.quit()
+
+
+def test_the_histogram_labels_are_readable_on_a_phone(graded_class, tmp_path):
+    driver = _browser(tmp_path / "phone", width=400)
+    try:
+        _phone(driver, 360)
+        _open(driver, graded_class / "summary.html")
+        labels = driver.find_elements(By.CSS_SELECTOR, "figure.bars th[scope=row]")
+        assert [x.text for x in labels][-1] == "90–100%" and len(labels) == 10
+        for label in labels:
+            size = float(label.value_of_css_property("font-size").removesuffix("px"))
+            assert size >= 12, f"{label.text!r} is {size}px at 360px"
+            assert label.rect["x"] >= 0 and label.rect["x"] + label.rect["width"] <= 360
+    finally:
+        driver.quit()
+
+
+def test_pages_print(graded_class, tmp_path):
+    driver = _browser(tmp_path / "print", width=1100)
     try:
         page = tmp_path / "mistake.html"
         page.write_text(render_submission(named_mistake()), encoding="utf-8")
-        for p in (page, graded_class / "summary.html"):
-            _open(driver, p)
-            overflow = driver.execute_script(
-                "return document.documentElement.scrollWidth - window.innerWidth"
-            )
-            assert overflow <= 0, f"{p.name} is {overflow}px wider than a phone"
         _open(driver, page)
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         assert not driver.find_element(By.TAG_NAME, "nav").is_displayed()
