@@ -1,6 +1,7 @@
 """Benchmark: a whole class, end to end, against `jupyter nbconvert --execute`.
 
     python bench/grade_class.py [--students 300] [--workers N] [--nbconvert-sample 8]
+                                [--no-hang] [--profile] [--grader-path CHECKOUT]
 
 Generates the sample class (`grader.sampleclass`, every student handing in all four notebooks:
 right answers, known and unknown mistakes, broken and hostile notebooks) and grades it with
@@ -9,6 +10,12 @@ mistake diagnosis, HTML pages, Gradescope files, gradebook, grades.csv, JUnit an
 While it runs, the memory of every process in its tree is sampled (PSS, so pages shared after a
 fork are counted once) and split into the grader's own processes, the warm workers, and the
 sandboxed student processes.
+
+The CPU time of the grader and everything under it (user + sys, from the kernel's accounting of
+waited-for children) is set against the floor: the same class's student code in one warm
+process, no sandbox (`bench/floor.py`). Their ratio is the grader's overhead. `--profile` adds a
+table of per-stage CPU and wall time from every grading process (`grader.profile`).
+`--grader-path` runs another checkout's grader on the same class, for paired before/after runs.
 
 Then `jupyter nbconvert --execute` runs on a random sample of the same class's ordinary
 notebooks (demonstration cells removed, as the grader skips them), in the same run.
@@ -21,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,7 +55,8 @@ def _pss_mb(pid: int) -> float:
 
 
 def _is_worker(pid: int) -> bool:
-    return b"grader.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b"grader." in cmdline and b".worker" in cmdline  # grader.worker, grader.sandbox.worker
 
 
 class TreeMemory:
@@ -100,35 +109,85 @@ class TreeMemory:
         return self.peak
 
 
+def _floor(folder: Path, env: dict[str, str]) -> dict[str, float]:
+    """bench/floor.py on the class, in a process of its own."""
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("floor.py")), str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--nbconvert-sample", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="grading processes (default: the grader's own)"
+    )
+    parser.add_argument("--nbconvert-sample", type=int, default=8, help="0 skips nbconvert")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="keep the class and reports in this folder")
+    parser.add_argument(
+        "--no-hang", action="store_true", help="a class whose one hanging notebook exits instead"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="per-stage CPU and wall timers in every grading process (GRADER_PROFILE=1)",
+    )
+    parser.add_argument(
+        "--grader-path",
+        type=Path,
+        help="run the grader of this checkout instead (PYTHONPATH), for paired before/after runs",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="skip measuring the floor")
     args = parser.parse_args()
 
+    env = dict(os.environ)
+    if args.grader_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(args.grader_path.resolve()), *filter(None, [env.get("PYTHONPATH")])]
+        )
+    if args.profile:
+        env["GRADER_PROFILE"] = "1"
     with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
         root = args.keep or Path(tmp)
         t = time.perf_counter()
-        made = make_class(root / "class", students=args.students, seed=args.seed, absent=False)
+        made = make_class(
+            root / "class", students=args.students, seed=args.seed, absent=False,
+            hang=not args.no_hang,
+        )  # fmt: skip
         made_s = time.perf_counter() - t
         out = root / "reports"
         cmd = [
             sys.executable, "-m", "grader", "grade", str(made.root), "--out", str(out),
-            "--workers", str(args.workers), "--progress", "none", "--regrade",
+            "--progress", "none", "--regrade",
         ]  # fmt: skip
+        if args.workers:
+            cmd += ["--workers", str(args.workers)]
+        cpu0 = _children_cpu()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         memory = TreeMemory(proc.pid)
         stdout, stderr = proc.communicate()
         wall = time.perf_counter() - t0
+        cpu = _children_cpu() - cpu0
         peak = memory.stop()
         if proc.returncode != 0:
             sys.exit(f"grader failed ({proc.returncode}):\n{stderr}")
         n = made.notebooks
         per_nb = wall / n
+        floor = None if args.no_floor else _floor(made.root, dict(os.environ))
 
         ordinary = [
             e for e in made.entries if e.kind in ("correct", "style", "mistake", "uncatalogued")
@@ -153,32 +212,54 @@ def main() -> None:
                 capture_output=True,
             )  # fmt: skip
             nbc.append(time.perf_counter() - t)
-        nbc_med = statistics.median(nbc)
 
         summary = [line for line in stdout.splitlines() if line.startswith(("graded", "errors"))]
         results = [json.loads(p.read_text()) for p in out.glob("*/*.json")]
 
-    print(f"class: {args.students} students, {n} notebooks (made in {made_s:.1f} s)")
+    hang = "none (--no-hang)" if args.no_hang else "one notebook's graded function hangs"
+    print(f"class: {args.students} students, {n} notebooks (made in {made_s:.1f} s); hang: {hang}")
     print("grader: " + "; ".join(summary))
-    print(f"workers: {args.workers} on {os.cpu_count()} cores")
-    print(f"wall time, whole class:      {wall:8.1f} s   (target: at most 60 s)")
+    print(f"workers: {args.workers or 'the grader default'} on {os.cpu_count()} cores")
+    print(f"wall time, whole class:      {wall:8.1f} s   (target: at most 20 s)")
     print(f"notebooks per second:        {n / wall:8.1f}")
     print(f"time per notebook:           {per_nb * 1000:8.1f} ms (wall / notebooks)")
+    print(
+        f"CPU, whole class:            {cpu:8.1f} s   (user + sys of the grader and every "
+        "process under it)"
+    )
+    print(f"CPU per notebook:            {1000 * cpu / n:8.1f} ms")
+    if floor is not None:
+        k = max(floor["notebooks"], 1)
+        fl = floor["cpu_s"] / k
+        print(
+            f"floor per notebook:          {1000 * fl:8.1f} ms CPU (the students' own code in one "
+            f"warm process, no sandbox: cells {1000 * floor['cells_cpu_s'] / k:.1f} ms, calls "
+            f"{1000 * floor['calls_cpu_s'] / k:.1f} ms, over {k} ordinary notebooks)"
+        )
+        print(
+            f"overhead ratio:              {cpu / n / fl:8.1f}x  (grader CPU per notebook / "
+            "floor; target: at most 3x)"
+        )
     print(f"results written:             {len(results):8d}")
     print(
         f"peak memory (PSS):           grader {peak['grader']:.0f} MB (target: under 500 MB), "
         f"warm workers {peak['workers']:.0f} MB, student processes {peak['students']:.0f} MB, "
         f"all {peak['total']:.0f} MB"
     )
-    print(
-        f"nbconvert --execute:         {nbc_med * 1000:8.1f} ms per notebook "
-        f"(median of {len(nbc)} from the same class; execution only, no grading)"
-    )
-    print(f"ratio nbconvert / grader:    {nbc_med / per_nb:8.1f}x  (target: at least 30x)")
-    print(
-        f"ratio per core:              {nbc_med / (per_nb * args.workers):8.1f}x  "
-        f"(grader's time per notebook times its {args.workers} workers)"
-    )
+    if nbc:
+        nbc_med = statistics.median(nbc)
+        print(
+            f"nbconvert --execute:         {nbc_med * 1000:8.1f} ms per notebook "
+            f"(median of {len(nbc)} from the same class; execution only, no grading)"
+        )
+        print(f"ratio nbconvert / grader:    {nbc_med / per_nb:8.1f}x  (target: at least 30x)")
+        print(
+            f"ratio per core:              {nbc_med / (per_nb * os.cpu_count()):8.1f}x  "
+            f"(grader's time per notebook times the machine's {os.cpu_count()} cores)"
+        )
+    if args.profile:
+        table = stderr[stderr.find("grader profile") :] if "grader profile" in stderr else ""
+        print(table.rstrip() or "no profile table (a grader without grader.profile?)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """A class at once: find the submissions, plan against the gradebook, grade in parallel, record
 each result the moment it exists, then export.
 
-Order of a result's files, each written atomically: the page (`.html`), Gradescope's
-`results.json`, the result (`.json`), then the gradebook row. The `.json` is the marker: a run
-killed after it and before the row *adopts* the file on the next run instead of grading again,
-so every submission is graded exactly once however often the batch is interrupted."""
+Order of a result's files, each written atomically (a temporary file, then a rename): the page
+(`.html`), Gradescope's `results.json`, the result (`.json`), then the gradebook row. The `.json`
+is the marker: a run killed after it and before the row *adopts* the file on the next run
+instead of grading again, so every submission is graded exactly once however often the batch is
+interrupted. Rows are committed in steps (every ROWS_PER_STEP results or STEP_S seconds), each
+after one sync of the output folder, so a committed row's files also survive a power cut,
+without an fsync per file."""
 
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ import contextlib
 import json
 import os
 import shutil
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader import notebook
+from grader import notebook, profile
 from grader.errors import UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
@@ -34,11 +38,14 @@ from grader.record import (
     result_path,
     submission_path,
     sweep_partial,
+    sync_folder,
 )
 from grader.render import render_summary
 from grader.runners import Job, Runner, dask, inline, local_pool, lost
 
 MAX_ZIP_BYTES = 2 * 2**30
+ROWS_PER_STEP = 64
+STEP_S = 1.0
 SCRATCH_PREFIX = "grader-batch-"
 
 
@@ -141,12 +148,25 @@ def _written(out: Path, key: Key) -> GradingResult | None:
     return result if same == (key.student, key.assignment, key.sha256) else None
 
 
-def record(result: GradingResult, html: str, out: Path, book: Gradebook) -> None:
-    """A result's files, then its gradebook row (see the module's docstring for why this order)."""
+Row = tuple[GradingResult, str, str]
+"""A result, where it was found, and its JSON text: a gradebook row waiting for its step."""
+
+
+def write_files(result: GradingResult, html: str, out: Path) -> Row:
+    """A result's files, in the module docstring's order; the row that records them."""
+    text = dumps(result)  # once, for the file and the gradebook row
     atomic_write(result_path(out, result, ".html"), html, durable=False)
-    write_gradescope(result, out)
-    atomic_write(result_path(out, result, ".json"), dumps(result))
-    book.record(result, result.path)
+    write_gradescope(result, out, durable=False)
+    atomic_write(result_path(out, result, ".json"), text, durable=False)
+    return (result, result.path, text)
+
+
+def commit(rows: list[Row], out: Path, book: Gradebook) -> None:
+    """One step: the files written so far made durable, then their rows in one transaction."""
+    if rows:
+        sync_folder(out)
+        book.record_many(rows)
+        rows.clear()
 
 
 def export(out: Path, results: Sequence[GradingResult]) -> None:
@@ -200,7 +220,8 @@ def grade_batch(
         latest: dict[tuple[str, str], Job] = {}
         duplicates: list[str] = []
         for path in find_submissions(paths, tmp):
-            job = _plan(path, visibility, limits, include_notebook)
+            with profile.stage("plan"):
+                job = _plan(path, visibility, limits, include_notebook)
             pair = (job.student, job.assignment)
             if pair in latest:
                 duplicates.append(f"{latest[pair].source} (superseded by {job.source})")
@@ -220,20 +241,29 @@ def grade_batch(
                 continue
             todo.append(job)
         graded: list[GradingResult] = []
+        rows: list[Row] = []
+        step_at = time.monotonic() + STEP_S
         progress.start(len(todo), skipped + adopted)
         try:
             for outcome in runner(_jobs(todo)):
-                try:
-                    record(outcome.result, outcome.html, out, book)
-                except (OSError, ValueError, TypeError) as exc:  # ours, not the student's
-                    outcome = lost(outcome.job, f"internal error while recording: {exc!r}")
-                    record(outcome.result, outcome.html, out, book)
+                with profile.stage("record"):
+                    try:
+                        rows.append(write_files(outcome.result, outcome.html, out))
+                    except (OSError, ValueError, TypeError) as exc:  # ours, not the student's
+                        outcome = lost(outcome.job, f"internal error while recording: {exc!r}")
+                        rows.append(write_files(outcome.result, outcome.html, out))
+                    if len(rows) >= ROWS_PER_STEP or time.monotonic() >= step_at:
+                        commit(rows, out, book)
+                        step_at = time.monotonic() + STEP_S
                 graded.append(_slim(outcome.result))
                 progress.advance(outcome.result)
         finally:
+            with profile.stage("record"):
+                commit(rows, out, book)
             progress.finish()
-        current = list(book.current())
-        export(out, current)
+        with profile.stage("export"):
+            current = list(book.current())
+            export(out, current)
     reasons = Counter(r.error["kind"] for r in graded if r.error)
     return BatchReport(
         out=out,

@@ -154,6 +154,8 @@ def _compare_scalars(expected: Any, got: Any, tol: Tolerance, path: str) -> Diff
             path,
             f"{_label(path)}: got NaN" if np.isnan(g) else f"{_label(path)}: expected NaN",
         )
+    if e == g:  # the fast path: equal under any tolerance
+        return Difference.same()
     if tol.gc_floor is not None and 0 <= e < tol.gc_floor and 0 <= g < tol.gc_floor:
         return Difference.same()  # both say "the gradient is right"; the rest is rounding
     if np.isclose(g, e, rtol=tol.rtol, atol=tol.atol):
@@ -176,7 +178,20 @@ def differing(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> np.ndarr
         return ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
 
 
+def _identical(expected: np.ndarray, got: Any) -> bool:
+    """The fast path: the same shape, dtype and values (no NaN), so equal under any tolerance."""
+    return (
+        isinstance(got, np.ndarray)
+        and got.shape == expected.shape
+        and got.dtype == expected.dtype
+        and expected.dtype.kind in "biufc"
+        and bool(np.array_equal(expected, got))
+    )
+
+
 def _compare_arrays(expected: np.ndarray, got: Any, tol: Tolerance, path: str) -> Difference:
+    if _identical(expected, got):
+        return Difference.same()
     label = _label(path)
     if not isinstance(got, np.ndarray):
         return Difference(

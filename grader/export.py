@@ -128,10 +128,10 @@ def gradescope_path(out: Path, result: GradingResult) -> Path:
     )
 
 
-def write_gradescope(result: GradingResult, out: Path) -> Path:
-    """One submission's results.json, atomically."""
+def write_gradescope(result: GradingResult, out: Path, durable: bool = True) -> Path:
+    """One submission's results.json, atomically (`durable`: fsynced too)."""
     path = gradescope_path(out, result)
-    atomic_write(path, json.dumps(gradescope(result), indent=1, allow_nan=False))
+    atomic_write(path, json.dumps(gradescope(result), indent=1, allow_nan=False), durable)
     return path
 
 

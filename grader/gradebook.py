@@ -2,15 +2,16 @@
 
 Rows are keyed by (student, assignment, submission sha256). A re-run skips a key it already
 holds; a changed notebook is a new key, and the newest key of a (student, assignment) pair is
-the one marked `current` and exported. WAL mode and one transaction per result mean that a
-`kill -9` at any moment loses at most the submissions still being graded, never a recorded one,
-and never leaves a half-written row. Only the batch's parent process writes to it."""
+the one marked `current` and exported. WAL mode and one transaction per step of results mean
+that a `kill -9` at any moment loses at most the submissions still being graded, never a
+recorded one, and never leaves a half-written row (a batch's results whose row was not committed
+yet are on disk and adopted by the next run). Only the batch's parent process writes to it."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,27 +118,36 @@ class Gradebook:
                 (key.student, key.assignment, key.sha256),
             )
 
-    def record(self, result: GradingResult, source: str) -> None:
-        """File a result as its pair's current one, in one transaction; a regrade replaces it."""
-        key = key_of(result)
+    def record(self, result: GradingResult, source: str, text: str | None = None) -> None:
+        """File a result as its pair's current one, in one transaction; a regrade replaces it.
+        `text` is the result's JSON (`record.dumps`) when the caller already made it."""
+        self.record_many([(result, source, text)])
+
+    def record_many(self, rows: Sequence[tuple[GradingResult, str, str | None]]) -> None:
+        """File several results, each as its pair's current one, in one transaction: all of
+        them or none. Each row is (result, source, its JSON text or None)."""
+        if not rows:
+            return
         with self._transaction():
-            self._demote(key)
-            self._db.execute(
-                "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,1,?)",
-                (
-                    key.student,
-                    key.assignment,
-                    key.sha256,
-                    source,
-                    result.status,
-                    result.error["kind"] if result.error else None,
-                    result.score,
-                    result.max_score,
-                    result.graded_at,
-                    str(result.environment.get("grader", "")),
-                    dumps(result),
-                ),
-            )
+            for result, source, text in rows:
+                key = key_of(result)
+                self._demote(key)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,1,?)",
+                    (
+                        key.student,
+                        key.assignment,
+                        key.sha256,
+                        source,
+                        result.status,
+                        result.error["kind"] if result.error else None,
+                        result.score,
+                        result.max_score,
+                        result.graded_at,
+                        str(result.environment.get("grader", "")),
+                        dumps(result) if text is None else text,
+                    ),
+                )
 
     def current(self) -> Iterator[GradingResult]:
         """The current result of every (student, assignment) pair, by student and assignment."""

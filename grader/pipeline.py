@@ -6,18 +6,19 @@ from __future__ import annotations
 import platform
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from grader import __version__
+from grader import __version__, profile
 from grader.display import exact, number
 from grader.errors import GraderError
 from grader.execute import Sandbox, signal_name
 from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
+from grader.memo import JudgementMemo
 from grader.model import Execution, GradingResult, Limits, ProbeCall
 from grader.oracle import available, load, load_spec
 from grader.score import grade_functions, probe_id
@@ -68,17 +69,20 @@ def grade_notebook(
     visibility: frozenset[str] = ALL,
     student: str | None = None,
     raw: bytes | None = None,
+    memo: JudgementMemo | None = None,
 ) -> GradingResult:
     """One submission, start to result. Never raises for bad input: that becomes the result.
     `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
-    worker that never sees the file)."""
+    worker that never sees the file). `memo` remembers judgements across the submissions one
+    process grades (`grader.memo`)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
     try:
-        if raw is None:
-            raw = read_notebook(path)
-        sub = load_submission(path, available(), student, raw=raw)
+        with profile.stage("load"):
+            if raw is None:
+                raw = read_notebook(path)
+            sub = load_submission(path, available(), student, raw=raw)
     except GraderError as exc:
         assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
         known = assignment in available()
@@ -108,8 +112,10 @@ def grade_notebook(
         for c in f.cases
         if c.visibility in visibility
     ]
-    execution = sandbox.run(sub.cells, probes)
-    functions = grade_functions(spec, oracle, visibility, execution)
+    with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
+        execution = sandbox.run(sub.cells, probes)
+    with profile.stage("score"):
+        functions = grade_functions(spec, oracle, visibility, execution, memo)
     common = dict(
         functions=functions,
         max_score=spec.points(visibility),
@@ -133,6 +139,18 @@ def grade_notebook(
         score=exact(sum(f.score for f in functions)),
         **common,
     )
+
+
+def _worker_cpu(sandbox: Sandbox) -> Callable[[], float]:
+    """For the profile: the CPU of the sandbox's worker (and its waited-for children) plus this
+    thread's, which decodes what the worker sent."""
+
+    def read() -> float:
+        proc = getattr(sandbox, "_proc", None)
+        pid = getattr(proc, "pid", None)
+        return (profile.process_cpu(pid) if pid else 0.0) + time.thread_time()
+
+    return read
 
 
 def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:

@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from grader import notebook
+from grader import notebook, profile
 from grader.errors import UsageError
 from grader.execute import Sandbox
 from grader.lifeline import die_with_parent
+from grader.memo import JudgementMemo
 from grader.model import GradingResult, Limits
 from grader.pipeline import environment, grade_notebook, sandbox_record
 from grader.render import render_submission
@@ -68,12 +69,20 @@ class Outcome:
 
 
 class _Local(threading.local):
-    """One warm sandbox per process and thread that runs jobs (pool process, Dask thread)."""
+    """One warm sandbox and one judgement memo per process and thread that runs jobs (pool
+    process, Dask thread)."""
 
     sandbox: Sandbox | None = None
+    memo: JudgementMemo | None = None
 
 
 _LOCAL = _Local()
+
+
+def _memo() -> JudgementMemo:
+    if _LOCAL.memo is None:
+        _LOCAL.memo = JudgementMemo()
+    return _LOCAL.memo
 
 
 def _sandbox(limits: Limits) -> Sandbox:
@@ -95,9 +104,12 @@ def run_job(job: Job) -> Outcome:
         visibility=job.visibility,
         student=job.student,
         raw=job.raw,
+        memo=_memo(),
     )
-    shown = notebook.fragment(job.raw, result.cells) if job.include_notebook else None
-    return Outcome(job, result, render_submission(result, shown))
+    with profile.stage("render"):
+        shown = notebook.fragment(job.raw, result.cells) if job.include_notebook else None
+        html = render_submission(result, shown)
+    return Outcome(job, result, html)
 
 
 def lost(job: Job, why: str) -> Outcome:

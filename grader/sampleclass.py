@@ -507,10 +507,13 @@ def clear_own_folder(folder: Path, marker: str, what: str) -> None:
         raise UsageError(f"{folder}: exists and is not {what}; choose another --out")
 
 
-def make_class(root: Path, *, students: int, seed: int = 0, absent: bool = True) -> SampleClass:
+def make_class(
+    root: Path, *, students: int, seed: int = 0, absent: bool = True, hang: bool = True
+) -> SampleClass:
     """Write a class of `students` students into `root` (replacing what a previous demo left
     there) and return what each notebook is. `absent=False` makes every student hand in all four.
-    A graded function that hangs costs its call's time limit, so at most one per class does."""
+    A graded function that hangs costs its call's time limit, so at most one per class does;
+    `hang=False` makes that one exit instead (the rest of the class is the same)."""
     clear_own_folder(root, "MANIFEST.json", "a sample class")
     root.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -521,7 +524,7 @@ def make_class(root: Path, *, students: int, seed: int = 0, absent: bool = True)
     entries: list[Entry] = []
     hostile_kinds = [*HOSTILE, "exits", "hangs"]
     n_hostile = n_broken = 0
-    hung = False
+    hung = not hang  # as if the class's one hang were already placed
     for i, kind in enumerate(mix):
         student, assignment = ids[i // len(ASSIGNMENTS)], ASSIGNMENTS[i % len(ASSIGNMENTS)]
         path = root / student / f"{assignment}.ipynb"

@@ -8,10 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from grader import profile
 from grader.compare import compare
 from grader.diagnose import diagnose
 from grader.display import exact, split_points
 from grader.evidence import view
+from grader.memo import JudgementMemo
 from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
 from grader.oracle import Oracle
 from grader.recognise import Evidence
@@ -125,7 +127,8 @@ def grade_function(
     among them are evidence for the diagnosis only: never judged, never scored)."""
     ran = tuple(cases)
     cases = [c for c in ran if not c.probe]
-    judged = {c.id: judge_case(spec, oracle, fspec, c, outcomes[c.id]) for c in cases}
+    with profile.stage("compare"):
+        judged = {c.id: judge_case(spec, oracle, fspec, c, outcomes[c.id]) for c in cases}
     evidence = Evidence(
         fspec=fspec,
         cases=ran,
@@ -135,7 +138,8 @@ def grade_function(
         kinds={cid: j.kind for cid, j in judged.items()},
         mutants=oracle.mutants(fspec),
     )
-    diagnosis = diagnose(evidence, oracle.recognisers(fspec))
+    with profile.stage("diagnose"):
+        diagnosis = diagnose(evidence, oracle.recognisers(fspec))
     shares = split_points(fspec.points, [c.weight for c in cases])
     tests = []
     for c, max_points in zip(cases, shares, strict=True):
@@ -177,13 +181,26 @@ def probe_id(function: str, case_id: str) -> str:
 
 
 def grade_functions(
-    spec: AssignmentSpec, oracle: Oracle, visibility: frozenset[str], execution: Execution
+    spec: AssignmentSpec,
+    oracle: Oracle,
+    visibility: frozenset[str],
+    execution: Execution,
+    memo: JudgementMemo | None = None,
 ) -> tuple[FunctionResult, ...]:
-    """Every graded function of the assignment, over the cases of the given visibility."""
+    """Every graded function of the assignment, over the cases of the given visibility. With a
+    `memo`, a function whose outcomes are identical to ones already judged gets that judgement
+    (it is a pure function of them) instead of being judged again."""
     results = []
     for fspec in spec.functions:
         cases = [c for c in fspec.cases if c.visibility in visibility]
-        if cases:
-            outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
-            results.append(grade_function(spec, oracle, fspec, cases, outcomes))
+        if not cases:
+            continue
+        outcomes = {c.id: execution.outcomes[probe_id(fspec.name, c.id)] for c in cases}
+        key = memo.key(spec.name, fspec.name, [c.id for c in cases], outcomes) if memo else None
+        found = memo.get(key) if memo else None
+        if found is None:
+            found = grade_function(spec, oracle, fspec, cases, outcomes)
+            if memo:
+                memo.put(key, found)
+        results.append(found)
     return tuple(results)

@@ -46,6 +46,7 @@ import numpy as np
 
 from grader import jail, wire
 from grader.bindings import BINDINGS
+from grader.ipysyntax import needs_transform, plain
 from grader.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
@@ -270,7 +271,9 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
             continue
         sys.stdout = sys.stderr = out
         try:
-            source = transformer.transform_cell(cell["source"])
+            text = cell["source"]
+            # IPython's transformer only where it can change something (most cells: not).
+            source = transformer.transform_cell(text) if needs_transform(text) else plain(text)
             filename = f"<cell {cell['index']}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

@@ -65,3 +65,27 @@ def test_a_returned_tuple_names_its_entries():
     assert d.message.startswith("cache[1] differs")
     d = compare(e, (np.full((1, 3), 2.0), e[1]), Tolerance(), names=("A3", "cache"))
     assert d.path == "A3" and d.at == (0,)
+
+
+def test_the_exact_fast_path_agrees_with_the_tolerant_comparison():
+    """Identical arrays and numbers take a shortcut; the verdict is the one the full
+    comparison gives (and near-equal, NaN or differently typed values still get it)."""
+    import grader.compare as c
+
+    values = [
+        np.arange(6.0).reshape(2, 3),
+        np.array([[1.0, np.inf], [-np.inf, 0.0]]),
+        np.array([1, 0, 1]),
+        np.array([True, False]),
+        np.array([1 + 2j]),
+        np.array([np.nan, 1.0]),
+    ]
+    for v in values:
+        assert compare(v, v.copy(), T).equal
+    for tol in (T, Tolerance(rtol=0.0, atol=0.0), Tolerance(rtol=1e-4, atol=0.0, gc_floor=1e-7)):
+        for e, g in [(1.5, 1.5), (0.0, -0.0), (3e-8, 3e-8), (np.inf, np.inf), (np.nan, np.nan)]:
+            assert compare(e, g, tol).equal
+        assert not compare(2.0, 2.5, tol).equal and not compare(np.inf, -np.inf, tol).equal
+    assert not compare(np.array([1.0]), np.array([1.5]), T).equal
+    assert c._identical(np.zeros(2), np.zeros(2)) and not c._identical(np.zeros(2), np.zeros(3))
+    assert not c._identical(np.array([np.nan]), np.array([np.nan]))  # NaN goes the long way
