@@ -68,7 +68,7 @@ def build(out: Path, assignment: str | None = None) -> int:
     assignment a notebook without metadata is graded as."""
     import importlib
 
-    from grader.spec import available
+    from grader.oracle import available
 
     if assignment is not None and assignment not in available():
         known = ", ".join(sorted(available()))
@@ -141,8 +141,8 @@ def run(root: Path = ROOT, assignment: str | None = None) -> Path:
     from grader import intake
     from grader.execute import Sandbox
     from grader.model import Limits
+    from grader.oracle import available
     from grader.pipeline import ALL, grade_notebook
-    from grader.spec import available
 
     submission = root / "submission"
     graded: list[tuple[str, Any]] = []

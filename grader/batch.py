@@ -30,6 +30,7 @@ from grader.lifeline import sweep_abandoned
 from grader.load import sha256_of
 from grader.model import GradingResult, Limits
 from grader.names import reserved, shown
+from grader.oracle import available
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
 from grader.record import (
@@ -45,7 +46,6 @@ from grader.render import render_summary
 from grader.roster import Missing, Roster, missing_work
 from grader.runners import Job, Runner, dask, inline, local_pool, lost, unreadable
 from grader.similarity import Fingerprint, Similar, find_similar, fingerprint
-from grader.spec import available
 
 MAX_ZIP_BYTES = 2 * 2**30
 ROWS_PER_STEP = 64

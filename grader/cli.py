@@ -197,8 +197,8 @@ def ci(
     from grader.ci import Checked, annotations, capped, exit_status, step_summary
     from grader.execute import Sandbox
     from grader.export import write_junit
+    from grader.oracle import public_only
     from grader.pipeline import ALL, grade_notebook
-    from grader.spec import public_only
 
     _needs_posix("ci")
     with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:

@@ -390,7 +390,7 @@ def _normal(stem: str) -> str:
 @functools.cache
 def _graded_functions() -> dict[str, frozenset[str]]:
     """The graded functions of each installed assignment, from its spec."""
-    from grader.spec import available, load_spec
+    from grader.oracle import available, load_spec
 
     return {a: frozenset(f.name for f in load_spec(a).functions) for a in sorted(available())}
 

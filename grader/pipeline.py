@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from grader import __version__, profile
-from grader.diagnose import inputs_of
 from grader.display import exact, number
 from grader.errors import GraderError
 from grader.execute import Sandbox, signal_name
@@ -23,8 +22,8 @@ from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
 from grader.model import CodeCell, Execution, GradingResult, Limits, ProbeCall
+from grader.oracle import available, load, load_spec
 from grader.score import grade_functions, probe_id
-from grader.spec import available, load_spec
 
 PUBLIC = frozenset({"public"})
 ALL = frozenset({"public", "hidden"})
@@ -131,13 +130,13 @@ def grade_notebook(
             elapsed_s=round(time.monotonic() - t0, 4),
             sandbox=sandbox_record(sandbox.limits, ()),
         )
-    spec = load_spec(sub.assignment)
+    spec, oracle = load(sub.assignment)
     probes = [
         ProbeCall(
             case_id=probe_id(f.name, c.id),
             function=f.name,
-            args=inputs_of(spec.name, f.name, c.id)[0],
-            kwargs=inputs_of(spec.name, f.name, c.id)[1],
+            args=oracle.inputs(f, c)[0],
+            kwargs=oracle.inputs(f, c)[1],
             seed=c.seed,
             bindings=c.bindings,
         )
@@ -148,7 +147,7 @@ def grade_notebook(
     with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
         execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
     with profile.stage("score"):
-        functions = grade_functions(spec, visibility, execution, memo)
+        functions = grade_functions(spec, oracle, visibility, execution, memo)
     common = dict(
         functions=functions,
         max_score=spec.points(visibility),

@@ -216,7 +216,7 @@ class Missing:
 def graded_assignments(results: Sequence[GradingResult]) -> list[str]:
     """The known assignments among the results: grades.csv's columns, the course total's
     parts. An unknown assignment's result is an error entry, never a column."""
-    from grader.spec import available
+    from grader.oracle import available
 
     known = available()
     return sorted({r.assignment for r in results if r.assignment in known})
@@ -237,7 +237,7 @@ def missing_work(
 ) -> tuple[Missing, ...]:
     """Each (student, assignment) with no result, for every student of the class and every
     assignment graded in it."""
-    from grader.spec import load_spec
+    from grader.oracle import load_spec
 
     assignments = graded_assignments(results)
     points = {a: load_spec(a).points(visibility) for a in assignments}

@@ -27,9 +27,9 @@ from grader.execute import Sandbox
 from grader.lifeline import die_with_parent
 from grader.memo import JudgementMemo
 from grader.model import GradingResult, Limits
+from grader.oracle import available, load_spec
 from grader.pipeline import environment, grade_notebook, sandbox_record
 from grader.render import render_submission
-from grader.spec import available, load_spec
 
 MAX_ATTEMPTS = 2
 

@@ -197,7 +197,7 @@ def _code_cells(raw: bytes) -> list[str]:
 
 @functools.cache
 def _graded(assignment: str) -> frozenset[str]:
-    from grader.spec import available, load_spec
+    from grader.oracle import available, load_spec
 
     if assignment not in available():
         return frozenset()
@@ -224,7 +224,7 @@ def expected(assignment: str) -> frozenset[int]:
     found: set[int] = set()
     sources: list[list[str]] = []
     try:  # the reference's own functions (absent from a student bundle)
-        from grader.spec import load_spec, reference_function
+        from grader.oracle import load_spec, reference_function
 
         spec = load_spec(assignment)
         sources.append([inspect.getsource(reference_function(spec, n)) for n in sorted(wanted)])

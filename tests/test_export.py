@@ -133,13 +133,12 @@ def test_numbers_stay_numbers():
 def _graded_in_part(assignment: str):
     """A real assignment graded with every other test failing (a call that raised), the rest
     returning the reference's own output: points split the way grading splits them."""
-    from grader.diagnose import expected_of
     from grader.display import exact
     from grader.model import CallOutcome, GradingResult
+    from grader.oracle import load
     from grader.score import grade_function
-    from grader.spec import load_spec
 
-    spec = load_spec(assignment)
+    spec, oracle = load(assignment)
     functions = []
     for f in spec.functions:
         outcomes = {}
@@ -148,9 +147,9 @@ def _graded_in_part(assignment: str):
                 err = {"kind": "exception", "type": "ValueError", "message": "no", "traceback": []}
                 outcomes[c.id] = CallOutcome(c.id, False, error=err, elapsed_s=0.25)
             else:
-                value = expected_of(spec.name, f.name, c.id)
+                value = oracle.expected(f, c)
                 outcomes[c.id] = CallOutcome(c.id, True, value=value, elapsed_s=0.5)
-        functions.append(grade_function(spec, f, list(f.cases), outcomes))
+        functions.append(grade_function(spec, oracle, f, list(f.cases), outcomes))
     return GradingResult(
         student="ada",
         assignment=assignment,
@@ -167,7 +166,7 @@ def _graded_in_part(assignment: str):
 def test_gradescope_test_points_add_up_exactly_to_each_function_and_the_total():
     from decimal import Decimal
 
-    from grader.spec import available
+    from grader.oracle import available
 
     for assignment in sorted(available()):
         r = _graded_in_part(assignment)

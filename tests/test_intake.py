@@ -14,7 +14,7 @@ import pytest
 from grader import intake
 from grader.batch import grade_batch
 from grader.errors import UsageError
-from grader.spec import available
+from grader.oracle import available
 from reference.solved import solved_notebook
 
 

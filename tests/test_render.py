@@ -278,8 +278,8 @@ def test_an_untouched_notebook_reads_not_attempted_not_graded():
     from grader.diagnose import expected_of
     from grader.display import exact
     from grader.model import CallOutcome
+    from grader.oracle import load_spec
     from grader.score import grade_function
-    from grader.spec import load_spec
 
     spec = load_spec("dropout")
     stub = {"kind": "exception", "type": "NotImplementedError", "message": "replace this"}

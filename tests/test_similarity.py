@@ -10,9 +10,9 @@ from notebooks import notebook_with, write
 
 from grader import intake
 from grader.load import sha256_of
+from grader.oracle import available
 from grader.sampleclass import make_class
 from grader.similarity import find_similar, fingerprint
-from grader.spec import available
 
 FORWARD = '''
 def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):

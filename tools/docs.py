@@ -40,7 +40,7 @@ def _cell(text: str) -> str:
 
 def functions_md() -> str:
     """The graded functions of every assignment, from the specs and the reference."""
-    from grader.spec import available, load_spec
+    from grader.oracle import available, load_spec
 
     lines = [
         NOTICE,
@@ -78,7 +78,7 @@ def functions_md() -> str:
 
 def _functions_by_id() -> dict[str, list[str]]:
     from grader.diagnose import BEHAVIOURAL
-    from grader.spec import available, load_mutants, load_spec
+    from grader.oracle import available, load_mutants, load_spec
 
     where: dict[str, dict[str, None]] = {}  # id -> function names, in order, once each
     for a in sorted(available()):
