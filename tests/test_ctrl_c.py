@@ -73,6 +73,10 @@ def test_fifty_ctrl_cs_at_random_moments_each_stop_at_once_and_the_resume_grades
                 # Before Python had even started (a loaded machine): killed by the signal
                 # itself, which a shell reports as 130 too; nothing had begun.
                 continue
+            if proc.returncode == -signal.SIGINT and re.search(r"^done: ", err, re.M):
+                # The batch had finished and printed its last line: the signal landed during
+                # the interpreter's own shutdown, after Python restored SIGINT's default.
+                continue
             assert proc.returncode == 130, (proc.returncode, err[-3000:])
             assert "Traceback" not in err, err[-3000:]
             slow.append(took)
