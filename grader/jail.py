@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import re
 import resource
 import stat
 import sys
@@ -341,12 +342,48 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
                 notes.append(f"{path} could not be detached or covered")
     if not any(n.endswith("could not be detached or covered") for n in notes):
         layers.append("hidden-grader-files")
-    inodes = TMP_INODES if "limited-tmp" not in DISABLE else 1 << 24
-    _check(_tmpfs(libc, "/tmp", f"size={tmp_mb}m,nr_inodes={inodes},mode=1777"), "a private /tmp")
-    shm_inodes = SHM_INODES if "limited-tmp" not in DISABLE else 1 << 24
-    _check(_tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={shm_inodes},mode=1777"), "/dev/shm")
+    # Allowlisted folders under /tmp (a checkout or virtual environment there, as in CI) would be
+    # hidden by the private /tmp: hold them by handle, and bind them back inside it, read-only.
+    rebind = [
+        (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
+        for path in _mounts_under("/tmp")
+        if path not in worker.trusted and os.path.isdir(path)
+    ]
+    try:
+        inodes = TMP_INODES if "limited-tmp" not in DISABLE else 1 << 24
+        _check(
+            _tmpfs(libc, "/tmp", f"size={tmp_mb}m,nr_inodes={inodes},mode=1777"), "a private /tmp"
+        )
+        shm_inodes = SHM_INODES if "limited-tmp" not in DISABLE else 1 << 24
+        _check(
+            _tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={shm_inodes},mode=1777"), "/dev/shm"
+        )
+        for path, fd in rebind:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            source = f"/proc/self/fd/{fd}".encode()
+            _check(libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
+            _read_only(libc, path)
+    finally:
+        for _, fd in rebind:
+            os.close(fd)
     layers.append("private-tmp")
     return layers
+
+
+def _mounts_under(folder: str) -> list[str]:
+    """The outermost mount points strictly inside `folder`, from this mount namespace's table."""
+    points: list[str] = []
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > 4:
+                    point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+                    if point != folder and inside(point, folder):
+                        points.append(point)
+    except OSError:
+        return []
+    return list(outermost(points))
 
 
 def _lay_out_mounts(
