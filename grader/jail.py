@@ -333,23 +333,17 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
     """Inside the allowlist root: let go of the worker's own mounts, then a private /tmp and
     /dev/shm, each limited in size and in inodes."""
     layers = ["read-only-filesystem"]
-    failed = rootfs.detach(worker.trusted)
-    if failed:
-        # Still there: cover them, or say so.
-        for path in failed:
-            if libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-                          b"size=4k,nr_inodes=2,mode=000") != 0:
-                notes.append(f"{path} could not be detached or covered")
-    if not any(n.endswith("could not be detached or covered") for n in notes):
-        layers.append("hidden-grader-files")
     # Allowlisted folders under /tmp (a checkout or virtual environment there, as in CI) would be
-    # hidden by the private /tmp: hold them by handle, and bind them back inside it, read-only.
+    # hidden by the private /tmp: hold them by handle and bind them back inside it, read-only.
+    # The mount table and the handles' paths need the worker's /proc, so it goes last.
     rebind = [
         (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
         for path in _mounts_under("/tmp")
-        if path not in worker.trusted and os.path.isdir(path)
+        if not any(inside(path, t) or inside(t, path) for t in worker.trusted)
+        and os.path.isdir(path)
     ]
     try:
+        failed = rootfs.detach(t for t in worker.trusted if t != "/proc")
         inodes = TMP_INODES if "limited-tmp" not in DISABLE else 1 << 24
         _check(
             _tmpfs(libc, "/tmp", f"size={tmp_mb}m,nr_inodes={inodes},mode=1777"), "a private /tmp"
@@ -358,14 +352,29 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
         _check(
             _tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={shm_inodes},mode=1777"), "/dev/shm"
         )
-        for path, fd in rebind:
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            source = f"/proc/self/fd/{fd}".encode()
-            _check(libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}")
-            _read_only(libc, path)
+        old_umask = os.umask(0o022)  # the folders on the way must stay searchable by others
+        try:
+            for path, fd in rebind:
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                source = f"/proc/self/fd/{fd}".encode()
+                _check(
+                    libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}"
+                )
+                _read_only(libc, path)
+        finally:
+            os.umask(old_umask)
     finally:
         for _, fd in rebind:
             os.close(fd)
+    failed += rootfs.detach(t for t in worker.trusted if t == "/proc")
+    if failed:
+        # Still there: cover them, or say so.
+        for path in failed:
+            if libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                          b"size=4k,nr_inodes=2,mode=000") != 0:
+                notes.append(f"{path} could not be detached or covered")
+    if not any(n.endswith("could not be detached or covered") for n in notes):
+        layers.append("hidden-grader-files")
     layers.append("private-tmp")
     return layers
 
