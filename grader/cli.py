@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,8 +212,8 @@ def ci(
     from grader.ci import Checked, annotations, capped, exit_status, step_summary
     from grader.execute import Sandbox
     from grader.export import write_junit
+    from grader.oracle import public_only
     from grader.pipeline import ALL, grade_notebook
-    from grader.spec import public_only
 
     _needs_posix("ci")
     with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:
@@ -268,7 +269,21 @@ def _report(report: BatchReport) -> None:
     if bad > 20:
         click.echo(f"  ... and {bad - 20} more (see summary.html)")
     for d in report.duplicates:
-        click.echo(f"ignored duplicate: {d}")
+        click.echo(f"resubmission: {d}")
+    for line in report.refused:
+        click.echo(f"refused: {line}")
+    if report.unlisted:
+        shown = ", ".join(report.unlisted[:10]) + (" ..." if len(report.unlisted) > 10 else "")
+        click.echo(f"not on the roster (graded all the same): {shown}")
+    if report.missing:
+        students = len({m.student for m in report.missing})
+        n = len(report.missing)
+        click.echo(
+            f"missing: {plural(n, 'assignment')} not handed in by {plural(students, 'student')}"
+        )
+    if report.similar:
+        pairs = plural(len(report.similar), "pair")
+        click.echo(f"shared code: {pairs} of submissions to look at (see summary.html)")
     click.echo(f"gradebook: {plural(report.classes, 'submission')} in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 
@@ -303,6 +318,20 @@ def batch_options(f):  # type: ignore[no-untyped-def]
 )
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook holds.")
 @click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The class list (CSV with an id column; Canvas, Moodle and Blackboard gradebook "
+    "exports work as they are): everyone on it is in grades.csv, with work not handed in as 0.",
+)
+@click.option(
+    "--name-pattern",
+    "name_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Another platform's file names: a regular expression with groups (?P<student>...) and "
+    "(?P<file>...), tried before the built-in Canvas, Moodle and Blackboard ones.",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Run the jobs on this Dask distributed scheduler (e.g. tcp://host:8786).",
@@ -314,6 +343,8 @@ def grade(
     paths: tuple[Path, ...],
     out: Path,
     regrade: bool,
+    roster: Path | None,
+    name_patterns: tuple[str, ...],
     scheduler: str | None,
     workers: int | None,
     progress: str,
@@ -328,10 +359,14 @@ def grade(
     Gradescope results.json files and the gradebook; a re-run grades only what changed.
     Instructors only: a student bundle has no hidden tests, so it refuses."""
     _instructor_only("grade")
+    from grader import intake
     from grader import progress as progress_mod
+    from grader import roster as roster_mod
     from grader.batch import grade_batch
 
     report = grade_batch(
+        roster=roster_mod.read(roster) if roster else None,
+        patterns=(*(intake.pattern(p) for p in name_patterns), *intake.PATTERNS),
         paths=list(paths),
         out=out,
         limits=_limits(timeout, call_timeout, memory_mb, cell_timeout),
@@ -420,6 +455,42 @@ def release(out: Path) -> None:
     click.echo(f"students install it with: pip install {made.out}")
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("autograder.zip"),
+    show_default=True,
+    help="The zip to upload as the Gradescope assignment's autograder.",
+)
+@click.option(
+    "--assignment",
+    metavar="NAME",
+    help="The assignment a submitted notebook without metadata is graded as.",
+)
+def gradescope(out: Path, assignment: str | None) -> None:
+    """Make the zip Gradescope's autograder specification expects (setup.sh, run_autograder,
+    this grader with its hidden tests): upload it to run this grader inside Gradescope."""
+    _instructor_only("gradescope")
+    from grader.autograder import build
+
+    n = build(out, assignment)
+    click.echo(f"autograder: {out} ({n} files); upload it in the assignment's Configure Autograder")
+
+
+@cli.command(hidden=True)
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("/autograder")
+)
+@click.option("--assignment", default=None)
+def autograde(root: Path, assignment: str | None) -> None:
+    """Inside Gradescope's container (run_autograder): grade ROOT/submission into
+    ROOT/results/results.json."""
+    from grader.autograder import run
+
+    click.echo(f"results: {run(root, assignment)}")
+
+
 def main() -> None:
     """Entry point: user-facing errors become one line and their exit status."""
     from grader.edition import collision
@@ -432,13 +503,22 @@ def main() -> None:
     except GraderError as exc:
         click.echo(f"grader: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # stopping already: a second Ctrl-C waits
         click.echo(
             "grader: interrupted; results recorded so far are kept (run the same command "
             "again to resume)",
             err=True,
         )
-        sys.exit(130)
+        # Everything this run started has been stopped and reaped on the way here (the pool's
+        # and the sandbox's own cleanup), and every record is on disk. Leave now, without the
+        # interpreter's finalization: a Ctrl-C caught during planning was seen to turn the
+        # exit status 130 into death by SIGINT there, about 1 run in 15.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except OSError as exc:  # the machine's, not the input's: a full disk, a lost folder
         click.echo(f"grader: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(2)

@@ -17,7 +17,7 @@ STUDENT = "nn-practical-grader-student"
 
 def public_only() -> bool:
     """This installation is a student bundle: the public tests alone, no reference."""
-    from grader.spec import public_only as bundle
+    from grader.oracle import public_only as bundle
 
     return bundle()
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from coursekit.notebooks import CHECK_TAG, DEMO_TAG
-from grader import channel, wire
+from grader import cgroup, channel, jail, wire
 from grader.channel import Tampered
 from grader.errors import WorkerFailure
 from grader.lifeline import owned_tempdir, sweep_abandoned
@@ -84,15 +84,8 @@ class Sandbox:
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(
-            os.environ,
-            OPENBLAS_NUM_THREADS="1",
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            MPLBACKEND="Agg",
-            PYTHONDONTWRITEBYTECODE="1",
-            GRADER_PARENT_PID=str(os.getpid()),
-            GRADER_JOB_SOCKET=str(theirs.fileno()),
+        env = jail.worker_environment(
+            {"GRADER_PARENT_PID": str(os.getpid()), "GRADER_JOB_SOCKET": str(theirs.fileno())}
         )
         try:
             self._proc = subprocess.Popen(
@@ -137,6 +130,7 @@ class Sandbox:
             except OSError:
                 pass
             self._proc.wait()
+            cgroup.discard(self._proc.pid)
             self._proc = None
         if self._jobs_socket is not None:
             self._jobs_socket.close()
@@ -240,6 +234,8 @@ class Sandbox:
             data.close()
             ctl.close()
             shutil.rmtree(job_dir, ignore_errors=True)
+        if attempt.answer is not None and attempt.answer.get("oom") is True:
+            attempt.out_of_memory()
         return attempt
 
 
@@ -596,6 +592,19 @@ class _Attempt:
             self._order(b"kill")
             self.answer = _receive(self.jobs, time.monotonic() + KILL_GRACE_S)
         return self.answer is not None
+
+    def out_of_memory(self) -> None:
+        """The worker saw the kernel kill a process of this sandbox for its control group's
+        memory limit: a cell that ended by SIGKILL ended for that."""
+        f = self.fatal
+        if f is not None and f.kind == "signal" and f.code == signal.SIGKILL:
+            self.fatal = FatalCell(
+                f.index,
+                "memory",
+                f.code,
+                f"SIGKILL: the notebook's processes together went over the {self.limits.memory_mb} "
+                "MB memory limit (temporary files count too)",
+            )
 
     # -- the result -----------------------------------------------------------------------------
     def execution(

@@ -8,6 +8,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Raised:
+    """What a trusted call (the reference's, a mutant's) raised, in place of its output."""
+
+    description: str
+    """The exception's type and message, e.g. "KeyError: 'W3'"."""
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Raised:
+        """The record of an exception."""
+        return cls(f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
 class Limits:
     """Resource limits of one submission's sandbox."""
 
@@ -145,7 +158,8 @@ class FatalCell:
     index: int
     """The cell's position in the notebook."""
     kind: str
-    """"exit", "signal" or "timeout" (it did not stop when interrupted)."""
+    """"exit", "signal", "memory" (killed at the sandbox's memory limit) or "timeout" (it did
+    not stop when interrupted)."""
     code: int
     """The exit status or the signal number."""
     reason: str

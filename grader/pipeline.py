@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from grader import __version__, profile
-from grader.diagnose import inputs_of
 from grader.display import exact, number
 from grader.errors import GraderError
 from grader.execute import MAX_FATAL_CELLS, Sandbox
@@ -22,8 +21,8 @@ from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
 from grader.model import CodeCell, Execution, GradingResult, Limits, ProbeCall
+from grader.oracle import available, load, load_spec
 from grader.score import grade_functions, probe_id
-from grader.spec import available, load_spec
 
 PUBLIC = frozenset({"public"})
 ALL = frozenset({"public", "hidden"})
@@ -100,11 +99,13 @@ def grade_notebook(
     student: str | None = None,
     raw: bytes | None = None,
     memo: JudgementMemo | None = None,
+    assignment: str | None = None,
 ) -> GradingResult:
     """One submission, start to result. Never raises for bad input: that becomes the result.
     `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
     worker that never sees the file). `memo` remembers judgements across the submissions one
-    process grades (`grader.memo`)."""
+    process grades (`grader.memo`). `assignment` is the batch's decision for a notebook whose
+    metadata names none (default: the file's stem)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
@@ -112,9 +113,10 @@ def grade_notebook(
         with profile.stage("load"):
             if raw is None:
                 raw = read_notebook(path)
-            sub = load_submission(path, available(), student, raw=raw)
+            sub = load_submission(path, available(), student, raw=raw, assignment=assignment)
     except GraderError as exc:
-        assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
+        stem = assignment or path.stem
+        assignment = peek_assignment(raw, stem) if raw is not None else stem
         known = assignment in available()
         return GradingResult.from_error(
             student=fallback_student,
@@ -128,13 +130,13 @@ def grade_notebook(
             elapsed_s=round(time.monotonic() - t0, 4),
             sandbox=sandbox_record(sandbox.limits, ()),
         )
-    spec = load_spec(sub.assignment)
+    spec, oracle = load(sub.assignment)
     probes = [
         ProbeCall(
             case_id=probe_id(f.name, c.id),
             function=f.name,
-            args=inputs_of(spec.name, f.name, c.id)[0],
-            kwargs=inputs_of(spec.name, f.name, c.id)[1],
+            args=oracle.inputs(f, c)[0],
+            kwargs=oracle.inputs(f, c)[1],
             seed=c.seed,
             bindings=c.bindings,
         )
@@ -145,7 +147,7 @@ def grade_notebook(
     with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
         execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
     with profile.stage("score"):
-        functions = grade_functions(spec, visibility, execution, memo)
+        functions = grade_functions(spec, oracle, visibility, execution, memo)
     common = dict(
         functions=functions,
         max_score=spec.points(visibility),
@@ -198,6 +200,7 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
     parts: list[str] = []
     kind = ""
     fatal = execution.fatal_cells
+    kinds: set[str] = set()
     skipped = fatal[:MAX_FATAL_CELLS]
     for f in skipped:
         n = shown.get(f.index, f.index + 1)
@@ -205,9 +208,12 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
             f"cell [{n}] ended the notebook's process ({f.reason}); it was skipped "
             "and the notebook run again without it"
         )
-        kind = kind or ("timeout" if f.kind == "timeout" else "crashed")
-        if f.kind != "timeout":
-            kind = "crashed"
+        kinds.add(f.kind)
+    # A crash is the gravest, then the memory limit, then a cell that would not stop.
+    for grave in ("exit", "signal", "memory", "timeout"):
+        if grave in kinds:
+            kind = "crashed" if grave in ("exit", "signal") else grave
+            break
     if len(fatal) > MAX_FATAL_CELLS:
         last = fatal[-1]
         n = shown.get(last.index, last.index + 1)

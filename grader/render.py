@@ -18,6 +18,8 @@ from grader.catalogue import CATALOGUE
 from grader.execute import MAX_FATAL_CELLS
 from grader.model import FunctionResult, GradingResult
 from grader.record import safe_name
+from grader.roster import Missing
+from grader.similarity import Similar
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("grader", "templates"),
@@ -71,6 +73,11 @@ ERROR_KINDS: dict[str, tuple[str, str]] = {
         "The notebook could not be read",
         "The file is not a notebook the grader can open. Save it again from Jupyter and make sure "
         "the whole file was handed in.",
+    ),
+    "unreadable-archive": (
+        "The zip file could not be opened",
+        "The .zip file handed in is damaged or is not a zip file. Make the zip again (or hand in "
+        "the notebook itself) and make sure the whole file was uploaded.",
     ),
     "unknown-assignment": (
         "Unknown assignment",
@@ -285,16 +292,21 @@ class Student:
         return sum(1 for r in self.results if r.status != "graded" or problems(r))
 
 
-def needs_help(results: Sequence[GradingResult]) -> list[Student]:
-    """Students below HELP_BELOW of their points or with an errored submission, lowest first."""
+def needs_help(results: Sequence[GradingResult], missing: Sequence[Missing] = ()) -> list[Student]:
+    """Students below HELP_BELOW of their points or with an errored submission, lowest first.
+    Work not handed in (`missing`) counts as 0 of its points."""
     by: dict[str, list[GradingResult]] = {}
     for r in results:
         by.setdefault(r.student, []).append(r)
+    absent: dict[str, float] = {}
+    for m in missing:
+        by.setdefault(m.student, [])
+        absent[m.student] = absent.get(m.student, 0.0) + m.max_score
     students = [
         Student(
             name,
             sum(r.score for r in rs),
-            sum(r.max_score for r in rs),
+            sum(r.max_score for r in rs) + absent.get(name, 0.0),
             tuple(sorted(rs, key=lambda r: r.assignment)),
         )
         for name, rs in by.items()
@@ -314,8 +326,14 @@ def _problem_counts(rows: Sequence[GradingResult]) -> list[tuple[str, list[Gradi
     return sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def render_summary(results: Sequence[GradingResult]) -> str:
-    """The class summary."""
+def render_summary(
+    results: Sequence[GradingResult],
+    *,
+    missing: Sequence[Missing] = (),
+    similar: Sequence[Similar] = (),
+) -> str:
+    """The class summary; `missing` is the work not handed in, `similar` the pairs of
+    submissions copy detection found."""
     rows = sorted(results, key=lambda r: (r.student, r.assignment))
     fn_stats: dict[tuple[str, str], list[int]] = {}
     test_stats: dict[tuple[str, str, str], list[int]] = {}
@@ -334,8 +352,10 @@ def render_summary(results: Sequence[GradingResult]) -> str:
                 mistakes[d] += 1
                 who.setdefault(d, []).append(r)
     context: dict[str, Any] = {
-        "help": needs_help(results),
-        "students": len({r.student for r in results}),
+        "help": needs_help(results, missing),
+        "missing": missing,
+        "similar": similar,
+        "students": len({r.student for r in results} | {m.student for m in missing}),
         "help_below": HELP_BELOW,
         "rows": rows,
         "href": href,

@@ -32,11 +32,11 @@ import numpy as np
 
 from grader import wire
 from grader.ci import function_line
-from grader.diagnose import inputs_of
 from grader.display import number
 from grader.model import CallOutcome, FunctionResult, Limits
+from grader.oracle import Oracle, available, load
 from grader.score import grade_function
-from grader.spec import AssignmentSpec, Case, FunctionSpec, available, call_with, load_spec
+from grader.spec import AssignmentSpec, Case, FunctionSpec, call_with
 
 CALL_TIMEOUT_S = Limits().call_timeout_s
 """Seconds one call may take, as when grading."""
@@ -177,14 +177,14 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
         return CallOutcome(case.id, False, error=error)
 
 
-def _graded() -> dict[str, tuple[AssignmentSpec, FunctionSpec]]:
+def _graded() -> dict[str, tuple[AssignmentSpec, Oracle, FunctionSpec]]:
     """Every graded function with public tests, by name."""
-    found = {}
+    found: dict[str, tuple[AssignmentSpec, Oracle, FunctionSpec]] = {}
     for a in sorted(available()):
-        spec = load_spec(a)
+        spec, oracle = load(a)
         for f in spec.functions:
             if any(c.visibility == "public" for c in f.cases):
-                found.setdefault(f.name, (spec, f))
+                found.setdefault(f.name, (spec, oracle, f))
     return found
 
 
@@ -204,7 +204,7 @@ def check_functions(
         chosen = [graded[n] for n in names]
     else:
         defined: dict[str, int] = {}
-        for name, (spec, _) in graded.items():
+        for name, (spec, _, _) in graded.items():
             if callable(namespace.get(name)):
                 defined[spec.name] = defined.get(spec.name, 0) + 1
         if not defined:
@@ -212,18 +212,17 @@ def check_functions(
                 "", (), "no graded function is defined yet: run the cells that define them first"
             )
         assignment = max(sorted(defined), key=lambda a: defined[a])
-        chosen = [(s, f) for s, f in graded.values() if s.name == assignment]
+        chosen = [(s, o, f) for s, o, f in graded.values() if s.name == assignment]
     results = []
     state = np.random.get_state()  # the calls seed it, and so do the reference's where installed
     try:
-        for spec, fspec in chosen:
+        for spec, oracle, fspec in chosen:
             cases = [c for c in fspec.cases if c.visibility == "public"]
             fn = namespace.get(fspec.name)
             outcomes = {
-                c.id: call(fn, fspec.name, c, inputs_of(spec.name, fspec.name, c.id), timeout_s)
-                for c in cases
+                c.id: call(fn, fspec.name, c, oracle.inputs(fspec, c), timeout_s) for c in cases
             }
-            results.append(grade_function(spec, fspec, cases, outcomes))
+            results.append(grade_function(spec, oracle, fspec, cases, outcomes))
     finally:
         np.random.set_state(state)
     return CheckReport(chosen[0][0].name, tuple(results))

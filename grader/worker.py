@@ -58,7 +58,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader import jail, wire
+from grader import cgroup, jail, wire
 from grader.bindings import BINDINGS
 from grader.ipysyntax import needs_transform, plain
 from grader.lifeline import die_with_parent
@@ -278,9 +278,7 @@ def _hide_grader() -> None:
     sys.modules["grader"] = stub
 
 
-def _child(
-    job: dict[str, Any], plan: jail.Plan, shared: tuple[list[str], list[str]], data: int, ctl: int
-) -> None:
+def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int, ctl: int) -> None:
     """One submission, start to end, in the first process of its sandbox. Never returns.
 
     As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
@@ -296,10 +294,15 @@ def _child(
             os.dup2(devnull, std)
         os.close(devnull)
         _apply_limits(limits)
-        layers, notes = list(shared[0]), list(shared[1])
+        layers, notes = list(shared.layers), list(shared.notes)
         if job.get("uid") is not None and os.geteuid() == 0:
-            tmp_mb = max(64, 2 * int(limits["file_mb"]))
-            own, own_notes = jail.enter(plan, list(limits.get("hidden", [])), tmp_mb)
+            job["uid"] = jail.submission_uid()
+            if _GROUP is not None and cgroup.join(_GROUP):
+                layers += _GROUP.layers
+            cgroup.let_go()
+            own, own_notes = jail.enter(
+                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
+            )
             layers += own
             notes += own_notes
         if "pid-namespace" in layers:
@@ -610,6 +613,21 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
 _MISSING = object()
 
 
+def _group_limits(limits: dict[str, Any]) -> int:
+    """Set the worker's group to this job's limits (where they changed); the group's OOM kills
+    so far."""
+    if _GROUP is None:
+        return 0
+    total = int(limits["memory_mb"]) + _tmp_mb(limits) + jail.SHM_MB + GROUP_SLACK_MB
+    cgroup.limit(_GROUP, total)
+    return cgroup.oom_kills(_GROUP)
+
+
+GROUP_SLACK_MB = 256
+"""Beyond the per-process budget and the tmpfs sizes: the interpreter's own pages that a
+submission's processes touch after the fork."""
+
+
 def _status(status: int) -> tuple[str, int]:
     if os.WIFSIGNALED(status):
         return ("signal", os.WTERMSIG(status))
@@ -699,6 +717,34 @@ def _plan() -> jail.Plan:
     return jail.make_plan(keep, secret)
 
 
+def _tmp_mb(limits: dict[str, Any]) -> int:
+    return max(64, 2 * int(limits["file_mb"]))
+
+
+_GROUP: cgroup.Group | None = None
+"""The worker's control group (`grader.cgroup`), when it has one."""
+
+
+def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
+    """The worker's own layers, once: its control group, its namespaces and the allowlist root,
+    and whether its environment was scrubbed. The group's folders, the job folder and the
+    grader's code stay reachable to the worker only."""
+    global _GROUP
+    trusted = [root, *_package_dirs("grader")]
+    notes: list[str] = []
+    if "cgroup" not in jail.DISABLE:
+        _GROUP, notes = cgroup.create()
+        if _GROUP is not None:
+            cgroup.hold(_GROUP)
+    else:
+        notes = ["no cgroup: switched off for a test"]
+    worker = jail.enter_worker(os.path.join(root, ".root"), trusted, plan.secret)
+    env_layers, env_notes = jail.environment_layer()
+    return jail.Worker(
+        (*worker.layers, *env_layers), (*notes, *worker.notes, *env_notes), worker.trusted
+    )
+
+
 def serve() -> None:
     """Take jobs on the socket the grader passed (fd `GRADER_JOB_SOCKET`), each with its two
     sockets, and answer each with one JSON message, until the grader closes it."""
@@ -706,8 +752,8 @@ def serve() -> None:
     jobs = socket.socket(fileno=int(os.environ.pop("GRADER_JOB_SOCKET")))
     _warm_imports()
     plan = _plan()
-    shared = jail.enter_worker()
     root = os.getcwd()
+    shared = _enter_worker(plan, root)
     sys.stdout = sys.stderr
     jobs.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
     while True:
@@ -721,6 +767,7 @@ def serve() -> None:
         job["zygote"] = os.getpid()
         job["root"] = root
         t0 = _monotonic()
+        oom = _group_limits(job["limits"])
         pid = _fork()
         if pid == 0:
             os.close(jobs.detach())
@@ -733,6 +780,8 @@ def serve() -> None:
         except OSError:
             pass
         answer = {"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0}
+        if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
+            answer["oom"] = True  # the kernel killed a process of it for the group's memory
         jobs.send(json.dumps(answer).encode())
 
 

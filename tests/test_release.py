@@ -18,12 +18,11 @@ import nbformat
 import pytest
 
 from grader import wire
-from grader.diagnose import expected_of, inputs_of, safe_call
 from grader.errors import GraderError
+from grader.oracle import available, load, load_mutants, load_spec, safe_call
 from grader.pipeline import PUBLIC, grade_notebook
 from grader.release import MARKER, build_release, freeze, leaks
 from grader.score import grade_function
-from grader.spec import available, load_mutants, load_spec
 from grader.stored import thaw
 from reference.solved import reference_source
 from tests.notebooks import notebook_with, write
@@ -118,16 +117,16 @@ def test_stored_documents_hold_public_cases_only_and_round_trip_bit_for_bit(bund
     for a in sorted(available()):
         doc = json.loads((bundle / "grader" / "public" / f"{a}.json").read_text())
         assert "hidden" not in json.dumps(doc)
-        spec = thaw(doc)
-        ours = load_spec(a)
+        spec, stored = thaw(doc)
+        ours, oracle = load(a)
         for f in spec.functions:
             mine = next(x for x in ours.functions if x.name == f.name)
             assert [c.id for c in f.cases] == [c.id for c in mine.cases if c.visibility == "public"]
             for c in f.cases:
-                got = spec.stored.expected[(f.name, c.id)]
-                want = expected_of(a, f.name, c.id)
+                got = stored.expected(f, c)
+                want = oracle.expected(mine, next(x for x in mine.cases if x.id == c.id))
                 assert wire.encode(got) == wire.encode(want)
-                assert wire.encode(c.build()) == wire.encode(inputs_of(a, f.name, c.id))
+                assert wire.encode(c.build()) == wire.encode(oracle.inputs(mine, c))
 
 
 def test_leaks_names_a_secret_module_or_import(bundle, tmp_path):
@@ -164,7 +163,8 @@ def test_a_public_property_check_cannot_be_released(monkeypatch):
     bad = replace(
         spec, functions=(replace(f0, cases=(replace(hidden_check, visibility="public"),)),)
     )
-    monkeypatch.setattr(release, "load_spec", lambda a: bad)
+    oracle = load("dropout")[1]
+    monkeypatch.setattr(release, "load", lambda a: (bad, oracle))
     with pytest.raises(GraderError, match="property check"):
         freeze("dropout")
 
@@ -218,13 +218,13 @@ def _mutant_outcomes() -> tuple[list, list]:
 
     jobs, verdicts = [], []
     for a in sorted(available()):
-        spec = load_spec(a)
+        spec, oracle = load(a)
         for m in load_mutants(a):
             fspec = next(f for f in spec.functions if f.name == m.function)
             cases = [c for c in fspec.cases if c.visibility == "public"]
             values, outcomes = {}, {}
             for c in cases:
-                out = safe_call(m.impl, c, inputs_of(a, m.function, c.id))
+                out = safe_call(m.impl, c, oracle.inputs(fspec, c))
                 if type(out).__name__ == "Raised":
                     values[c.id] = None
                     err = {"kind": "exception", "type": "E", "message": "raised"}
@@ -233,7 +233,7 @@ def _mutant_outcomes() -> tuple[list, list]:
                     values[c.id] = wire.encode(out)
                     outcomes[c.id] = CallOutcome(c.id, True, value=wire.decode(values[c.id]))
             jobs.append([a, m.function, values])
-            verdicts.append(_verdicts([grade_function(spec, fspec, cases, outcomes)]))
+            verdicts.append(_verdicts([grade_function(spec, oracle, fspec, cases, outcomes)]))
     return jobs, verdicts
 
 

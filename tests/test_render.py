@@ -275,24 +275,23 @@ def test_a_class_of_a_thousand_renders_with_long_lists_folded():
 
 
 def test_an_untouched_notebook_reads_not_attempted_not_graded():
-    from grader.diagnose import expected_of
     from grader.display import exact
     from grader.model import CallOutcome
+    from grader.oracle import load
     from grader.score import grade_function
-    from grader.spec import load_spec
 
-    spec = load_spec("dropout")
+    spec, oracle = load("dropout")
     stub = {"kind": "exception", "type": "NotImplementedError", "message": "replace this"}
 
     def graded(outcome):
         return tuple(
-            grade_function(spec, f, list(f.cases), {c.id: outcome(f, c) for c in f.cases})
+            grade_function(spec, oracle, f, list(f.cases), {c.id: outcome(f, c) for c in f.cases})
             for f in spec.functions
         )
 
     untouched = graded(lambda f, c: CallOutcome(c.id, False, error=stub))
     empty = graded(lambda f, c: CallOutcome(c.id, True, value=None))
-    right = graded(lambda f, c: CallOutcome(c.id, True, value=expected_of("dropout", f.name, c.id)))
+    right = graded(lambda f, c: CallOutcome(c.id, True, value=oracle.expected(f, c)))
     assert not any(f.attempted for f in untouched + empty)
     assert all(f.attempted for f in right)
     r = replace(result(), functions=untouched, score=exact(sum(f.score for f in untouched)))

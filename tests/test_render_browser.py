@@ -173,8 +173,8 @@ def test_the_notebook_check_highlights_inside_itself_and_restyles_nothing_around
 ):
     """check() output sits in a notebook page among other outputs: its styles must stay
     scoped to it."""
+    from grader.oracle import load_mutants
     from grader.selfcheck import check_functions
-    from grader.spec import load_mutants
 
     ns = {
         "initialize_parameters_he": next(

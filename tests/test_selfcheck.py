@@ -9,8 +9,8 @@ import nbformat
 import numpy as np
 import pytest
 
+from grader.oracle import load_mutants, load_spec, reference_function
 from grader.selfcheck import CheckReport, check_functions
-from grader.spec import load_mutants, load_spec, reference_function
 from reference.solved import reference_source
 from tests.notebooks import notebook_with
 

@@ -40,7 +40,7 @@ def _cell(text: str) -> str:
 
 def functions_md() -> str:
     """The graded functions of every assignment, from the specs and the reference."""
-    from grader.spec import available, load_spec
+    from grader.oracle import available, load_spec
 
     lines = [
         NOTICE,
@@ -77,18 +77,16 @@ def functions_md() -> str:
 
 
 def _functions_by_id() -> dict[str, list[str]]:
-    from grader.diagnose import BEHAVIOURAL
-    from grader.spec import available, load_mutants, load_spec
+    from grader.oracle import available, load, load_mutants
 
     where: dict[str, dict[str, None]] = {}  # id -> function names, in order, once each
     for a in sorted(available()):
-        spec = load_spec(a)
+        spec, oracle = load(a)
         for m in load_mutants(a):
             where.setdefault(m.id, {})[m.function] = None
         for f in spec.functions:
-            if f.draws:
-                for i in sorted(BEHAVIOURAL):
-                    where.setdefault(i, {})[f.name] = None
+            for r in oracle.recognisers(f):
+                where.setdefault(r.id, {})[f.name] = None
     return {i: list(names) for i, names in where.items()}
 
 
