@@ -34,6 +34,7 @@ from grader.channel import Tampered
 from grader.errors import WorkerFailure
 from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.model import (
+    MAX_FATAL_CELLS,
     CallOutcome,
     CellRun,
     CodeCell,
@@ -50,8 +51,6 @@ UID_BASE = 1_000_000
 """Student code runs as UID_BASE + the grading process's pid: a uid no account has, different
 for each sandbox running at once, so that one submission's processes cannot signal another's
 and the per-uid process cap is per sandbox."""
-MAX_FATAL_CELLS = 3
-"""Cells that end the notebook's process skipped before the grader stops running it again."""
 INTERRUPT_GRACE_S = 2.0
 """How long an interrupted cell has to stop before it is killed."""
 CALL_SLACK_S = 0.5
@@ -275,6 +274,8 @@ class _Attempt:
     """The function whose call ended the process running the tests, if one did."""
     killed: bool = False
     values_left: int = MAX_VALUES_BYTES
+    probing: str | None = None
+    """The function whose calls are under way, if any."""
 
     def __post_init__(self) -> None:
         self.frames = channel.Frames(self.data)
@@ -371,6 +372,11 @@ class _Attempt:
             self._order(b"kill")
         except _Gone:
             self._order(b"kill")
+            if self.lost_function is None and self.probing is not None:
+                # The process running the tests ended while a function's calls were under way
+                # (seen as a closed socket, or before that function's probe process was ready):
+                # that function loses its calls still to come, the others get a fresh run.
+                self.lost_function = self.probing
 
     def _await_isolation(self) -> None:
         """Wait for the runner's isolation record, sent once it is set up and before any
@@ -451,6 +457,7 @@ class _Attempt:
         for p in probes:
             by_function.setdefault(p.function, []).append(p)
         for name, calls in by_function.items():
+            self.probing = name
             self._send({"op": "probe", "function": name})
             alive = self._await_ready(name)
             for p in calls:
@@ -463,6 +470,7 @@ class _Attempt:
             if alive:
                 self._send({"op": "done"})
                 self._await_function_end(name, time.monotonic() + KILL_GRACE_S)
+        self.probing = None
 
     def _await_ready(self, name: str) -> bool:
         """Wait for the new probe process of `name` to say it is ready; whether it is."""

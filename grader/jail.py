@@ -339,6 +339,7 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
         for path in _mounts_under("/tmp")
         if not any(inside(path, t) or inside(t, path) for t in worker.trusted)
         and os.path.isdir(path)
+        and "tmp-rebind" not in DISABLE
     ]
     try:
         failed = rootfs.detach(t for t in worker.trusted if t != "/proc")

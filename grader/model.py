@@ -151,6 +151,10 @@ class CallOutcome:
     """Seconds the call took, as measured where it ran (0 when it was not measured)."""
 
 
+MAX_FATAL_CELLS = 3
+"""Cells that end the notebook's process skipped before the grader stops running it again."""
+
+
 @dataclass(frozen=True)
 class FatalCell:
     """A cell that ended the notebook's process; the notebook was run again without it."""

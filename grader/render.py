@@ -15,8 +15,7 @@ import jinja2
 
 from grader import display
 from grader.catalogue import CATALOGUE
-from grader.execute import MAX_FATAL_CELLS
-from grader.model import FunctionResult, GradingResult
+from grader.model import MAX_FATAL_CELLS, FunctionResult, GradingResult
 from grader.record import safe_name
 from grader.roster import Missing
 from grader.similarity import Similar

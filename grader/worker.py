@@ -379,11 +379,13 @@ def _supervise(
         if order == b"interrupt":
             _signal_quietly(runner, signal.SIGINT)
         elif order == b"kill-probe":
-            for pid in _others(runner, private_proc):
+            # The probe process only: the runner, its parent, then clears what it left (a
+            # fork bomb's copies) before it says the function ended, so nothing of this order
+            # can reach the next function's probe process.
+            for pid in _others(runner, private_proc, children_only=True):
                 _signal_quietly(pid, signal.SIGKILL)
         else:  # "kill", or the grader is gone
-            for pid in _others(runner, private_proc):
-                _signal_quietly(pid, signal.SIGKILL)
+            _kill_others(runner, private_proc)
             _signal_quietly(runner, signal.SIGKILL)
             if is_init:
                 _signal_quietly(-1, signal.SIGKILL)
@@ -395,6 +397,17 @@ def _supervise(
         os.write(ctl, _dumps(report).encode())
     except OSError:
         pass
+
+
+def _kill_others(runner: int, private_proc: bool) -> None:
+    """SIGKILL every process of the submission but the runner, again while new ones appear (a
+    fork bomb forks between the listing and the kill), a bounded number of times."""
+    for _ in range(20):
+        others = _others(runner, private_proc)
+        if not others:
+            return
+        for pid in others:
+            _signal_quietly(pid, signal.SIGKILL)
 
 
 def _signal_quietly(pid: int, sig: int) -> None:
@@ -417,9 +430,10 @@ def _reap(runner: int, is_init: bool) -> int | None:
             return status
 
 
-def _others(runner: int, private_proc: bool) -> list[int]:
+def _others(runner: int, private_proc: bool, children_only: bool = False) -> list[int]:
     """Every process of the submission but the runner (and the supervisor): in a PID namespace
-    with its own /proc, every process there; elsewhere, the runner's descendants."""
+    with its own /proc, every process there; elsewhere, the runner's descendants. With
+    `children_only`, the runner's children."""
     parents: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -431,6 +445,8 @@ def _others(runner: int, private_proc: bool) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     me = _getpid()
+    if children_only:
+        return [pid for pid, parent in parents.items() if parent == runner]
     if private_proc:
         return [pid for pid in parents if pid not in (me, runner)]
     found: list[int] = []
@@ -474,23 +490,46 @@ def _runner(
             record = run_cell(order)
             if _getpid() != me:
                 _exit(0)  # a process the cell forked, come out of it: it has nothing to say
+            if not record["ok"] and record["error"]["type"] == "KeyboardInterrupt":
+                _clear(in_namespace)  # an interrupted cell's processes go with it
             stream.send(record)
         elif op == "probe":
             name = str(order["function"])
             _clear(in_namespace)
-            pid = _fork()
+            pid = _fork_when_room()
             if pid == 0:
                 try:
+                    os.setpgid(0, 0)  # its processes can be killed as one group, forks and all
                     die_with_parent(signal.SIGKILL, me)
                     _probe(ns, name, stream, max_value)
                 finally:
                     _exit(0)
             how, code = _status(_waitpid(pid, 0)[1])
+            # What it left running goes before the next function: its group at once (a kill of
+            # a group cannot be outrun by forks), then anything else in the namespace.
+            try:
+                _killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _clear(in_namespace)
             stream.send({"function": name, "ended": how, "code": code})
         elif op == "end":
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
+
+
+def _fork_when_room(wait_s: float = 3.0) -> int:
+    """fork(), again for a while when the process cap is full: the processes just killed (a
+    fork bomb's) still count until the namespace's init has reaped them."""
+    deadline = _monotonic() + wait_s
+    while True:
+        try:
+            return _fork()
+        except BlockingIOError:  # EAGAIN
+            if _monotonic() >= deadline:
+                raise
+            _sleep(0.01)
 
 
 def _cell_runner() -> tuple[dict[str, Any], Any]:
