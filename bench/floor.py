@@ -55,11 +55,10 @@ def measure(folder: Path) -> dict[str, Any]:
     """CPU seconds of the class's cells and calls, and how many of each were run."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from grader.diagnose import inputs_of
     from grader.execute import DEMO_TAGS
     from grader.load import load_submission
+    from grader.oracle import available, load
     from grader.sandbox.bindings import BINDINGS
-    from grader.spec import available, load_spec
 
     manifest = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))
     known = available()
@@ -75,7 +74,7 @@ def measure(folder: Path) -> dict[str, Any]:
             sub = load_submission(path, known)
         except Exception:
             continue
-        spec = load_spec(sub.assignment)
+        spec, oracle = load(sub.assignment)
         notebooks += 1
         ns: dict[str, Any] = {"__name__": "__main__", "display": print}
         sink = io.StringIO()
@@ -100,7 +99,7 @@ def measure(folder: Path) -> dict[str, Any]:
                 continue
             glob = getattr(fn, "__globals__", ns)
             for case in f.cases:
-                args, kwargs = inputs_of(spec.name, f.name, case.id)
+                args, kwargs = oracle.inputs(f, case)
                 args, kwargs = _copy(args), _copy(kwargs)
                 saved = {k: glob.get(k, _MISSING) for k in case.bindings}
                 for k, helper in case.bindings.items():

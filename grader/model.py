@@ -8,6 +8,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Raised:
+    """What a trusted call (the reference's, a mutant's) raised, in place of its output."""
+
+    description: str
+    """The exception's type and message, e.g. "KeyError: 'W3'"."""
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Raised:
+        """The record of an exception."""
+        return cls(f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
 class Limits:
     """Resource limits of one submission's sandbox."""
 
@@ -15,6 +28,9 @@ class Limits:
     """Wall-clock budget for running the notebook's cells."""
     call_timeout_s: float = 10.0
     """Wall-clock budget for one call of a graded function."""
+    cell_timeout_s: float = 10.0
+    """Wall-clock budget for one cell, inside `timeout_s`: a cell past it is interrupted (as
+    Jupyter's interrupt would) and the next cell runs."""
     memory_mb: int = 1024
     """Address space the student's code may add to the warm worker's."""
     file_mb: int = 64
@@ -32,6 +48,7 @@ class Limits:
         return {
             "timeout_s": self.timeout_s,
             "call_timeout_s": self.call_timeout_s,
+            "cell_timeout_s": self.cell_timeout_s,
             "memory_mb": self.memory_mb,
             "file_mb": self.file_mb,
             "hidden": list(self.hidden),
@@ -45,11 +62,14 @@ class CodeCell:
     """A code cell of a submitted notebook."""
 
     index: int
-    """Position among all the notebook's cells (0-based), as Jupyter shows it minus one."""
+    """Position among all the notebook's cells (0-based, markdown cells counted)."""
     source: str
     """The cell's text."""
     tags: tuple[str, ...]
     """Its metadata tags."""
+    number: int = 0
+    """Its number among the code cells (1-based): the In [n] Jupyter shows after Restart & Run
+    All, which is how pages name it ("cell [n]")."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,8 @@ class Submission:
     """Hash of the file's bytes."""
     cells: tuple[CodeCell, ...]
     """Its code cells, in order."""
+    notes: tuple[str, ...] = ()
+    """What was repaired while reading it (repeated cell ids), for the page."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +123,15 @@ class CellRun:
     output_chars: int
     """How many characters it printed in all."""
     skipped: bool = False
-    """Not run: the notebook's time was up."""
+    """Not run: the notebook's time was up, or the cell ended the notebook's process in an
+    earlier run (then `error` says how, with kind "fatal")."""
+    number: int = 0
+    """Its number among the code cells, as CodeCell.number (0 in records made before it)."""
+
+    @property
+    def shown(self) -> int:
+        """The number a page shows for the cell: `number`, or for an old record the position."""
+        return self.number or self.index + 1
 
 
 @dataclass(frozen=True)
@@ -119,6 +149,25 @@ class CallOutcome:
     traceback."""
     elapsed_s: float = 0.0
     """Seconds the call took, as measured where it ran (0 when it was not measured)."""
+
+
+MAX_FATAL_CELLS = 3
+"""Cells that end the notebook's process skipped before the grader stops running it again."""
+
+
+@dataclass(frozen=True)
+class FatalCell:
+    """A cell that ended the notebook's process; the notebook was run again without it."""
+
+    index: int
+    """The cell's position in the notebook."""
+    kind: str
+    """"exit", "signal", "memory" (killed at the sandbox's memory limit) or "timeout" (it did
+    not stop when interrupted)."""
+    code: int
+    """The exit status or the signal number."""
+    reason: str
+    """In words, e.g. "SIGSEGV: recursion too deep for the C stack"."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +192,15 @@ class Execution:
     """The notebook's process exited (os._exit or similar) before its last cell finished."""
     signal: int = 0
     """The signal that ended the notebook's process, when `ended` is "signal"."""
+    tampered: str = ""
+    """What the submission's process sent that the grader could not accept, if anything."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process, in the order found; each but one found past
+    the bound was skipped in the runs after."""
+    runs: int = 1
+    """How many times the notebook was run (1 + the fatal cells skipped)."""
+    cell_timeouts: tuple[int, ...] = ()
+    """Cells interrupted at the per-cell time limit."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +246,9 @@ class FunctionResult:
     """Its test cases."""
     error: Mapping[str, Any] | None = None
     """Why it could not be called at all (missing, crashed, timeout), if so."""
+    attempted: bool = True
+    """False when the function is still as the assignment gave it: every call raised
+    NotImplementedError, returned None, or found no function."""
 
 
 @dataclass(frozen=True)
@@ -214,12 +275,23 @@ class GradingResult:
     """Python, NumPy and grader versions, and the submission's hash."""
     cells: tuple[CellRun, ...] = ()
     """What happened to each code cell (errors and output excerpts), for the report."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process; the notebook was run again without each."""
+    runs: int = 1
+    """How many times the notebook was run (more than once only past a fatal cell)."""
+    notes: tuple[str, ...] = ()
+    """What the grader repaired or noticed in the notebook, for the page."""
     elapsed_s: float = 0.0
     """Time spent grading this submission."""
     path: str = ""
     """Where the submission was read from."""
     graded_at: str = ""
     """When it was graded (ISO 8601, UTC)."""
+
+    @property
+    def attempted(self) -> bool:
+        """Some graded function has been written (not every one is as the assignment gave it)."""
+        return any(f.attempted for f in self.functions)
 
     @classmethod
     def from_error(

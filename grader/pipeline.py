@@ -4,25 +4,25 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
-import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from grader import __version__, profile
-from grader.diagnose import inputs_of
 from grader.display import exact, number
 from grader.errors import GraderError
-from grader.execute import Sandbox, signal_name
+from grader.execute import MAX_FATAL_CELLS, Sandbox
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
-from grader.model import Execution, GradingResult, Limits, ProbeCall
+from grader.model import CodeCell, Execution, GradingResult, Limits, ProbeCall
+from grader.oracle import available, load, load_spec
 from grader.sandbox.jail import FULL
 from grader.score import grade_functions, probe_id
-from grader.spec import available, load_spec
 
 PUBLIC = frozenset({"public"})
 ALL = frozenset({"public", "hidden"})
@@ -57,10 +57,38 @@ def sandbox_record(
         "limits": {
             "timeout_s": limits.timeout_s,
             "call_timeout_s": limits.call_timeout_s,
+            "cell_timeout_s": limits.cell_timeout_s,
             "memory_mb": limits.memory_mb,
             "file_mb": limits.file_mb,
         },
     }
+
+
+def _numbered_error(error: Any, numbers: Mapping[int, int]) -> Any:
+    if not isinstance(error, Mapping) or not isinstance(error.get("traceback"), list):
+        return error
+    frames = [
+        {**fr, "number": numbers.get(fr.get("cell", -1), 0)} if isinstance(fr, Mapping) else fr
+        for fr in error["traceback"]
+    ]
+    return {**error, "traceback": frames}
+
+
+def numbered(execution: Execution, cells: Sequence[CodeCell]) -> Execution:
+    """The run with each cell, and each traceback frame, carrying the cell's number among the
+    code cells (Jupyter's In [n] after Restart & Run All), which is how pages name cells."""
+    numbers = {c.index: c.number for c in cells}
+    return replace(
+        execution,
+        cells=tuple(
+            replace(c, number=numbers.get(c.index, 0), error=_numbered_error(c.error, numbers))
+            for c in execution.cells
+        ),
+        outcomes={
+            k: replace(o, error=_numbered_error(o.error, numbers))
+            for k, o in execution.outcomes.items()
+        },
+    )
 
 
 def grade_notebook(
@@ -71,11 +99,13 @@ def grade_notebook(
     student: str | None = None,
     raw: bytes | None = None,
     memo: JudgementMemo | None = None,
+    assignment: str | None = None,
 ) -> GradingResult:
     """One submission, start to result. Never raises for bad input: that becomes the result.
     `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
     worker that never sees the file). `memo` remembers judgements across the submissions one
-    process grades (`grader.memo`)."""
+    process grades (`grader.memo`). `assignment` is the batch's decision for a notebook whose
+    metadata names none (default: the file's stem)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
@@ -83,9 +113,10 @@ def grade_notebook(
         with profile.stage("load"):
             if raw is None:
                 raw = read_notebook(path)
-            sub = load_submission(path, available(), student, raw=raw)
+            sub = load_submission(path, available(), student, raw=raw, assignment=assignment)
     except GraderError as exc:
-        assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
+        stem = assignment or path.stem
+        assignment = peek_assignment(raw, stem) if raw is not None else stem
         known = assignment in available()
         return GradingResult.from_error(
             student=fallback_student,
@@ -99,13 +130,13 @@ def grade_notebook(
             elapsed_s=round(time.monotonic() - t0, 4),
             sandbox=sandbox_record(sandbox.limits, ()),
         )
-    spec = load_spec(sub.assignment)
+    spec, oracle = load(sub.assignment)
     probes = [
         ProbeCall(
             case_id=probe_id(f.name, c.id),
             function=f.name,
-            args=inputs_of(spec.name, f.name, c.id)[0],
-            kwargs=inputs_of(spec.name, f.name, c.id)[1],
+            args=oracle.inputs(f, c)[0],
+            kwargs=oracle.inputs(f, c)[1],
             seed=c.seed,
             bindings=c.bindings,
         )
@@ -114,21 +145,25 @@ def grade_notebook(
         if c.visibility in visibility
     ]
     with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
-        execution = sandbox.run(sub.cells, probes)
+        execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
     with profile.stage("score"):
-        functions = grade_functions(spec, visibility, execution, memo)
+        functions = grade_functions(spec, oracle, visibility, execution, memo)
     common = dict(
         functions=functions,
         max_score=spec.points(visibility),
         sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),
         environment=environment(sub.sha256),
         cells=execution.cells,
+        fatal_cells=execution.fatal_cells,
+        runs=execution.runs,
+        notes=sub.notes,
         elapsed_s=round(time.monotonic() - t0, 4),
         path=str(path),
         graded_at=now,
     )
-    if execution.ended != "exit" or execution.notebook_timed_out or execution.exited_early:
-        kind, message = _job_error(execution, sandbox.limits)
+    problem = _job_error(execution, sandbox.limits)
+    if problem is not None:
+        kind, message = problem
         return GradingResult.from_error(
             student=sub.student, assignment=sub.assignment, kind=kind, message=message, **common
         )
@@ -154,31 +189,59 @@ def _worker_cpu(sandbox: Sandbox) -> Callable[[], float]:
     return read
 
 
-def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
-    ended = execution.ended
-    if execution.exited_early:
-        last = execution.cells[-1].index + 1 if execution.cells else None
-        where = f"after cell [{last}]" if last is not None else "in its first cell"
-        return "crashed", (
-            f"the notebook's process exited {where} (os._exit or similar), so the later cells "
-            "and the tests did not run"
+def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
+    """The error kind and message of a run that did not go as a notebook should, or None."""
+    if execution.tampered:
+        return "tampered", (
+            f"the submission's process sent a record the grader could not accept "
+            f"({execution.tampered}); what was graded before it counts, the rest was not run"
         )
+    shown = {c.index: c.shown for c in execution.cells}  # as Jupyter numbers them
+    parts: list[str] = []
+    kind = ""
+    fatal = execution.fatal_cells
+    kinds: set[str] = set()
+    skipped = fatal[:MAX_FATAL_CELLS]
+    for f in skipped:
+        n = shown.get(f.index, f.index + 1)
+        parts.append(
+            f"cell [{n}] ended the notebook's process ({f.reason}); it was skipped "
+            "and the notebook run again without it"
+        )
+        kinds.add(f.kind)
+    # A crash is the gravest, then the memory limit, then a cell that would not stop.
+    for grave in ("exit", "signal", "memory", "timeout"):
+        if grave in kinds:
+            kind = "crashed" if grave in ("exit", "signal") else grave
+            break
+    if len(fatal) > MAX_FATAL_CELLS:
+        last = fatal[-1]
+        n = shown.get(last.index, last.index + 1)
+        parts.append(
+            f"cell [{n}] ended the notebook's process too ({last.reason}); after "
+            f"{MAX_FATAL_CELLS} such cells the notebook was not run again without it: the last "
+            f"run stopped before cell [{n}], so the cells from there on did not run"
+        )
+        kind = "crashed"
+    if execution.cell_timeouts:
+        cells = ", ".join(f"[{shown.get(i, i + 1)}]" for i in execution.cell_timeouts)
+        one = len(execution.cell_timeouts) == 1
+        parts.append(
+            f"{'cell' if one else 'cells'} {cells} did not finish within the "
+            f"{number(limits.cell_timeout_s)} s limit per cell and {'was' if one else 'were'} "
+            "interrupted; the next cells still ran"
+        )
+        kind = kind or "timeout"
     if execution.notebook_timed_out:
-        return "timeout", (
-            f"the notebook did not finish within {number(limits.timeout_s)} s; "
-            "functions defined before that were graded"
+        parts.append(
+            f"the notebook did not finish within its {number(limits.timeout_s)} s limit; the cells "
+            "after that were not run, and functions defined before were graded"
         )
-    if ended == "timeout":
-        wall = limits.wall_s(len(execution.outcomes))
-        return "timeout", (
-            f"the submission was stopped at its {number(wall)} s wall-clock limit (it had disabled "
-            "or outlasted its own timers); tests it had not reached were not run"
-        )
-    if ended == "signal":
-        what = {
-            signal.SIGKILL: "was killed (memory or process limits, or it killed itself)",
-            signal.SIGSEGV: "crashed (signal SIGSEGV: often recursion too deep for the C stack)",
-            signal.SIGXCPU: "was stopped at its CPU-time limit",
-        }.get(execution.signal, f"was ended by {signal_name(execution.signal)}")
-        return "crashed", f"the notebook's process {what}, so later cells and tests did not run"
-    return "crashed", "the grading worker stopped unexpectedly"
+        kind = kind or "timeout"
+    if execution.ended == "crashed":
+        parts.append("the grading worker stopped unexpectedly")
+        kind = "crashed"
+    if not parts:
+        return None
+    message = "; ".join(parts)
+    return kind, message

@@ -6,7 +6,7 @@ import base64
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -15,8 +15,10 @@ import jinja2
 
 from grader import display
 from grader.catalogue import CATALOGUE
-from grader.model import FunctionResult, GradingResult
+from grader.model import MAX_FATAL_CELLS, FunctionResult, GradingResult
 from grader.record import safe_name
+from grader.roster import Missing
+from grader.similarity import Similar
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("grader", "templates"),
@@ -71,6 +73,11 @@ ERROR_KINDS: dict[str, tuple[str, str]] = {
         "The file is not a notebook the grader can open. Save it again from Jupyter and make sure "
         "the whole file was handed in.",
     ),
+    "unreadable-archive": (
+        "The zip file could not be opened",
+        "The .zip file handed in is damaged or is not a zip file. Make the zip again (or hand in "
+        "the notebook itself) and make sure the whole file was uploaded.",
+    ),
     "unknown-assignment": (
         "Unknown assignment",
         "The grader could not tell which assignment this notebook is. Start from the notebook "
@@ -104,7 +111,7 @@ class Printed:
     """A bounded excerpt of what one cell printed."""
 
     cell: int
-    """The cell's number, as Jupyter counts (1-based)."""
+    """The cell's number among the code cells (CellRun.shown)."""
     text: str
     """The first OUTPUT_SHOWN characters."""
     hidden: int
@@ -117,7 +124,7 @@ def printed(result: GradingResult) -> list[Printed]:
     for c in result.cells:
         if c.output:
             shown = c.output[:OUTPUT_SHOWN]
-            out.append(Printed(c.index + 1, shown, max(c.output_chars, len(c.output)) - len(shown)))
+            out.append(Printed(c.shown, shown, max(c.output_chars, len(c.output)) - len(shown)))
     return out
 
 
@@ -151,6 +158,55 @@ def _mistake_functions(result: GradingResult) -> dict[str, list[str]]:
     return where
 
 
+def _kind(error: Mapping[str, Any] | None) -> str:
+    return str((error or {}).get("kind", ""))
+
+
+def not_run(f: FunctionResult) -> list[tuple[str, list[str]]]:
+    """A function's tests that were not run, grouped by why: one line each on the page."""
+    groups: dict[str, list[str]] = {}
+    for t in f.tests:
+        if not t.passed and t.kind == "not-run":
+            why = t.message.removeprefix("not run: ")
+            groups.setdefault(why, []).append(t.id)
+    return list(groups.items())
+
+
+PROBLEMS: dict[str, str] = {
+    "timeout": "a cell or a call ran past its time limit",
+    "memory": "a cell or a call ran out of memory",
+    "crashed": "the notebook's or the tests' process crashed",
+    "exit": "a graded call tried to exit",
+    "skipped fatal cell": "a cell ended the notebook's process; it was skipped and the notebook "
+    "run again",
+    "tampered": "the submission's process sent records the grader could not accept",
+}
+"""The kinds of trouble the summary counts, besides any other error kind of a result."""
+
+
+def problems(result: GradingResult) -> list[str]:
+    """Every kind of trouble one submission ran into, each once: its error kind, skipped fatal
+    cells, and cells or tests that timed out, ran out of memory, crashed or exited."""
+    found: list[str] = []
+
+    def add(kind: str) -> None:
+        if kind and kind not in found:
+            found.append(kind)
+
+    if result.error:
+        add(str(result.error.get("kind", "")))
+    if result.fatal_cells:
+        add("skipped fatal cell")
+    for c in result.cells:
+        if _kind(c.error) in ("timeout", "memory"):
+            add(_kind(c.error))
+    for f in result.functions:
+        for t in f.tests:
+            if not t.passed and t.kind in ("timeout", "memory", "crashed", "exit"):
+                add(t.kind)
+    return found
+
+
 def render_submission(result: GradingResult, notebook_html: str | None = None) -> str:
     """The student's page; `notebook_html` is the executed notebook as sanitized HTML (from
     grader.notebook), shown collapsed."""
@@ -160,7 +216,11 @@ def render_submission(result: GradingResult, notebook_html: str | None = None) -
         r=result,
         mistakes=[(i, CATALOGUE.get(i), fns) for i, fns in where.items()],
         failed_cells=[c for c in result.cells if not c.ok and not c.skipped],
-        skipped=[c.index + 1 for c in result.cells if c.skipped],
+        fatal_skipped=[c for c in result.cells if c.skipped and _kind(c.error) == "fatal"],
+        skipped=[c.shown for c in result.cells if c.skipped and _kind(c.error) != "fatal"],
+        not_run=not_run,
+        max_fatal=MAX_FATAL_CELLS,
+        shown={c.index: c.shown for c in result.cells},
         printed=printed(result),
         error_kinds=ERROR_KINDS,
         test_kinds=TEST_KINDS,
@@ -227,19 +287,25 @@ class Student:
 
     @property
     def errored(self) -> int:
-        return sum(1 for r in self.results if r.status != "graded")
+        """Submissions that could not be graded in full or ran into a limit or a crash."""
+        return sum(1 for r in self.results if r.status != "graded" or problems(r))
 
 
-def needs_help(results: Sequence[GradingResult]) -> list[Student]:
-    """Students below HELP_BELOW of their points or with an errored submission, lowest first."""
+def needs_help(results: Sequence[GradingResult], missing: Sequence[Missing] = ()) -> list[Student]:
+    """Students below HELP_BELOW of their points or with an errored submission, lowest first.
+    Work not handed in (`missing`) counts as 0 of its points."""
     by: dict[str, list[GradingResult]] = {}
     for r in results:
         by.setdefault(r.student, []).append(r)
+    absent: dict[str, float] = {}
+    for m in missing:
+        by.setdefault(m.student, [])
+        absent[m.student] = absent.get(m.student, 0.0) + m.max_score
     students = [
         Student(
             name,
             sum(r.score for r in rs),
-            sum(r.max_score for r in rs),
+            sum(r.max_score for r in rs) + absent.get(name, 0.0),
             tuple(sorted(rs, key=lambda r: r.assignment)),
         )
         for name, rs in by.items()
@@ -250,8 +316,23 @@ def needs_help(results: Sequence[GradingResult]) -> list[Student]:
     )
 
 
-def render_summary(results: Sequence[GradingResult]) -> str:
-    """The class summary."""
+def _problem_counts(rows: Sequence[GradingResult]) -> list[tuple[str, list[GradingResult]]]:
+    """Each kind of trouble, with the submissions that ran into it, most frequent first."""
+    by: dict[str, list[GradingResult]] = {}
+    for r in rows:
+        for kind in problems(r):
+            by.setdefault(kind, []).append(r)
+    return sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def render_summary(
+    results: Sequence[GradingResult],
+    *,
+    missing: Sequence[Missing] = (),
+    similar: Sequence[Similar] = (),
+) -> str:
+    """The class summary; `missing` is the work not handed in, `similar` the pairs of
+    submissions copy detection found."""
     rows = sorted(results, key=lambda r: (r.student, r.assignment))
     fn_stats: dict[tuple[str, str], list[int]] = {}
     test_stats: dict[tuple[str, str, str], list[int]] = {}
@@ -270,8 +351,10 @@ def render_summary(results: Sequence[GradingResult]) -> str:
                 mistakes[d] += 1
                 who.setdefault(d, []).append(r)
     context: dict[str, Any] = {
-        "help": needs_help(results),
-        "students": len({r.student for r in results}),
+        "help": needs_help(results, missing),
+        "missing": missing,
+        "similar": similar,
+        "students": len({r.student for r in results} | {m.student for m in missing}),
         "help_below": HELP_BELOW,
         "rows": rows,
         "href": href,
@@ -281,6 +364,8 @@ def render_summary(results: Sequence[GradingResult]) -> str:
         "who": who,
         "catalogue": CATALOGUE,
         "errored": [r for r in rows if r.status != "graded"],
+        "problems": _problem_counts(rows),
+        "problem_words": PROBLEMS,
         "graded": sum(1 for r in results if r.status == "graded"),
         "bars": distribution(results),
         "scripts": _scripts("sort.js", "print.js"),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from grader import profile
 from grader.compare import compare
-from grader.diagnose import Raised, diagnose, expected_of, inputs_of
+from grader.diagnose import diagnose
 from grader.display import exact, split_points
 from grader.evidence import view
 from grader.memo import JudgementMemo
-from grader.model import CallOutcome, Execution, FunctionResult, TestResult
+from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
+from grader.oracle import Oracle
+from grader.recognise import Evidence
 from grader.spec import AssignmentSpec, Case, FunctionSpec
 
 EXCERPT_CHARS = 600
@@ -54,7 +56,7 @@ def _failure_message(outcome: CallOutcome) -> str:
         frames = err.get("traceback") or []
         if frames:
             last = frames[-1]
-            where = f" (cell {last['cell'] + 1}, line {last['line']})"
+            where = f" (cell [{last.get('number') or last['cell'] + 1}], line {last['line']})"
         prefix = {"memory": "ran out of memory: ", "exit": "called exit: "}.get(kind, "raised ")
         return f"{prefix}{err['type']}: {err.get('message', '')}".rstrip(": ") + where
     return str(err.get("message") or "the call failed")
@@ -77,10 +79,10 @@ class Judgement:
 
 
 def judge_case(
-    spec: AssignmentSpec, fspec: FunctionSpec, case: Case, outcome: CallOutcome
+    spec: AssignmentSpec, oracle: Oracle, fspec: FunctionSpec, case: Case, outcome: CallOutcome
 ) -> Judgement:
     """One case's verdict, message and (public cases) report detail."""
-    expected = expected_of(spec.name, fspec.name, case.id)
+    expected = oracle.expected(fspec, case)
     if isinstance(expected, Raised):  # a broken spec, not a student's fault: say so loudly
         raise RuntimeError(
             f"reference failed on {spec.name}.{fspec.name}/{case.id}: {expected.description}"
@@ -98,7 +100,7 @@ def judge_case(
         kind = str(err.get("kind") or "crashed")
         return Judgement(False, kind, _failure_message(outcome), detail)
     if case.check is not None:
-        verdict = case.check(outcome.value, expected, inputs_of(spec.name, fspec.name, case.id))
+        verdict = case.check(outcome.value, expected, oracle.inputs(fspec, case))
         if verdict.passed:
             return Judgement(True, "", "ok", detail)
         return Judgement(False, "property", verdict.message, detail)
@@ -116,17 +118,28 @@ def judge_case(
 
 def grade_function(
     spec: AssignmentSpec,
+    oracle: Oracle,
     fspec: FunctionSpec,
     cases: Sequence[Case],
     outcomes: Mapping[str, CallOutcome],
 ) -> FunctionResult:
-    """Verdicts, points and diagnoses of one function over the cases that were run."""
+    """Verdicts, points and diagnoses of one function over the cases that were run (probes
+    among them are evidence for the diagnosis only: never judged, never scored)."""
+    ran = tuple(cases)
+    cases = [c for c in ran if not c.probe]
     with profile.stage("compare"):
-        judged = {c.id: judge_case(spec, fspec, c, outcomes[c.id]) for c in cases}
-    passed = {cid: v.passed for cid, v in judged.items()}
-    expected = {c.id: expected_of(spec.name, fspec.name, c.id) for c in cases}
+        judged = {c.id: judge_case(spec, oracle, fspec, c, outcomes[c.id]) for c in cases}
+    evidence = Evidence(
+        fspec=fspec,
+        cases=ran,
+        inputs={c.id: oracle.inputs(fspec, c) for c in ran},
+        expected={c.id: oracle.expected(fspec, c) for c in ran},
+        outcomes=dict(outcomes),
+        kinds={cid: j.kind for cid, j in judged.items()},
+        mutants=oracle.mutants(fspec),
+    )
     with profile.stage("diagnose"):
-        diagnosis = diagnose(spec, fspec, tuple(cases), dict(outcomes), expected, passed)
+        diagnosis = diagnose(evidence, oracle.recognisers(fspec))
     shares = split_points(fspec.points, [c.weight for c in cases])
     tests = []
     for c, max_points in zip(cases, shares, strict=True):
@@ -159,7 +172,18 @@ def grade_function(
         diagnoses=diagnosis.ids,
         tests=tuple(tests),
         error=error,
+        attempted=score > 0 or not all(_untouched(outcomes[c.id]) for c in cases),
     )
+
+
+def _untouched(outcome: CallOutcome) -> bool:
+    """A call that shows the function is still the assignment's stub: it raised
+    NotImplementedError (the stub's own line), returned None (an empty body), or there was no
+    function to call."""
+    err = outcome.error or {}
+    if outcome.ok:
+        return outcome.value is None
+    return err.get("kind") == "missing" or err.get("type") == "NotImplementedError"
 
 
 def probe_id(function: str, case_id: str) -> str:
@@ -169,6 +193,7 @@ def probe_id(function: str, case_id: str) -> str:
 
 def grade_functions(
     spec: AssignmentSpec,
+    oracle: Oracle,
     visibility: frozenset[str],
     execution: Execution,
     memo: JudgementMemo | None = None,
@@ -185,8 +210,20 @@ def grade_functions(
         key = memo.key(spec.name, fspec.name, [c.id for c in cases], outcomes) if memo else None
         found = memo.get(key) if memo else None
         if found is None:
-            found = grade_function(spec, fspec, cases, outcomes)
+            found = grade_function(spec, oracle, fspec, cases, outcomes)
             if memo:
                 memo.put(key, found)
+        else:  # the same judgement, but this submission's own call times
+            found = _timed(found, outcomes)
         results.append(found)
     return tuple(results)
+
+
+def _timed(result: FunctionResult, outcomes: Mapping[str, CallOutcome]) -> FunctionResult:
+    """A remembered judgement with the call times of these outcomes (times are not part of the
+    memo's key: they differ between identical answers)."""
+    tests = tuple(
+        replace(t, elapsed_s=round(outcomes[t.id].elapsed_s, 6)) if t.id in outcomes else t
+        for t in result.tests
+    )
+    return replace(result, tests=tests)

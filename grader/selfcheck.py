@@ -8,10 +8,12 @@ elsewhere (its `repr`).
 This is the student's code on the student's machine, so there is no sandbox to keep: only care
 not to disturb the session. Each call gets copies of its inputs, NumPy's global random state is
 restored at the end, names a test binds are put back, what the function prints is kept out of the
-notebook, and a call that hangs is stopped after the call time limit (when running in the main
-thread, as a kernel does). The values a call returns pass through the same wire encoding the
-sandboxed worker uses, so the verdicts are the ones `grader check` gives. Hidden tests never run
-here (a student bundle has none).
+notebook, and a call that hangs is stopped after the call time limit (by SIGALRM, when running in
+the main thread, as a kernel does). Where there is no SIGALRM (Windows) the call runs in a helper
+thread instead and the check stops waiting for it at the limit: the verdict is the same, but the
+hung call goes on in the background until the kernel is restarted. The values a call returns
+pass through the same wire encoding the sandboxed worker uses, so the verdicts are the ones
+`grader check` gives. Hidden tests never run here (a student bundle has none).
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ from typing import Any
 import numpy as np
 
 from grader.ci import function_line
-from grader.diagnose import inputs_of
 from grader.display import number
 from grader.model import CallOutcome, FunctionResult, Limits
+from grader.oracle import Oracle, available, load
 from grader.sandbox import wire
 from grader.score import grade_function
-from grader.spec import AssignmentSpec, Case, FunctionSpec, available, call_with, load_spec
+from grader.spec import AssignmentSpec, Case, FunctionSpec, call_with
 
 CALL_TIMEOUT_S = Limits().call_timeout_s
 """Seconds one call may take, as when grading."""
@@ -79,9 +81,35 @@ class _CallTimeout(BaseException):
     Exception` must not swallow it)."""
 
 
+def alarm_available() -> bool:
+    """SIGALRM and setitimer exist here (POSIX); on Windows calls are timed by a thread."""
+    return hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")
+
+
+def _in_thread(run: Any, seconds: float) -> Any:
+    """`run()` in a helper thread, waited for `seconds` at most: its value, or _CallTimeout
+    raised here when it did not finish (the thread cannot be stopped, only left behind)."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = run()
+        except BaseException as exc:  # handed to the caller's thread as it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="grader-check-call", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _CallTimeout()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
+    if not alarm_available() or threading.current_thread() is not threading.main_thread():
         yield  # signals only reach the main thread: no limit, as in any other helper thread
         return
 
@@ -125,7 +153,10 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
             contextlib.redirect_stderr(printed),
             _time_limit(timeout_s),
         ):
-            value = call_with(fn, case, inputs)
+            if alarm_available():
+                value = call_with(fn, case, inputs)
+            else:
+                value = _in_thread(lambda: call_with(fn, case, inputs), timeout_s)
         return CallOutcome(case.id, True, value=wire.decode(wire.encode(value)))
     except _CallTimeout:
         error = {
@@ -146,14 +177,14 @@ def call(fn: Any, name: str, case: Case, inputs: Any, timeout_s: float) -> CallO
         return CallOutcome(case.id, False, error=error)
 
 
-def _graded() -> dict[str, tuple[AssignmentSpec, FunctionSpec]]:
+def _graded() -> dict[str, tuple[AssignmentSpec, Oracle, FunctionSpec]]:
     """Every graded function with public tests, by name."""
-    found = {}
+    found: dict[str, tuple[AssignmentSpec, Oracle, FunctionSpec]] = {}
     for a in sorted(available()):
-        spec = load_spec(a)
+        spec, oracle = load(a)
         for f in spec.functions:
             if any(c.visibility == "public" for c in f.cases):
-                found.setdefault(f.name, (spec, f))
+                found.setdefault(f.name, (spec, oracle, f))
     return found
 
 
@@ -173,7 +204,7 @@ def check_functions(
         chosen = [graded[n] for n in names]
     else:
         defined: dict[str, int] = {}
-        for name, (spec, _) in graded.items():
+        for name, (spec, _, _) in graded.items():
             if callable(namespace.get(name)):
                 defined[spec.name] = defined.get(spec.name, 0) + 1
         if not defined:
@@ -181,18 +212,17 @@ def check_functions(
                 "", (), "no graded function is defined yet: run the cells that define them first"
             )
         assignment = max(sorted(defined), key=lambda a: defined[a])
-        chosen = [(s, f) for s, f in graded.values() if s.name == assignment]
+        chosen = [(s, o, f) for s, o, f in graded.values() if s.name == assignment]
     results = []
     state = np.random.get_state()  # the calls seed it, and so do the reference's where installed
     try:
-        for spec, fspec in chosen:
+        for spec, oracle, fspec in chosen:
             cases = [c for c in fspec.cases if c.visibility == "public"]
             fn = namespace.get(fspec.name)
             outcomes = {
-                c.id: call(fn, fspec.name, c, inputs_of(spec.name, fspec.name, c.id), timeout_s)
-                for c in cases
+                c.id: call(fn, fspec.name, c, oracle.inputs(fspec, c), timeout_s) for c in cases
             }
-            results.append(grade_function(spec, fspec, cases, outcomes))
+            results.append(grade_function(spec, oracle, fspec, cases, outcomes))
     finally:
         np.random.set_state(state)
     return CheckReport(chosen[0][0].name, tuple(results))

@@ -1,25 +1,19 @@
 """Tests are data: what each graded function is called with, how its output is judged, and the
-mutants that name known mistakes. One module per assignment under `grader.instructor.specs` and
-one under `grader.instructor.mutants`; adding an assignment adds those two modules, a reference
-module and a notebook.
+mutants that prove each recogniser fires. One module per assignment under `grader.specs`, one under
+`grader.mutants` and one under `grader.recognisers`; adding an assignment adds those modules, a
+reference module and a notebook. Loading them is `grader.oracle.load`'s job.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from grader.sandbox.bindings import BINDINGS
-
-if TYPE_CHECKING:
-    from grader.stored import StoredOutputs
 
 Inputs = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -72,6 +66,9 @@ class Case:
     """Another case with the same inputs and a different seed (finds a function that reseeds)."""
     summary: str = ""
     """Public cases: the inputs in words, for the student's report."""
+    probe: bool = False
+    """Called but never judged or scored: evidence of the call's behaviour for the recognisers
+    (e.g. the same inputs with `forward_propagation` rebound, to see whether it is called)."""
 
 
 @dataclass(frozen=True)
@@ -100,16 +97,15 @@ class AssignmentSpec:
     """The module holding the reference functions."""
     functions: tuple[FunctionSpec, ...]
     """Its graded functions, in notebook order."""
-    stored: StoredOutputs | None = None
-    """A student bundle's outputs, read instead of calling the reference and the mutants (which
-    the bundle does not hold); None where the reference is installed."""
 
     def points(self, visibility: frozenset[str]) -> float:
         """Points available over the tests of the given visibility: a function counts when it
         has at least one such test."""
         return float(
             sum(
-                f.points for f in self.functions if any(c.visibility in visibility for c in f.cases)
+                f.points
+                for f in self.functions
+                if any(c.visibility in visibility and not c.probe for c in f.cases)
             )
         )
 
@@ -124,6 +120,9 @@ class Mutant:
     """The graded function it replaces."""
     impl: Callable[..., Any]
     """The mistaken implementation."""
+    spelling: str = ""
+    """Which way of writing the mistake this is, when an id has several (recognisers may ask
+    for one by name)."""
 
 
 def call_with(fn: Callable[..., Any], case: Case, inputs: Inputs) -> Any:
@@ -158,52 +157,3 @@ def _copy(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_copy(v) for v in value)
     return value
-
-
-@functools.cache
-def _spec_modules() -> frozenset[str]:
-    try:
-        specs = importlib.import_module("grader.instructor.specs")
-    except ModuleNotFoundError:  # a student bundle: no instructor folder
-        return frozenset()
-    names = (m.name for m in pkgutil.iter_modules(specs.__path__))
-    return frozenset(n for n in names if not n.startswith("_"))
-
-
-@functools.cache
-def available() -> frozenset[str]:
-    """Names of the assignments this installation grades: a spec module each (the instructor's
-    grader), or a stored document each (a student bundle, see grader.stored)."""
-    from grader.stored import stored_names
-
-    return _spec_modules() | stored_names()
-
-
-def public_only() -> bool:
-    """This installation is a student bundle: it has the public tests alone (as data), no spec
-    module, no hidden test, no reference."""
-    return not _spec_modules()
-
-
-def load_spec(assignment: str) -> AssignmentSpec:
-    """The spec of an assignment: grader.instructor.specs.<assignment>.SPEC where the module
-    exists, else the stored public tests of a student bundle."""
-    if assignment in _spec_modules():
-        return importlib.import_module(f"grader.instructor.specs.{assignment}").SPEC
-    from grader.stored import load_stored
-
-    return load_stored(assignment)
-
-
-def load_mutants(assignment: str) -> tuple[Mutant, ...]:
-    """The mutants of an assignment (grader.instructor.mutants.<assignment>.MUTANTS), or none."""
-    try:
-        module = importlib.import_module(f"grader.instructor.mutants.{assignment}")
-    except ModuleNotFoundError:
-        return ()
-    return tuple(module.MUTANTS)
-
-
-def reference_function(spec: AssignmentSpec, name: str) -> Callable[..., Any]:
-    """The reference implementation of a graded function."""
-    return getattr(importlib.import_module(spec.reference), name)

@@ -4,8 +4,10 @@ The instructor's grader computes expected outputs by calling `reference/` and na
 calling the mutants. A student bundle holds neither: `grader release` writes one JSON document
 per assignment (`grader/public/<assignment>.json`) with the public cases' inputs, their expected
 outputs and each catalogued mistake's outputs on those inputs, and this module turns it back into
-an `AssignmentSpec` whose outputs are read, never computed. Values go through `wire`, so arrays
-round-trip bit for bit and a bundle's verdicts equal the instructor's public ones.
+an `AssignmentSpec` and a `StoredOracle` whose outputs are read, never computed. Values go
+through `wire`, so arrays round-trip bit for bit and a bundle's verdicts equal the instructor's
+public ones. The recognisers (grader.recognisers) are bundled code: they read only the inputs, the
+expected outputs and the mutant outputs an oracle hands them, so they work from this data.
 """
 
 from __future__ import annotations
@@ -13,27 +15,20 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.diagnose import Raised
+from grader.model import Raised
 from grader.sandbox import wire
-from grader.spec import AssignmentSpec, Case, FunctionSpec, Tolerance
+from grader.spec import AssignmentSpec, Case, FunctionSpec, Inputs, Tolerance
+
+if TYPE_CHECKING:
+    from grader.oracle import MutantRun, StoredOracle
+    from grader.recognise import Recogniser
 
 SCHEMA = "grader.public/1"
 FOLDER = "public"
 """The folder inside the `grader` package that holds the documents."""
-
-
-@dataclass(frozen=True)
-class StoredOutputs:
-    """The outputs a bundle reads instead of computing."""
-
-    expected: Mapping[tuple[str, str], Any]
-    """(function, case id) -> the reference's output."""
-    mutants: Mapping[str, tuple[tuple[str, Mapping[str, Any]], ...]]
-    """function -> each catalogued mistake's id and its output (or Raised) per case id."""
 
 
 def encode_output(value: Any) -> dict[str, Any]:
@@ -54,33 +49,44 @@ def _inputs(encoded: Any) -> Any:
     return tuple(args), dict(kwargs)
 
 
-def thaw(document: Mapping[str, Any]) -> AssignmentSpec:
-    """The spec a stored document describes, with its outputs attached."""
+def thaw(
+    document: Mapping[str, Any], recognisers: tuple[Recogniser, ...] = ()
+) -> tuple[AssignmentSpec, StoredOracle]:
+    """The spec a stored document describes, and the oracle that reads its outputs."""
+    from grader.oracle import MutantRun, StoredOracle
+
     if document.get("schema") != SCHEMA:
         raise ValueError(f"not a {SCHEMA} document")
     functions = []
     expected: dict[tuple[str, str], Any] = {}
-    mutants: dict[str, tuple[tuple[str, Mapping[str, Any]], ...]] = {}
+    inputs: dict[tuple[str, str], Inputs] = {}
+    mutants: dict[str, tuple[MutantRun, ...]] = {}
     for f in document["functions"]:
         cases = []
         for c in f["cases"]:
-            inputs = _inputs(c["inputs"])
+            case_inputs = _inputs(c["inputs"])
             cases.append(
                 Case(
                     id=c["id"],
                     visibility=c["visibility"],
                     weight=float(c["weight"]),
-                    build=functools.partial(lambda x: x, inputs),
+                    build=functools.partial(lambda x: x, case_inputs),
                     seed=c["seed"],
                     bindings=dict(c["bindings"]),
                     tol=Tolerance(**c["tol"]),
                     same_inputs_as=c["same_inputs_as"],
                     summary=c["summary"],
+                    probe=bool(c.get("probe", False)),
                 )
             )
+            inputs[(f["name"], c["id"])] = case_inputs
             expected[(f["name"], c["id"])] = _decode_output(c["expected"])
         mutants[f["name"]] = tuple(
-            (m["id"], {cid: _decode_output(out) for cid, out in m["outputs"].items()})
+            MutantRun(
+                m["id"],
+                m.get("spelling", ""),
+                {cid: _decode_output(out) for cid, out in m["outputs"].items()},
+            )
             for m in f["mutants"]
         )
         functions.append(
@@ -92,12 +98,8 @@ def thaw(document: Mapping[str, Any]) -> AssignmentSpec:
                 returns=tuple(f["returns"]),
             )
         )
-    return AssignmentSpec(
-        name=document["assignment"],
-        reference="",
-        functions=tuple(functions),
-        stored=StoredOutputs(expected=expected, mutants=mutants),
-    )
+    spec = AssignmentSpec(name=document["assignment"], reference="", functions=tuple(functions))
+    return spec, StoredOracle(expected, inputs, mutants, recognisers)
 
 
 def stored_names() -> frozenset[str]:
@@ -110,8 +112,9 @@ def stored_names() -> frozenset[str]:
     )
 
 
-@functools.cache
-def load_stored(assignment: str) -> AssignmentSpec:
-    """The stored spec of an assignment, read once per process."""
+def load_stored(
+    assignment: str, recognisers: tuple[Recogniser, ...] = ()
+) -> tuple[AssignmentSpec, StoredOracle]:
+    """The stored spec of an assignment and its oracle (grader.oracle.load caches them)."""
     path = resources.files("grader") / FOLDER / f"{assignment}.json"
-    return thaw(json.loads(path.read_text(encoding="utf-8")))
+    return thaw(json.loads(path.read_text(encoding="utf-8")), recognisers)

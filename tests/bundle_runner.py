@@ -39,10 +39,10 @@ def main() -> None:
     assert Path(grader.__file__).resolve().is_relative_to(bundle), grader.__file__
     from grader.execute import Sandbox
     from grader.model import CallOutcome
+    from grader.oracle import load
     from grader.pipeline import PUBLIC, grade_notebook
     from grader.sandbox import wire
     from grader.score import grade_function
-    from grader.spec import load_spec
 
     job = json.loads(job_path.read_text())
     out: dict[str, Any] = {"notebooks": [], "outcomes": []}
@@ -51,7 +51,7 @@ def main() -> None:
             r = grade_notebook(Path(path), sandbox=sandbox, visibility=PUBLIC)
             out["notebooks"].append([r.status, r.score, verdicts(r.functions)])
     for assignment, function, values in job["outcomes"]:
-        spec = load_spec(assignment)
+        spec, oracle = load(assignment)
         fspec = next(f for f in spec.functions if f.name == function)
         cases = list(fspec.cases)
         outcomes = {}
@@ -62,7 +62,7 @@ def main() -> None:
                 outcomes[c.id] = CallOutcome(c.id, False, error=err)
             else:
                 outcomes[c.id] = CallOutcome(c.id, True, value=wire.decode(v))
-        out["outcomes"].append(verdicts([grade_function(spec, fspec, cases, outcomes)]))
+        out["outcomes"].append(verdicts([grade_function(spec, oracle, fspec, cases, outcomes)]))
     print(json.dumps(out))
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 import pytest
 
 from grader.catalogue import CATALOGUE
-from grader.diagnose import inputs_of, safe_call
 from grader.model import CallOutcome
+from grader.oracle import available, load, load_mutants, load_spec, reference_function, safe_call
 from grader.score import grade_function
-from grader.spec import available, load_mutants, load_spec, reference_function
 
 ALL_MUTANTS = [(a, m) for a in sorted(available()) for m in load_mutants(a)]
 
 
 def _as_student(assignment: str, function: str, impl) -> dict[str, CallOutcome]:
     """Outcomes as if the worker had called `impl` on every case."""
-    fspec = next(f for f in load_spec(assignment).functions if f.name == function)
+    spec, oracle = load(assignment)
+    fspec = next(f for f in spec.functions if f.name == function)
     outcomes = {}
     for c in fspec.cases:
-        out = safe_call(impl, c, inputs_of(assignment, function, c.id))
+        out = safe_call(impl, c, oracle.inputs(fspec, c))
         if type(out).__name__ == "Raised":
             outcomes[c.id] = CallOutcome(
                 c.id, False, error={"kind": "exception", "type": "E", "message": out.description}
@@ -30,9 +30,11 @@ def _as_student(assignment: str, function: str, impl) -> dict[str, CallOutcome]:
 
 
 def _grade(assignment: str, function: str, impl):
-    spec = load_spec(assignment)
+    spec, oracle = load(assignment)
     fspec = next(f for f in spec.functions if f.name == function)
-    return grade_function(spec, fspec, list(fspec.cases), _as_student(assignment, function, impl))
+    return grade_function(
+        spec, oracle, fspec, list(fspec.cases), _as_student(assignment, function, impl)
+    )
 
 
 def test_every_catalogue_id_has_a_mutant_and_every_mutant_a_catalogue_entry():

@@ -6,13 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.diagnose import inputs_of, safe_call
 from grader.memo import JudgementMemo, digest
 from grader.model import CallOutcome, Execution
+from grader.oracle import available, load, load_mutants, reference_function, safe_call
 from grader.pipeline import ALL, PUBLIC
 from grader.sandbox.wire import Opaque, decode, encode
 from grader.score import grade_functions, probe_id
-from grader.spec import available, load_mutants, load_spec, reference_function
 
 
 def ok(value, case="c"):
@@ -74,11 +73,11 @@ def test_values_of_unknown_types_are_not_remembered():
 
 
 def _execution(assignment: str, impls: dict[str, object]) -> Execution:
-    spec = load_spec(assignment)
+    spec, oracle = load(assignment)
     outcomes = {}
     for f in spec.functions:
         for c in f.cases:
-            out = safe_call(impls.get(f.name), c, inputs_of(assignment, f.name, c.id))
+            out = safe_call(impls.get(f.name), c, oracle.inputs(f, c))
             pid = probe_id(f.name, c.id)
             if type(out).__name__ == "Raised":
                 outcomes[pid] = CallOutcome(
@@ -92,18 +91,21 @@ def _execution(assignment: str, impls: dict[str, object]) -> Execution:
 
 @pytest.mark.parametrize("assignment", sorted(available()))
 def test_a_remembered_judgement_equals_a_fresh_one(assignment):
-    spec = load_spec(assignment)
+    spec, oracle = load(assignment)
     reference = {f.name: reference_function(spec, f.name) for f in spec.functions}
     students = [reference] + [{**reference, m.function: m.impl} for m in load_mutants(assignment)]
     memo = JudgementMemo()
     for visibility in (ALL, PUBLIC):
         for impls in students:
             execution = _execution(assignment, impls)
-            fresh = grade_functions(spec, visibility, execution)
-            assert grade_functions(spec, visibility, execution, memo) == fresh
+            fresh = grade_functions(spec, oracle, visibility, execution)
+            assert grade_functions(spec, oracle, visibility, execution, memo) == fresh
             # the second time, every function's judgement comes from the memo
             hits = memo.hits
-            assert grade_functions(spec, visibility, _execution(assignment, impls), memo) == fresh
+            assert (
+                grade_functions(spec, oracle, visibility, _execution(assignment, impls), memo)
+                == fresh
+            )
             assert memo.hits == hits + len(fresh)
 
 

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from coursekit.notebooks import ASSIGNMENTS, DEMO_TAG, GRADED_TAG, graded_names, notebook_text
-from grader.spec import available, load_spec
+from grader.oracle import available, load_spec
 from reference.solved import solved_notebook
 
 ROOT = Path(__file__).resolve().parent.parent

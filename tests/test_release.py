@@ -17,13 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.diagnose import expected_of, inputs_of, safe_call
 from grader.errors import GraderError
 from grader.instructor.release import MARKER, build_release, freeze, leaks
+from grader.oracle import available, load, load_mutants, load_spec, safe_call
 from grader.pipeline import PUBLIC, grade_notebook
 from grader.sandbox import wire
 from grader.score import grade_function
-from grader.spec import available, load_mutants, load_spec
 from grader.stored import thaw
 from reference.solved import reference_source
 from tests.notebooks import notebook_with, write
@@ -117,16 +116,16 @@ def test_stored_documents_hold_public_cases_only_and_round_trip_bit_for_bit(bund
     for a in sorted(available()):
         doc = json.loads((bundle / "grader" / "public" / f"{a}.json").read_text())
         assert "hidden" not in json.dumps(doc)
-        spec = thaw(doc)
-        ours = load_spec(a)
+        spec, stored = thaw(doc)
+        ours, oracle = load(a)
         for f in spec.functions:
             mine = next(x for x in ours.functions if x.name == f.name)
             assert [c.id for c in f.cases] == [c.id for c in mine.cases if c.visibility == "public"]
             for c in f.cases:
-                got = spec.stored.expected[(f.name, c.id)]
-                want = expected_of(a, f.name, c.id)
+                got = stored.expected(f, c)
+                want = oracle.expected(mine, next(x for x in mine.cases if x.id == c.id))
                 assert wire.encode(got) == wire.encode(want)
-                assert wire.encode(c.build()) == wire.encode(inputs_of(a, f.name, c.id))
+                assert wire.encode(c.build()) == wire.encode(oracle.inputs(mine, c))
 
 
 def test_leaks_names_a_secret_module_or_import(bundle, tmp_path):
@@ -163,7 +162,8 @@ def test_a_public_property_check_cannot_be_released(monkeypatch):
     bad = replace(
         spec, functions=(replace(f0, cases=(replace(hidden_check, visibility="public"),)),)
     )
-    monkeypatch.setattr(release, "load_spec", lambda a: bad)
+    oracle = load("dropout")[1]
+    monkeypatch.setattr(release, "load", lambda a: (bad, oracle))
     with pytest.raises(GraderError, match="property check"):
         freeze("dropout")
 
@@ -206,13 +206,13 @@ def _mutant_outcomes() -> tuple[list, list]:
 
     jobs, verdicts = [], []
     for a in sorted(available()):
-        spec = load_spec(a)
+        spec, oracle = load(a)
         for m in load_mutants(a):
             fspec = next(f for f in spec.functions if f.name == m.function)
             cases = [c for c in fspec.cases if c.visibility == "public"]
             values, outcomes = {}, {}
             for c in cases:
-                out = safe_call(m.impl, c, inputs_of(a, m.function, c.id))
+                out = safe_call(m.impl, c, oracle.inputs(fspec, c))
                 if type(out).__name__ == "Raised":
                     values[c.id] = None
                     err = {"kind": "exception", "type": "E", "message": "raised"}
@@ -221,7 +221,7 @@ def _mutant_outcomes() -> tuple[list, list]:
                     values[c.id] = wire.encode(out)
                     outcomes[c.id] = CallOutcome(c.id, True, value=wire.decode(values[c.id]))
             jobs.append([a, m.function, values])
-            verdicts.append(_verdicts([grade_function(spec, fspec, cases, outcomes)]))
+            verdicts.append(_verdicts([grade_function(spec, oracle, fspec, cases, outcomes)]))
     return jobs, verdicts
 
 
@@ -325,6 +325,16 @@ def test_a_student_installs_the_bundle_in_a_fresh_environment_and_checks(bundle,
     # the instructor-only commands say so, in one line
     res = _sh(["grader", "demo", "--out", str(work / "demo")], work, env)
     assert res.returncode == 2 and "for instructors" in res.stderr
+    # grade too: a bundle's grades would be the public tests' alone, not the course's
+    res = _sh(["grader", "grade", str(work), "--out", str(work / "reports")], work, env)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "for instructors" in res.stderr and "only the public tests" in res.stderr
+    assert not (work / "reports").exists()
+    # a distribution of its own, and --version says which grader this is
+    res = _sh(["grader", "--version"], work, env)
+    assert "nn-practical-grader-student" in res.stdout and "public tests only" in res.stdout
+    res = _sh(["python", "-m", "pip", "show", "nn-practical-grader-student"], work, env)
+    assert res.returncode == 0
 
     # and the notebook's own check() works in that environment
     code = (

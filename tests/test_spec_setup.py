@@ -7,26 +7,26 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.diagnose import expected_of
 from grader.model import CallOutcome
 from grader.score import grade_function
-from grader.spec import load_spec
+from grader.oracle import load
 
-SPEC = load_spec("setup")
+SPEC, ORACLE = load("setup")
 
 
 def _score(function: str, answer) -> tuple[float, float, int]:
     """Points and passed tests of a function that answers `answer(case_id)` on every case."""
     fspec = next(f for f in SPEC.functions if f.name == function)
     outcomes = {c.id: CallOutcome(c.id, True, value=answer(c.id)) for c in fspec.cases}
-    result = grade_function(SPEC, fspec, list(fspec.cases), outcomes)
+    result = grade_function(SPEC, ORACLE, fspec, list(fspec.cases), outcomes)
     return result.score, result.max_score, sum(t.passed for t in result.tests)
 
 
 def _trivial(function: str, case_id: str) -> list:
-    expected = expected_of("setup", function, case_id)
     fspec = next(f for f in SPEC.functions if f.name == function)
-    args, _ = next(c for c in fspec.cases if c.id == case_id).build()
+    case = next(c for c in fspec.cases if c.id == case_id)
+    expected = ORACLE.expected(fspec, case)
+    args, _ = ORACLE.inputs(fspec, case)
     arrays = [a for a in (expected if isinstance(expected, tuple) else ()) if hasattr(a, "shape")]
     shaped = [tuple(fill(a) for a in arrays) for fill in (np.zeros_like, np.ones_like)]
     echoed = [args[0], args]
@@ -58,8 +58,8 @@ def test_early_stopping_answers_differ_from_case_to_case_and_from_the_inputs():
     fspec = next(f for f in SPEC.functions if f.name == "early_stopping")
     answers = []
     for c in fspec.cases:
-        (costs, patience), _ = c.build()
-        best = expected_of("setup", "early_stopping", c.id)
+        (costs, patience), _ = ORACLE.inputs(fspec, c)
+        best = ORACLE.expected(fspec, c)
         assert best not in (0, patience, len(costs) - 1, len(costs))
         answers.append(best)
     assert len(set(answers)) == len(answers)

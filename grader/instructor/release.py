@@ -24,12 +24,11 @@ from typing import Any
 import jinja2
 
 import grader
-from grader import __version__
-from grader.compare import compare
-from grader.diagnose import Raised, expected_of, inputs_of, mutant_outputs
+from grader import __version__, edition
 from grader.errors import GraderError, UsageError
+from grader.model import Raised
+from grader.oracle import available, load
 from grader.sandbox import wire
-from grader.spec import available, load_spec
 from grader.stored import FOLDER, SCHEMA, encode_output
 
 MARKER = ".grader-release"
@@ -91,18 +90,11 @@ def source_root() -> Path:
     return root
 
 
-def _changes_anything(outputs: dict[str, Any], expected: dict[str, Any], cases: list[Any]) -> bool:
-    for c in cases:
-        out = outputs[c.id]
-        if isinstance(out, Raised) or not compare(expected[c.id], out, c.tol).equal:
-            return True
-    return False
-
-
 def freeze(assignment: str) -> dict[str, Any]:
     """The public tests of an assignment as a stored document (grader.stored): inputs, expected
-    outputs, and the outputs of each catalogued mistake that a public input tells apart."""
-    spec = load_spec(assignment)
+    outputs (probes' too, which the recognisers compare), and every mutant's outputs on them,
+    which the recognisers read as the mistaken formulas' results."""
+    spec, oracle = load(assignment)
     functions = []
     for f in spec.functions:
         cases = [c for c in f.cases if c.visibility == "public"]
@@ -114,14 +106,17 @@ def freeze(assignment: str) -> dict[str, Any]:
                 "be stored in a bundle"
             )
         public_ids = {c.id for c in cases}
-        expected = {c.id: expected_of(assignment, f.name, c.id) for c in cases}
+        expected = {c.id: oracle.expected(f, c) for c in cases}
         for cid, value in expected.items():
             if isinstance(value, Raised):
                 raise ReleaseError(f"the reference raised on {assignment}.{f.name}/{cid}")
         mutants = [
-            {"id": mid, "outputs": {c.id: encode_output(outs[c.id]) for c in cases}}
-            for mid, outs in mutant_outputs(assignment, f.name)
-            if _changes_anything(dict(outs), expected, cases)
+            {
+                "id": run.id,
+                "spelling": run.spelling,
+                "outputs": {c.id: encode_output(run.outputs[c.id]) for c in cases},
+            }
+            for run in oracle.mutants(f)
         ]
         functions.append(
             {
@@ -141,7 +136,8 @@ def freeze(assignment: str) -> dict[str, Any]:
                         if c.same_inputs_as in public_ids
                         else None,
                         "summary": c.summary,
-                        "inputs": wire.encode(inputs_of(assignment, f.name, c.id)),
+                        "probe": c.probe,
+                        "inputs": wire.encode(oracle.inputs(f, c)),
                         "expected": encode_output(expected[c.id]),
                     }
                     for c in cases
@@ -275,7 +271,12 @@ def build_release(*, out: Path) -> Release:
             (tmp / "assignments").mkdir(exist_ok=True)
             shutil.copyfile(notebook, tmp / "assignments" / notebook.name)
         shutil.copyfile(root / "docs" / "students.md", tmp / "README.md")
-        context = {"version": __version__, "assignments": assignments}
+        context = {
+            "version": __version__,
+            "assignments": assignments,
+            "distribution": edition.STUDENT,
+            "instructor": edition.INSTRUCTOR,
+        }
         for template, target in (
             ("pyproject.toml.j2", "pyproject.toml"),
             ("grade.yml.j2", ".github/workflows/grade.yml"),

@@ -12,8 +12,8 @@ import os
 import grader
 
 found = {"stub": sorted(k for k in vars(grader) if not k.startswith("__"))}
-for name in ("grader.specs.dropout", "grader.mutants", "grader.stored", "reference.dropout",
-             "reference"):
+for name in ("grader.specs.dropout", "grader.instructor.specs.dropout", "grader.instructor",
+             "grader.mutants", "grader.stored", "reference.dropout", "reference"):
     try:
         __import__(name)
         found[name] = "imported"
@@ -21,6 +21,7 @@ for name in ("grader.specs.dropout", "grader.mutants", "grader.stored", "referen
         found[name] = str(exc)
 root = os.path.dirname("@COURSEKIT@")
 for path in (f"{root}/reference/dropout.py", f"{root}/grader/specs/dropout.py",
+             f"{root}/grader/instructor/specs/dropout.py",
              f"{root}/grader/public/dropout.json"):
     try:
         with open(path) as f:

@@ -1,0 +1,348 @@
+"""Recognisers: each catalogue id as the property that defines its mistake.
+
+A recogniser is handed the `Evidence` of one graded function (every case's inputs, the expected
+outputs, the student's outcomes, the judgement of each scored case, and the outputs of the
+mutants) and says which failing cases its mistake explains. It states the mistake's defining
+property ("every b<l> is zero but not of shape (n_l, 1)", "W is the right draw scaled by the
+wrong factor", "the result does not change when forward_propagation is rebound"), so every
+spelling of the mistake is named, not only the one a mutant happens to write. Mutants stay as
+the proof that each recogniser fires (tests/test_recognise.py).
+
+Recognisers are bundled code: they read what an oracle hands them (never the reference), so a
+student bundle names mistakes on the public cases exactly as the instructor's grader does.
+
+The rules every recogniser obeys (full marks and trivial answers are never named, fallbacks
+only by elimination, the most specific first) are enforced by `grader.diagnose`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from grader.compare import compare
+from grader.model import CallOutcome, Raised
+from grader.spec import Case, FunctionSpec, Inputs
+
+if TYPE_CHECKING:
+    from grader.oracle import MutantRun
+
+RECOGNISERS = "grader.recognisers"
+
+STRUCTURAL = frozenset({"type", "keys", "length", "shape", "dtype"})
+"""Judgement kinds that mean the output is not of the right kind at all."""
+COMPARISON = STRUCTURAL | {"value", "nan", "property", ""}
+"""Judgement kinds of a call that returned (the rest are failed calls)."""
+
+
+class _NoValue:
+    """What `Evidence.got` gives for a call that did not return."""
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE: Any = _NoValue()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything a recogniser may look at for one graded function."""
+
+    fspec: FunctionSpec
+    """The function."""
+    cases: tuple[Case, ...]
+    """Every case that was run: scored ones and probes."""
+    inputs: Mapping[str, Inputs]
+    """Case id -> its inputs."""
+    expected: Mapping[str, Any]
+    """Case id -> the reference's output (Raised where it raised)."""
+    outcomes: Mapping[str, CallOutcome]
+    """Case id -> what the student's call did."""
+    kinds: Mapping[str, str]
+    """Scored case id -> its judgement kind ("" when it passed)."""
+    mutants: tuple[MutantRun, ...] = ()
+    """The mutants' outputs on the value cases and probes."""
+
+    @property
+    def scored(self) -> tuple[Case, ...]:
+        """The judged cases."""
+        return tuple(c for c in self.cases if not c.probe)
+
+    @property
+    def failing(self) -> tuple[Case, ...]:
+        """The judged cases that failed."""
+        return tuple(c for c in self.scored if self.kinds.get(c.id, "") != "")
+
+    def passed(self, case_id: str) -> bool:
+        """The scored case passed."""
+        return self.kinds.get(case_id, "") == ""
+
+    def case(self, case_id: str) -> Case | None:
+        """A case by id, if it was run."""
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    def got(self, case_id: str) -> Any:
+        """The student's output, or NO_VALUE when the call did not return (or was not run)."""
+        outcome = self.outcomes.get(case_id)
+        return outcome.value if outcome is not None and outcome.ok else NO_VALUE
+
+    def error_type(self, case_id: str) -> str:
+        """The exception type a failed call raised ("" when it returned or failed otherwise)."""
+        outcome = self.outcomes.get(case_id)
+        if outcome is None or outcome.ok:
+            return ""
+        return str((outcome.error or {}).get("type") or "")
+
+    def args(self, case_id: str) -> tuple[Any, ...]:
+        """The positional arguments of a case."""
+        return self.inputs[case_id][0]
+
+    def structural_fault(self) -> bool:
+        """Some judged case's output was not of the right kind (type, keys, length, shape,
+        dtype), or some call did not return."""
+        return any(
+            self.kinds.get(c.id, "") in STRUCTURAL or self.got(c.id) is NO_VALUE
+            for c in self.scored
+        )
+
+    def trivial(self) -> bool:
+        """The answer ignores its inputs: every call failed, or all returned the same value
+        where the expected values differ (one case alone cannot tell)."""
+        values = [self.got(c.id) for c in self.cases]
+        returned = [v for v in values if v is not NO_VALUE]
+        if not returned:
+            return True
+        if len(returned) < len(values):
+            return False
+        expected = {_key(self.expected.get(c.id)) for c in self.cases}
+        return len(expected) > 1 and len({_key(v) for v in returned}) == 1
+
+    def runs(self, mistake: str, spelling: str | None = None) -> tuple[MutantRun, ...]:
+        """The mutant runs of a catalogue id (one spelling, or all)."""
+        return tuple(
+            m
+            for m in self.mutants
+            if m.id == mistake and (spelling is None or m.spelling == spelling)
+        )
+
+    def same(self, a: Any, b: Any, case: Case) -> bool:
+        """Two outputs are equal within the case's tolerance."""
+        if isinstance(a, (Raised, _NoValue)) or isinstance(b, (Raised, _NoValue)):
+            return False
+        return compare(a, b, case.tol).equal
+
+
+Fires = Callable[[Evidence], Iterable[str]]
+"""A recogniser's test: the failing case ids its mistake explains (none: it does not fire)."""
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """One catalogue id, recognised by its defining property."""
+
+    id: str
+    """The catalogue id (contract section 3)."""
+    functions: frozenset[str]
+    """The graded functions it applies to."""
+    property: str
+    """The defining property, in one line (for docs and tests)."""
+    fires: Fires
+    """Which failing cases the mistake explains."""
+    rank: int = 1
+    """Specificity: when several fire, higher ranks are listed first."""
+    fallback: bool = False
+    """Tried only when no other recogniser fired (a diagnosis by elimination)."""
+
+
+# -- building blocks -----------------------------------------------------------------------------
+
+CaseTest = Callable[[Evidence, Case], bool | None]
+"""A property checked on one failing case: True (the mistake shows), False (the output
+contradicts the mistake), None (this case cannot tell)."""
+
+
+def each_failing(test: CaseTest, *, cases: Callable[[Case], bool] = lambda c: True) -> Fires:
+    """Fires when the property shows on at least one failing case and no failing case
+    contradicts it; passed cases are neutral. `cases` limits which cases are looked at."""
+
+    def fires(ev: Evidence) -> list[str]:
+        shown = []
+        for c in ev.failing:
+            if not cases(c):
+                continue
+            verdict = test(ev, c)
+            if verdict is False:
+                return []
+            if verdict:
+                shown.append(c.id)
+        return shown
+
+    return fires
+
+
+def matches(mistake: str, *spellings: str) -> Fires:
+    """Fires when the student's outputs equal one mutant run's on every value case where that
+    run differs from the reference (raising where it raised), and equal the reference where it
+    does not. For a deterministic formula this is the property itself: every spelling of the
+    same arithmetic gives the same numbers."""
+
+    def fires(ev: Evidence) -> list[str]:
+        for run in ev.runs(mistake):
+            if spellings and run.spelling not in spellings:
+                continue
+            shown = _matches_run(ev, run)
+            if shown:
+                return shown
+        return []
+
+    return fires
+
+
+def _matches_run(ev: Evidence, run: MutantRun) -> list[str]:
+    shown: list[str] = []
+    differs = False
+    for c in ev.scored:
+        if c.check is not None or c.id not in run.outputs:
+            continue
+        mo, got, exp = run.outputs[c.id], ev.got(c.id), ev.expected[c.id]
+        if isinstance(mo, Raised):
+            differs = True
+            if got is not NO_VALUE:
+                return []
+            if not ev.passed(c.id):
+                shown.append(c.id)
+            continue
+        if got is NO_VALUE or not ev.same(mo, got, c):
+            return []
+        if not ev.same(exp, mo, c):
+            differs = True
+            if not ev.passed(c.id):
+                shown.append(c.id)
+    return shown if differs else []
+
+
+def exact(mistake: str, functions: Iterable[str], prop: str, rank: int = 1) -> Recogniser:
+    """A recogniser whose property is "the output is the mistaken formula's": the mutants of
+    `mistake` (every spelling) are its formula."""
+    return Recogniser(mistake, frozenset(functions), prop, matches(mistake), rank=rank)
+
+
+def right_kind(ev: Evidence, case: Case) -> bool:
+    """The student's output on a case has the expected output's structure: same types, keys,
+    lengths, shapes and dtype kinds (values may differ)."""
+    got, exp = ev.got(case.id), ev.expected[case.id]
+    if got is NO_VALUE or isinstance(exp, Raised):
+        return False
+    return _same_structure(exp, got)
+
+
+def _same_structure(exp: Any, got: Any) -> bool:
+    if isinstance(exp, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) == set(exp)
+            and all(_same_structure(exp[k], got[k]) for k in exp)
+        )
+    if isinstance(exp, (tuple, list)):
+        return (
+            isinstance(got, (tuple, list))
+            and len(got) == len(exp)
+            and all(_same_structure(e, g) for e, g in zip(exp, got, strict=True))
+        )
+    if isinstance(exp, np.ndarray) and exp.ndim > 0:
+        if not isinstance(got, np.ndarray) or got.shape != exp.shape:
+            return False
+        ek, gk = exp.dtype.kind, got.dtype.kind
+        allowed = {"b": "biuf", "f": "f", "i": "iu", "u": "iu"}.get(ek, ek)
+        return gk in allowed
+    if isinstance(exp, (int, float, np.number)) and not isinstance(exp, bool):
+        return _is_real(got)
+    return type(exp) is type(got)
+
+
+def _is_real(x: Any) -> bool:
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return True
+    return isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "iuf"
+
+
+def as_float(x: Any) -> float | None:
+    """A number or a size-1 numeric array as a float; None otherwise."""
+    if not _is_real(x):
+        return None
+    return float(np.asarray(x, dtype=float).reshape(()))
+
+
+def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Two arrays (or numbers) of one shape, equal within tolerance; False on any mismatch."""
+    try:
+        a_, b_ = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if a_.shape != b_.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a_, b_, rtol=rtol, atol=atol))
+
+
+# -- fingerprints --------------------------------------------------------------------------------
+
+
+def _round(x: float, digits: int) -> float | str:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if abs(x) < 1e-9:
+        return 0.0
+    return float(f"{x:.{digits}g}")
+
+
+def _key(value: Any) -> str:
+    return repr(fingerprint(value, digits=12))
+
+
+def fingerprint(value: Any, digits: int = 6) -> Any:
+    """A hashable, canonical form of a value with floats rounded to `digits` significant
+    digits, so float noise does not tell two equal answers apart."""
+    if isinstance(value, Raised):
+        return ("raised", value.description)
+    if isinstance(value, _NoValue):
+        return ("no-value",)
+    if isinstance(value, dict):
+        return (
+            "dict",
+            tuple(sorted((repr(k), fingerprint(v, digits)) for k, v in value.items())),
+        )
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(fingerprint(v, digits) for v in value))
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            flat = value.astype(float).ravel()
+            return ("array", value.shape, tuple(_round(float(x), digits) for x in flat))
+        return ("array", value.shape, str(value.dtype))
+    if isinstance(value, (bool, np.bool_)):
+        return ("bool", bool(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return ("number", _round(float(value), digits))
+    return (type(value).__name__, repr(value)[:200])
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+def load_recognisers(assignment: str) -> tuple[Recogniser, ...]:
+    """The recognisers of an assignment (grader.recognisers.<assignment>.RECOGNISERS)."""
+    try:
+        module = importlib.import_module(f"{RECOGNISERS}.{assignment}")
+    except ModuleNotFoundError:
+        return ()
+    return tuple(module.RECOGNISERS)

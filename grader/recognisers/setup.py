@@ -1,0 +1,402 @@
+"""Recognisers of the setup assignment's mistakes.
+
+The splits are recognised by what the student's sets hold: each returned column is traced back
+to the example it came from (the cases' examples and labels are all distinct), so a split in
+the original order, overlapping sets, mismatched labels or rows taken for examples show
+however the slicing was written. The normalization mistakes are the wrong formula's numbers,
+computed from the call's own inputs, so any spelling of the same arithmetic is recognised. The
+verdicts of `bias_variance` and the epochs of `early_stopping` can only be told by the mistaken
+rule's answers (its mutants), which is what `matches` checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.recognise import NO_VALUE, Evidence, Fires, Recogniser, close, exact, matches
+from grader.recognisers._common import random_stream
+from grader.spec import Case
+
+SPLIT = "split_data"
+STATS = "normalization_stats"
+NORM = "normalize"
+SPLITS = "normalize_splits"
+BV = "bias_variance"
+ES = "early_stopping"
+
+
+def either(*tests: Fires) -> Fires:
+    """The failing cases the first test that fires explains."""
+
+    def fires(ev: Evidence) -> list[str]:
+        for test in tests:
+            shown = list(test(ev))
+            if shown:
+                return shown
+        return []
+
+    return fires
+
+
+def _value_cases(ev: Evidence) -> list[Case]:
+    return [c for c in ev.failing if c.check is None]
+
+
+def _arrays(got: Any, n: int) -> list[np.ndarray] | None:
+    """The student's output as n numeric arrays, or None."""
+    if not isinstance(got, (tuple, list)) or len(got) != n:
+        return None
+    out = []
+    for part in got:
+        if not isinstance(part, np.ndarray) or part.dtype.kind not in "biuf" or part.ndim != 2:
+            return None
+        out.append(part.astype(float))
+    return out
+
+
+def _all_cases(test: Callable[[Evidence, Case], bool | None]) -> Fires:
+    """Fires when the property shows on every failing value case that can tell, and on one
+    at least; a case that contradicts it stops it."""
+
+    def fires(ev: Evidence) -> list[str]:
+        shown: list[str] = []
+        for c in _value_cases(ev):
+            verdict = test(ev, c)
+            if verdict is False:
+                return []
+            if verdict:
+                shown.append(c.id)
+        return shown
+
+    return fires
+
+
+# -- split_data ----------------------------------------------------------------------------------
+
+
+def _origins(ev: Evidence, case: Case) -> tuple[list[list[int]], list[list[int]]] | None:
+    """For each returned set, the original example index of each of its X columns and of each
+    of its Y labels (-1 where a column is no example's); None when the output is not six 2-D
+    arrays with X's and Y's row counts."""
+    X, Y = (np.asarray(a, dtype=float) for a in ev.args(case.id)[:2])
+    parts = _arrays(ev.got(case.id), 6)
+    if parts is None:
+        return None
+    x_of = {X[:, j].tobytes(): j for j in range(X.shape[1])}
+    y_of = {Y[:, j].tobytes(): j for j in range(Y.shape[1])}
+    xs, ys = [], []
+    for k in range(3):
+        px, py = parts[2 * k], parts[2 * k + 1]
+        if px.shape[0] != X.shape[0] or py.shape[0] != Y.shape[0]:
+            return None
+        xs.append(
+            [x_of.get(np.ascontiguousarray(px[:, j]).tobytes(), -1) for j in range(px.shape[1])]
+        )
+        ys.append(
+            [y_of.get(np.ascontiguousarray(py[:, j]).tobytes(), -1) for j in range(py.shape[1])]
+        )
+    return xs, ys
+
+
+def _sizes(ev: Evidence, case: Case) -> list[int] | None:
+    exp = ev.expected[case.id]
+    if not isinstance(exp, (tuple, list)) or len(exp) != 6:
+        return None
+    return [int(np.asarray(exp[2 * k]).shape[1]) for k in range(3)]
+
+
+def _no_shuffle(ev: Evidence, case: Case) -> bool | None:
+    """The sets are the examples in their original order: train the first ones, then dev,
+    then test, each a run of consecutive indices, X and Y together."""
+    found = _origins(ev, case)
+    if found is None:
+        return None
+    xs, ys = found
+    if xs != ys or any(-1 in s for s in xs):
+        return False
+    flat = [i for s in xs for i in s]
+    if not flat or len(set(flat)) != len(flat):
+        return False
+    return flat == sorted(flat) and all(s == list(range(s[0], s[0] + len(s))) for s in xs if s)
+
+
+def _overlap(ev: Evidence, case: Case) -> bool | None:
+    """Some example is in two of the sets (or twice in one)."""
+    found = _origins(ev, case)
+    if found is None:
+        return None
+    xs, _ = found
+    flat = [i for s in xs for i in s if i >= 0]
+    if len(flat) != sum(len(s) for s in xs):
+        return False  # columns that are no example: another mistake
+    return len(set(flat)) < len(flat)
+
+
+def _separate_shuffles(ev: Evidence, case: Case) -> bool | None:
+    """X's columns and Y's labels are each a proper split (no example lost or repeated), but a
+    set's labels are not its examples' labels."""
+    found = _origins(ev, case)
+    sizes = _sizes(ev, case)
+    if found is None or sizes is None:
+        return None
+    xs, ys = found
+    if [len(s) for s in xs] != sizes or [len(s) for s in ys] != sizes:
+        return None
+    for sets in (xs, ys):
+        flat = [i for s in sets for i in s]
+        if -1 in flat or len(set(flat)) != len(flat):
+            return False
+    return xs != ys
+
+
+def _rows(ev: Evidence, case: Case) -> bool | None:
+    """Rows (features) were shuffled or split instead of columns (examples): some returned X
+    set has other than n_x rows, each of them a row of X (whole or cut), or X's rows in
+    another order with the examples left in place."""
+    X = np.asarray(ev.args(case.id)[0], dtype=float)
+    got = ev.got(case.id)
+    if not isinstance(got, (tuple, list)) or len(got) != 6:
+        return None
+    n_x, m = X.shape
+    parts = [got[k] for k in (0, 2, 4)]
+    if not all(isinstance(p, np.ndarray) and p.dtype.kind in "biuf" for p in parts):
+        return None
+    rows = {X[i].tobytes() for i in range(n_x)}
+    shown = False
+    for p in parts:
+        p = np.asarray(p, dtype=float)
+        if p.ndim != 2 or p.size == 0:
+            continue
+        if p.shape[1] == m and all(np.ascontiguousarray(r).tobytes() in rows for r in p):
+            if p.shape[0] != n_x or not np.array_equal(p, X):
+                shown = True  # whole rows of X: taken or reordered as if they were examples
+        elif p.shape[0] != n_x and p.shape[1] <= m:
+            # a cut of rows: each row a slice of some row of X
+            if all(any(_is_slice(r, X[i]) for i in range(n_x)) for r in p):
+                shown = True
+    return shown or None
+
+
+def _is_slice(row: np.ndarray, of: np.ndarray) -> bool:
+    n = row.shape[0]
+    return any(np.array_equal(row, of[s : s + n]) for s in range(of.shape[0] - n + 1))
+
+
+# -- normalization -------------------------------------------------------------------------------
+
+
+def _column(x: Any) -> np.ndarray | None:
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        return None
+    return x.astype(float).ravel()
+
+
+def _stats_wrong_axis(ev: Evidence, case: Case, at: Sequence[int]) -> bool | None:
+    """The returned mean is the mean over each example's features (axis 0)."""
+    X = np.asarray(ev.args(case.id)[0], dtype=float)
+    got = ev.got(case.id)
+    if not isinstance(got, (tuple, list)) or len(got) <= max(at):
+        return None
+    mu = _column(got[at[0]])
+    if mu is None:
+        return None
+    if X.shape[0] == X.shape[1]:
+        return None  # a square X cannot tell the axes apart by shape
+    return close(mu, X.mean(axis=0))
+
+
+def _stats_ddof(ev: Evidence, case: Case) -> bool | None:
+    """The mean is right and the variance is m / (m - 1) times the right one."""
+    X = np.asarray(ev.args(case.id)[0], dtype=float)
+    got, exp = ev.got(case.id), ev.expected[case.id]
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return None
+    m = X.shape[1]
+    if m < 2:
+        return None
+    mu, s2 = _column(got[0]), _column(got[1])
+    if mu is None or s2 is None:
+        return None
+    return close(mu, np.ravel(exp[0])) and close(s2, np.ravel(exp[1]) * m / (m - 1))
+
+
+def _inputs_norm(ev: Evidence, case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    args, kwargs = ev.inputs[case.id]
+    X, mu, s2 = (np.asarray(a, dtype=float) for a in args[:3])
+    eps = float(args[3]) if len(args) > 3 else float(kwargs.get("epsilon", 1e-8))
+    return X, mu, s2, eps
+
+
+def _variants(X: np.ndarray, mu: np.ndarray, s2: np.ndarray, eps: float, which: str) -> list[Any]:
+    with np.errstate(all="ignore"):
+        if which == "divide-variance":
+            return [(X - mu) / (s2 + eps), (X - mu) / s2]
+        return [X / np.sqrt(s2 + eps), X / np.sqrt(s2)]  # no-center
+
+
+def _norm_formula(which: str) -> Callable[[Evidence, Case], bool | None]:
+    def test(ev: Evidence, case: Case) -> bool | None:
+        got = ev.got(case.id)
+        if got is NO_VALUE or not isinstance(got, np.ndarray):
+            return None
+        X, mu, s2, eps = _inputs_norm(ev, case)
+        return any(close(got, v) for v in _variants(X, mu, s2, eps, which))
+
+    return test
+
+
+def _splits_stats(ev: Evidence, case: Case) -> tuple[np.ndarray, np.ndarray] | None:
+    exp = ev.expected[case.id]
+    if not isinstance(exp, (tuple, list)) or len(exp) != 5:
+        return None
+    return np.asarray(exp[3], dtype=float), np.asarray(exp[4], dtype=float)
+
+
+def _splits_formula(which: str) -> Callable[[Evidence, Case], bool | None]:
+    """normalize_splits' sets are the wrong formula's, with the training set's statistics."""
+
+    def test(ev: Evidence, case: Case) -> bool | None:
+        got = ev.got(case.id)
+        stats = _splits_stats(ev, case)
+        if stats is None or not isinstance(got, (tuple, list)) or len(got) != 5:
+            return None
+        mu, s2 = stats
+        sets = [np.asarray(a, dtype=float) for a in ev.args(case.id)[:3]]
+        for k, X in enumerate(sets):
+            if not isinstance(got[k], np.ndarray):
+                return None
+            if not any(close(got[k], v) for v in _variants(X, mu, s2, 1e-8, which)):
+                return False
+        return True
+
+    return test
+
+
+def _own_stats(ev: Evidence, case: Case) -> bool | None:
+    """Training data normalized right; dev or test normalized with its own mean and variance."""
+    got, exp = ev.got(case.id), ev.expected[case.id]
+    if not isinstance(got, (tuple, list)) or len(got) != 5 or not isinstance(exp, (tuple, list)):
+        return None
+    if not isinstance(got[0], np.ndarray) or not close(got[0], exp[0]):
+        return None
+    shown = False
+    for k in (1, 2):
+        X = np.asarray(ev.args(case.id)[k], dtype=float)
+        if X.shape[1] < 2 or not isinstance(got[k], np.ndarray):
+            continue
+        mu = X.mean(axis=1, keepdims=True)
+        s2 = ((X - mu) ** 2).mean(axis=1, keepdims=True)
+        if close(got[k], (X - mu) / np.sqrt(s2 + 1e-8)) and not close(got[k], exp[k]):
+            shown = True
+    if not shown:
+        # The sets right but the statistics returned those of another set.
+        if all(isinstance(got[k], np.ndarray) and close(got[k], exp[k]) for k in (0, 1, 2)):
+            for k in (1, 2):
+                X = np.asarray(ev.args(case.id)[k], dtype=float)
+                mu = _column(got[3])
+                if mu is not None and close(mu, X.mean(axis=1)) and not close(mu, np.ravel(exp[3])):
+                    shown = True
+    return shown or None
+
+
+def _wrong_axis_splits(ev: Evidence, case: Case) -> bool | None:
+    X = np.asarray(ev.args(case.id)[0], dtype=float)
+    got = ev.got(case.id)
+    if not isinstance(got, (tuple, list)) or len(got) != 5 or X.shape[0] == X.shape[1]:
+        return None
+    mu = _column(got[3])
+    if mu is None:
+        return None
+    return close(mu, X.mean(axis=0))
+
+
+RECOGNISERS: list[Recogniser] = [
+    Recogniser(
+        "split-no-shuffle",
+        frozenset({SPLIT}),
+        "the sets are consecutive runs of the examples in their original order",
+        either(_all_cases(_no_shuffle), matches("split-no-shuffle")),
+        rank=2,
+    ),
+    Recogniser(
+        "split-rows",
+        frozenset({SPLIT}),
+        "a returned X set holds rows of X (whole or cut) instead of its columns",
+        either(_all_cases(_rows), matches("split-rows")),
+        rank=2,
+    ),
+    Recogniser(
+        "split-separate-shuffles",
+        frozenset({SPLIT}),
+        "X's and Y's sets are each a partition of the examples, but the labels are not "
+        "their examples' labels",
+        either(_all_cases(_separate_shuffles), matches("split-separate-shuffles")),
+        rank=2,
+    ),
+    Recogniser(
+        "split-overlap",
+        frozenset({SPLIT}),
+        "some example is in more than one set",
+        either(_all_cases(_overlap), matches("split-overlap")),
+        rank=2,
+    ),
+    *random_stream((SPLIT,)),
+    Recogniser(
+        "norm-wrong-axis",
+        frozenset({STATS}),
+        "the mean returned is each example's mean over its features (axis 0)",
+        either(
+            _all_cases(lambda ev, c: _stats_wrong_axis(ev, c, (0,))), matches("norm-wrong-axis")
+        ),
+    ),
+    Recogniser(
+        "norm-sample-variance",
+        frozenset({STATS}),
+        "the mean is right and the variance is m / (m - 1) times the right one",
+        either(_all_cases(_stats_ddof), matches("norm-sample-variance")),
+    ),
+    Recogniser(
+        "norm-divide-variance",
+        frozenset({NORM}),
+        "the output is (X - mu) / (sigma2 + epsilon), or / sigma2",
+        either(_all_cases(_norm_formula("divide-variance")), matches("norm-divide-variance")),
+    ),
+    Recogniser(
+        "norm-no-center",
+        frozenset({NORM}),
+        "the output is X / sqrt(sigma2 + epsilon): scaled, not centred",
+        either(_all_cases(_norm_formula("no-center")), matches("norm-no-center")),
+    ),
+    Recogniser(
+        "norm-wrong-axis",
+        frozenset({SPLITS}),
+        "the mean returned is each training example's mean over its features (axis 0)",
+        either(_all_cases(_wrong_axis_splits), matches("norm-wrong-axis")),
+    ),
+    Recogniser(
+        "norm-divide-variance",
+        frozenset({SPLITS}),
+        "each set is (X - mu) / (sigma2 + epsilon) with the training statistics",
+        either(_all_cases(_splits_formula("divide-variance")), matches("norm-divide-variance")),
+    ),
+    Recogniser(
+        "norm-no-center",
+        frozenset({SPLITS}),
+        "each set is X / sqrt(sigma2 + epsilon) with the training statistics",
+        either(_all_cases(_splits_formula("no-center")), matches("norm-no-center")),
+    ),
+    Recogniser(
+        "norm-own-stats",
+        frozenset({SPLITS}),
+        "dev or test normalized with its own statistics, or another set's statistics returned",
+        either(_all_cases(_own_stats), matches("norm-own-stats")),
+    ),
+    exact("bv-ignores-base", (BV,), "the verdict of train_error compared with 0, not base_error"),
+    exact("bv-variance-from-zero", (BV,), "the verdict of dev_error alone taken as variance"),
+    exact("bv-swapped", (BV,), "the bias and variance verdicts exchanged"),
+    exact("es-last-epoch", (ES,), "the epoch where patience ran out, not the best one"),
+    exact("es-first-increase", (ES,), "stopped at the first epoch without improvement"),
+    exact("es-ties-improve", (ES,), "an equal dev cost taken as a new best"),
+]
