@@ -131,7 +131,10 @@ def send_frame(sock: socket.socket, record: Mapping[str, Any]) -> None:
 
 
 def _fields(
-    record: Mapping[str, Any], what: str, required: set[str], optional: frozenset[str] = frozenset()
+    record: Mapping[str, Any],
+    what: str,
+    required: set[str],
+    optional: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     keys = set(record)
     if not required <= keys:

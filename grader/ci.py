@@ -27,7 +27,8 @@ class Checked:
 
     @property
     def unusable(self) -> bool:
-        return bool(self.result.error) and self.result.error["kind"] in UNUSABLE
+        error = self.result.error
+        return error is not None and error.get("kind") in UNUSABLE
 
     @property
     def passed(self) -> bool:
@@ -107,7 +108,7 @@ def more_annotations(rest: int) -> str:
     return f"::error title={_escape_property(f'and {rest} more')}::{_escape_data(text)}"
 
 
-def annotations(c: Checked) -> list[str]:
+def error_annotations(c: Checked) -> list[str]:
     """One error annotation per failing function, or one for a notebook that could not be
     graded in full (`capped` limits a whole run's to what GitHub shows)."""
     r = c.result

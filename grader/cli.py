@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,7 +39,7 @@ include_notebook_option = click.option(
 )
 
 
-def limit_options(f):  # type: ignore[no-untyped-def]
+def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The sandbox limits, shared by every command that runs notebooks."""
     f = click.option(
         "--memory-mb",
@@ -147,7 +148,7 @@ def check(
 
     checked = Checked(str(notebook), result)
     if checked.unusable:
-        raise GraderError(result.error["message"])
+        raise GraderError(str((result.error or {}).get("message", "")))
     _echo_functions(result, public_only=True)
     sys.exit(exit_status([checked]))
 
@@ -209,7 +210,7 @@ def ci(
     import tempfile
 
     from grader.batch import find_submissions
-    from grader.ci import Checked, annotations, capped, exit_status, step_summary
+    from grader.ci import Checked, capped, error_annotations, exit_status, step_summary
     from grader.execute import Sandbox
     from grader.export import write_junit
     from grader.oracle import public_only
@@ -233,10 +234,10 @@ def ci(
                 checked.append(Checked(str(path), result))
                 click.echo(f"{path}:")
                 if checked[-1].unusable:
-                    click.echo(f"  unusable: {result.error['message']}")
+                    click.echo(f"  unusable: {(result.error or {}).get('message', '')}")
                 else:
                     _echo_functions(result, public_only())
-                held += annotations(checked[-1])
+                held += error_annotations(checked[-1])
         for line in capped(held):  # GitHub shows 10 per step: the first 9, then a count
             click.echo(line)
     if junit_path:
@@ -288,7 +289,7 @@ def _report(report: BatchReport) -> None:
     click.echo(f"summary: {report.out / 'summary.html'}")
 
 
-def batch_options(f):  # type: ignore[no-untyped-def]
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """How a batch runs, shared by `grade` and `demo`."""
     f = click.option(
         "--progress",

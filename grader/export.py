@@ -73,20 +73,21 @@ def grades_csv(results: Iterable[GradingResult], *, roster: Roster | None = None
         mine = by_student.get(student, {})
         row: list[object] = [student, *([names.get(student, "")] if roster else [])]
         total = 0.0
-        absent, errors = [], []
+        absent: list[str] = []
+        errors: list[str] = []
         for a in assignments:
-            r = mine.get(a)
-            if r is None:
+            got = mine.get(a)
+            if got is None:
                 row.append("0")
                 absent.append(a)
                 continue
-            row.append(points(r.score))
-            total += r.score
-            if r.status != "graded" and r.error:
-                errors.append(f"{a}: {r.error['kind']}")
-        for a, r in sorted(mine.items()):
-            if a not in assignments and r.error:  # unknown assignment, unreadable zip
-                errors.append(f"{a or r.path}: {r.error['kind']}")
+            row.append(points(got.score))
+            total += got.score
+            if got.status != "graded" and got.error:
+                errors.append(f"{a}: {got.error['kind']}")
+        for a, other in sorted(mine.items()):
+            if a not in assignments and other.error:  # unknown assignment, unreadable zip
+                errors.append(f"{a or other.path}: {other.error['kind']}")
         rows.append(
             [*row, points(total), points(course_total), "; ".join(absent), "; ".join(errors)]
         )

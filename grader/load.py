@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from grader.errors import UnknownAssignment, UnreadableNotebook
 from grader.model import CodeCell, Submission
@@ -103,7 +104,7 @@ def load_submission(
         raise UnreadableNotebook(
             f"{path.name}: nbformat {data.get('nbformat')!r}; save it with Jupyter 4 or later"
         )
-    cells = []
+    cells: list[CodeCell] = []
     ids: set[str] = set()
     notes: list[str] = []
     for i, cell in enumerate(data["cells"]):
@@ -126,7 +127,7 @@ def load_submission(
             source = "".join(source)
         if not isinstance(source, str):
             raise UnreadableNotebook(f"{path.name}: cell {i} has no readable source")
-        meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        meta: dict[str, Any] = cell["metadata"] if isinstance(cell.get("metadata"), dict) else {}
         tags = meta.get("tags", [])
         tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
         cells.append(CodeCell(index=i, source=source, tags=tags, number=len(cells) + 1))

@@ -148,7 +148,7 @@ def grade_notebook(
         execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
     with profile.stage("score"):
         functions = grade_functions(spec, oracle, visibility, execution, memo)
-    common = dict(
+    common: dict[str, Any] = dict(
         functions=functions,
         max_score=spec.points(visibility),
         sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),

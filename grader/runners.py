@@ -352,6 +352,7 @@ def _pooled(jobs: Iterable[Job], workers: int, ctrl_c: _CtrlC) -> Iterator[Outco
                 job, proc.job = proc.job, None
                 assert job is not None
                 if kind == "outcome":
+                    assert isinstance(value, Outcome)
                     yield value
                 else:
                     yield lost(job, f"internal error while grading: {value}")
@@ -382,7 +383,7 @@ def dask(address: str) -> Runner:
         try:
             width = max(2, 2 * sum(client.nthreads().values()))
             it = iter(jobs)
-            by_key: dict[str, Job] = {}
+            by_key: dict[Any, Job] = {}  # by each future's key
             futures = as_completed()
             for job in it:
                 fut = client.submit(run_job, job, pure=False)

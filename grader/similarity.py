@@ -27,6 +27,7 @@ import functools
 import inspect
 import json
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -117,10 +118,11 @@ def _renamed(fn: ast.FunctionDef) -> ast.FunctionDef:
         body=body,
         decorator_list=[],
         returns=None,
-        type_params=[],
         lineno=0,
         col_offset=0,
     )
+    if sys.version_info >= (3, 12):
+        clone.type_params = []
     renamed: ast.FunctionDef = _Rename(local).visit(clone)
     return renamed
 
@@ -278,8 +280,8 @@ def find_similar(
         by_sha: dict[str, list[str]] = defaultdict(list)
         for p in group:
             by_sha[p.sha256].append(p.student)
-        for who in by_sha.values():
-            names = sorted(set(who))
+        for owners in by_sha.values():
+            names = sorted(set(owners))
             candidates.update((x, y) for i, x in enumerate(names) for y in names[i + 1 :])
         for x, y in sorted(candidates):
             a, b = by_student[x], by_student[y]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ def regularization_rows(iterations: int = 30000) -> list[Row]:
     tx, ty, vx, vy = load_wavy()
     start = initialize_parameters(REG_DIMS, seed=3)
     l2_cost = functools.partial(regularization.compute_cost_with_regularization, lambd=LAMBD)
-    variants = {
+    variants: dict[str, dict[str, Any]] = {
         "no regularization": {},
         f"L2, lambda={LAMBD}": dict(
             cost=lambda A3, Y, p: l2_cost(A3, Y, p),

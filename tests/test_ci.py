@@ -7,7 +7,7 @@ from dataclasses import replace
 from results import HIDDEN_SECRET, errored, named_mistake, perfect
 
 from grader.catalogue import CATALOGUE
-from grader.ci import Checked, _md, annotation, annotations, exit_status, step_summary
+from grader.ci import Checked, _md, annotation, error_annotations, exit_status, step_summary
 from grader.model import GradingResult
 
 
@@ -25,11 +25,11 @@ def test_exit_status_is_0_all_pass_1_some_fail_2_unusable():
 
 
 def test_one_annotation_per_failing_function_naming_notebook_function_and_mistake():
-    (line,) = annotations(checked(named_mistake(), "work/dropout.ipynb"))[:1]
+    (line,) = error_annotations(checked(named_mistake(), "work/dropout.ipynb"))[:1]
     assert line.startswith("::error file=work/dropout.ipynb,title=dropout%3A ")
     assert "forward_propagation_with_dropout (0/10)::public-1: A3 differs" in line
     assert "[known mistake: dropout-no-scale]" in line
-    assert annotations(checked(perfect())) == []
+    assert error_annotations(checked(perfect())) == []
 
 
 def test_annotations_escape_what_would_end_or_split_a_command():
@@ -40,7 +40,7 @@ def test_annotations_escape_what_would_end_or_split_a_command():
 def test_hidden_tests_show_only_their_kind():
     r = named_mistake()
     r = replace(r, functions=(replace(r.functions[0], tests=r.functions[0].tests[1:]),))
-    text = "\n".join(annotations(checked(r))) + step_summary([checked(r)])
+    text = "\n".join(error_annotations(checked(r))) + step_summary([checked(r)])
     assert HIDDEN_SECRET not in text
     assert "hidden-1 (hidden): wrong values" in text
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from grader.model import CallOutcome
-from grader.score import grade_function
 from grader.oracle import load
+from grader.score import grade_function
 
 SPEC, ORACLE = load("setup")
 

@@ -241,7 +241,8 @@ def make_class(
         path = root / student / f"{assignment}.ipynb"
         if kind != "absent":
             path.parent.mkdir(parents=True, exist_ok=True)
-        label, expect = "", ()
+        label = ""
+        expect: tuple[str, ...] = ()
         nb: nbformat.NotebookNode | None = None
         if kind in _NEEDS and not _NEEDS[kind].get(assignment):  # no sample module of its own
             kind = "correct"

@@ -81,15 +81,15 @@ def backward(mistake: str) -> Callable[..., Any]:
     """backward_propagation_with_dropout with one mistake, via an equivalent keep_prob/mask."""
 
     def f(X: np.ndarray, Y: np.ndarray, cache: tuple, keep_prob: float) -> Any:
-        cache = list(cache)
+        parts = list(cache)
         if mistake in ("no-mask", "no-mask-no-scale"):
-            cache[1] = np.ones_like(cache[1])
-            cache[6] = np.ones_like(cache[6])
+            parts[1] = np.ones_like(parts[1])
+            parts[6] = np.ones_like(parts[6])
         if mistake in ("no-scale", "no-mask-no-scale"):
-            return backward_propagation_with_dropout(X, Y, tuple(cache), 1.0)
+            return backward_propagation_with_dropout(X, Y, tuple(parts), 1.0)
         if mistake == "multiply-keep-prob":
-            return backward_propagation_with_dropout(X, Y, tuple(cache), 1.0 / keep_prob)
-        return backward_propagation_with_dropout(X, Y, tuple(cache), keep_prob)
+            return backward_propagation_with_dropout(X, Y, tuple(parts), 1.0 / keep_prob)
+        return backward_propagation_with_dropout(X, Y, tuple(parts), keep_prob)
 
     return f
 

@@ -19,8 +19,9 @@ from grader.spec import Mutant
 
 def _difference(grad: Any, approx: Any, mistake: str) -> Any:
     """The relative difference, or one of its mistaken forms."""
+    norm: Callable[[Any], Any]
     if mistake == "wrong-norm":
-        norm: Callable[[Any], float] = lambda v: float(np.sum(np.abs(v)))  # noqa: E731
+        norm = lambda v: float(np.sum(np.abs(v)))  # noqa: E731
     else:
         norm = np.linalg.norm
     numerator = norm(grad - approx)

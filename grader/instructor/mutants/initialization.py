@@ -83,7 +83,12 @@ def _scales(kind: str) -> Callable[..., Any]:
     """activation_scales with one mistake."""
 
     def scales(parameters: dict[str, np.ndarray], X: np.ndarray, activation: str = "relu") -> Any:
-        g = {"relu": lambda z: np.maximum(0, z), "tanh": np.tanh, "linear": lambda z: z}[activation]
+        activations: dict[str, Callable[[Any], Any]] = {
+            "relu": lambda z: np.maximum(0, z),
+            "tanh": np.tanh,
+            "linear": lambda z: z,
+        }
+        g = activations[activation]
         L = len([k for k in parameters if k.startswith("W")])
         out = [np.std(X)] if kind == "includes-input" else []
         A = X
@@ -91,7 +96,8 @@ def _scales(kind: str) -> Callable[..., Any]:
             Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
             A = g(Z)
             measured = Z if kind == "of-z" else A
-            stat = {"mean": np.mean, "variance": np.var}.get(kind, np.std)
+            stats: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var}
+            stat = stats.get(kind, np.std)
             out.append(stat(measured))
         return np.array(out)
 
