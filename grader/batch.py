@@ -24,19 +24,19 @@ from pathlib import Path
 
 from grader import intake, notebook, profile
 from grader.errors import UnreadableNotebook, UsageError
-from grader.export import write_grades_csv, write_gradescope, write_junit
+from grader.export import write_grades_csv, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
 from grader.load import sha256_of
 from grader.model import GradingResult, Limits
 from grader.names import reserved, shown
 from grader.oracle import available
+from grader.outputs import Outputs
+from grader.outputs import write as write_outputs
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
 from grader.record import (
     atomic_write,
-    dumps,
     from_json,
-    result_path,
     submission_path,
     sweep_partial,
     sync_folder,
@@ -150,13 +150,11 @@ Row = tuple[GradingResult, str, str]
 """A result, where it was found, and its JSON text: a gradebook row waiting for its step."""
 
 
-def write_files(result: GradingResult, html: str, out: Path) -> Row:
-    """A result's files, in the module docstring's order; the row that records them."""
-    text = dumps(result)  # once, for the file and the gradebook row
-    atomic_write(result_path(out, result, ".html"), html, durable=False)
-    write_gradescope(result, out, durable=False)
-    atomic_write(result_path(out, result, ".json"), text, durable=False)
-    return (result, result.path, text)
+def write_files(outputs: Outputs, out: Path) -> Row:
+    """A result's files, in the module docstring's order; the row that records them (its JSON
+    text composed once, for the file and the row)."""
+    write_outputs(outputs, out)
+    return (outputs.result, outputs.result.path, outputs.json)
 
 
 def commit(rows: list[Row], out: Path, book: Gradebook) -> None:
@@ -356,7 +354,7 @@ def grade_batch(
                 continue
             if job.problem:  # nothing to run: the error result at once
                 outcome = unreadable(job)
-                rows.append(write_files(outcome.result, outcome.html, out))
+                rows.append(write_files(outcome.outputs, out))
                 graded.append(_slim(outcome.result))
                 continue
             written = None if regrade else _written(out, key)
@@ -371,10 +369,10 @@ def grade_batch(
             for outcome in runner(_jobs(todo, plan.found)):
                 with profile.stage("record"):
                     try:
-                        rows.append(write_files(outcome.result, outcome.html, out))
+                        rows.append(write_files(outcome.outputs, out))
                     except (OSError, ValueError, TypeError) as exc:  # ours, not the student's
                         outcome = lost(outcome.job, f"internal error while recording: {exc!r}")
-                        rows.append(write_files(outcome.result, outcome.html, out))
+                        rows.append(write_files(outcome.outputs, out))
                     if len(rows) >= ROWS_PER_STEP or time.monotonic() >= step_at:
                         commit(rows, out, book)
                         step_at = time.monotonic() + STEP_S

@@ -127,23 +127,24 @@ def check(
     from grader import notebook as notebook_html
     from grader.execute import Sandbox
     from grader.load import read_or_none
+    from grader.outputs import compose
     from grader.pipeline import PUBLIC, grade_notebook
-    from grader.record import atomic_write, dumps
-    from grader.render import render_submission
+    from grader.record import atomic_write
 
     _needs_posix("check")
     if not notebook.exists():
         raise GraderError(f"{notebook}: no such file")
     with Sandbox(_limits(timeout, call_timeout, memory_mb, cell_timeout)) as sandbox:
         result = grade_notebook(notebook, sandbox=sandbox, visibility=PUBLIC)
+    shown = None
+    if html_path and include_notebook:
+        notebook_html.require()
+        shown = notebook_html.fragment(read_or_none(notebook), result.cells)
+    outputs = compose(result, shown)
     if json_path:
-        atomic_write(json_path, dumps(result))
+        atomic_write(json_path, outputs.json)
     if html_path:
-        shown = None
-        if include_notebook:
-            notebook_html.require()
-            shown = notebook_html.fragment(read_or_none(notebook), result.cells)
-        atomic_write(html_path, render_submission(result, shown))
+        atomic_write(html_path, outputs.html)
     from grader.ci import Checked, exit_status
 
     checked = Checked(str(notebook), result)

@@ -173,10 +173,15 @@ def gradescope_path(out: Path, result: GradingResult) -> Path:
     )
 
 
+def gradescope_text(result: GradingResult) -> str:
+    """Gradescope's results.json for one submission, as the file holds it."""
+    return json.dumps(gradescope(result), indent=1, allow_nan=False)
+
+
 def write_gradescope(result: GradingResult, out: Path, durable: bool = True) -> Path:
     """One submission's results.json, atomically (`durable`: fsynced too)."""
     path = gradescope_path(out, result)
-    atomic_write(path, json.dumps(gradescope(result), indent=1, allow_nan=False), durable)
+    atomic_write(path, gradescope_text(result), durable)
     return path
 
 

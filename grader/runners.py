@@ -27,8 +27,8 @@ from grader.execute import Sandbox
 from grader.memo import JudgementMemo
 from grader.model import GradingResult, Limits
 from grader.oracle import available, load_spec
+from grader.outputs import Outputs, compose
 from grader.pipeline import environment, grade_notebook, sandbox_record
-from grader.render import render_submission
 from grader.sandbox.lifeline import die_with_parent
 
 MAX_ATTEMPTS = 2
@@ -65,10 +65,14 @@ class Outcome:
 
     job: Job
     """The job."""
-    result: GradingResult
-    """Its result."""
-    html: str
-    """The student's page."""
+    outputs: Outputs
+    """Its result and the texts made from it (`grader.outputs`), composed where it was graded,
+    so the parent process only writes them."""
+
+    @property
+    def result(self) -> GradingResult:
+        """Its result."""
+        return self.outputs.result
 
 
 class _Local(threading.local):
@@ -114,8 +118,7 @@ def run_job(job: Job) -> Outcome:
     )
     with profile.stage("render"):
         shown = notebook.fragment(job.raw, result.cells) if job.include_notebook else None
-        html = render_submission(result, shown)
-    return Outcome(job, result, html)
+        return Outcome(job, compose(result, shown))
 
 
 def unreadable(job: Job) -> Outcome:
@@ -133,7 +136,7 @@ def unreadable(job: Job) -> Outcome:
         path=job.source,
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    return Outcome(job, result, render_submission(result))
+    return Outcome(job, compose(result))
 
 
 def lost(job: Job, why: str) -> Outcome:
@@ -148,7 +151,7 @@ def lost(job: Job, why: str) -> Outcome:
         path=job.source,
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    return Outcome(job, result, render_submission(result))
+    return Outcome(job, compose(result))
 
 
 Runner = Callable[[Iterable[Job]], Iterator[Outcome]]
