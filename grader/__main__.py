@@ -5,6 +5,6 @@ import sys
 try:
     from grader.cli import main
 except KeyboardInterrupt:  # Ctrl-C while still importing: stopped all the same, nothing begun
-    sys.exit(130)
+    sys.exit(130)  # errors.ExitCode.INTERRUPTED (not imported: the import is what was stopped)
 
 main()

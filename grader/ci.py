@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from grader.catalogue import CATALOGUE
 from grader.display import plural, points
+from grader.errors import ExitCode
 from grader.model import FunctionResult, GradingResult, TestResult
 from grader.render import ERROR_KINDS, TEST_KINDS, points_word
 
@@ -36,11 +37,11 @@ class Checked:
         return r.status == "graded" and bool(r.functions) and r.score == r.max_score
 
 
-def exit_status(checked: Sequence[Checked]) -> int:
+def exit_status(checked: Sequence[Checked]) -> ExitCode:
     """0 when every notebook passes, 2 when one is unusable (or there are none), else 1."""
     if not checked or any(c.unusable for c in checked):
-        return 2
-    return 0 if all(c.passed for c in checked) else 1
+        return ExitCode.UNUSABLE
+    return ExitCode.OK if all(c.passed for c in checked) else ExitCode.FAILED
 
 
 def _reason(test: TestResult) -> str:

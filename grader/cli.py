@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from grader.display import plural, points
-from grader.errors import GraderError, UsageError
+from grader.errors import ExitCode, GraderError, UsageError
 from grader.gradebook import FILENAME
 from grader.model import Limits
 
@@ -520,10 +520,10 @@ def main() -> None:
         # exit status 130 into death by SIGINT there, about 1 run in 15.
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(130)
+        os._exit(ExitCode.INTERRUPTED)
     except OSError as exc:  # the machine's, not the input's: a full disk, a lost folder
         click.echo(f"grader: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-        sys.exit(2)
+        sys.exit(ExitCode.UNUSABLE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

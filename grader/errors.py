@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The commands' exit statuses (contract section 4)."""
+
+    OK = 0
+    """Done: every test passed (check, ci), or the batch finished (grade)."""
+    FAILED = 1
+    """Some test failed (check, ci)."""
+    UNUSABLE = 2
+    """Unusable input or arguments, or the machine failed us (a full disk)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C (128 + SIGINT), with what was recorded kept."""
+
 
 class GraderError(Exception):
     """Root of every error the grader reports to a user. `kind` names it in results."""
 
-    exit_code = 2
+    exit_code = ExitCode.UNUSABLE
     kind = "error"
 
     def __init__(self, message: str) -> None:

@@ -37,6 +37,7 @@ from grader.model import (
     CallOutcome,
     CellRun,
     CodeCell,
+    Ended,
     Execution,
     FatalCell,
     Limits,
@@ -636,7 +637,7 @@ class _Attempt:
             else:
                 why = "the process running the tests ended before this call"
             outcomes[p.case_id] = _not_run(p.case_id, why)
-        ended = "exit"
+        ended: Ended = "exit"
         code = 0
         if self.lost:
             ended = "crashed"

@@ -4,7 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+Status = Literal["graded", "error"]
+"""A result's status (contract section 5)."""
+
+Visibility = Literal["public", "hidden"]
+"""Who sees a test's details: public tests show expected and got; hidden ones only a verdict."""
+
+ErrorKind = Literal[
+    "unreadable-notebook",
+    "unreadable-archive",
+    "unknown-assignment",
+    "timeout",
+    "memory",
+    "crashed",
+    "tampered",
+    "error",
+    "usage",
+]
+"""The kinds of a result's error (contract section 5: the schema's own, then the grader's)."""
+
+FatalKind = Literal["exit", "signal", "memory", "timeout"]
+"""How a cell ended the notebook's process."""
+
+Ended = Literal["exit", "crashed", "signal", "timeout", "memory"]
+"""How a job's sandbox ended, as the trusted side saw it."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +186,7 @@ class FatalCell:
 
     index: int
     """The cell's position in the notebook."""
-    kind: str
+    kind: FatalKind
     """"exit", "signal", "memory" (killed at the sandbox's memory limit) or "timeout" (it did
     not stop when interrupted)."""
     code: int
@@ -182,8 +207,8 @@ class Execution:
     """Sandbox layers the run actually had."""
     isolation_notes: tuple[str, ...]
     """Why a layer is missing, in words."""
-    ended: str
-    """How the job ended: "exit", "timeout", "signal" or "crashed"."""
+    ended: Ended
+    """How the job ended: "exit", "timeout", "signal", "memory" or "crashed"."""
     elapsed_s: float
     """Wall time of the job."""
     notebook_timed_out: bool = False
@@ -209,7 +234,7 @@ class TestResult:
 
     id: str
     """Case id, e.g. public-1."""
-    visibility: str
+    visibility: Visibility
     """"public" or "hidden"."""
     passed: bool
     """The output matched."""
@@ -259,7 +284,7 @@ class GradingResult:
     """Student id."""
     assignment: str
     """Assignment name ("" when it could not be decided)."""
-    status: str
+    status: Status
     """"graded" or "error"."""
     error: Mapping[str, str] | None
     """kind and message when status is "error"."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.model import Visibility
 from grader.sandbox.bindings import BINDINGS
 
 Inputs = tuple[tuple[Any, ...], dict[str, Any]]
@@ -47,7 +48,7 @@ class Case:
 
     id: str
     """Unique within the assignment, e.g. "public-1" or "hidden-3"."""
-    visibility: str
+    visibility: Visibility
     """"public" (inputs and expected values may be shown) or "hidden" (verdict only)."""
     weight: float
     """Share of the function's points."""
