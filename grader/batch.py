@@ -12,23 +12,25 @@ without an fsync per file."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
-import shutil
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from grader import notebook, profile
-from grader.errors import UsageError
+from grader import intake, notebook, profile
+from grader.errors import UnreadableNotebook, UsageError
 from grader.export import write_grades_csv, write_gradescope, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
-from grader.lifeline import owned_tempdir, sweep_abandoned
-from grader.load import peek_assignment, read_or_none, sha256_of
+from grader.lifeline import sweep_abandoned
+from grader.load import sha256_of
 from grader.model import GradingResult, Limits
+from grader.names import reserved, shown
+from grader.oracle import available
 from grader.pipeline import ALL
 from grader.progress import Progress, Silent
 from grader.record import (
@@ -41,7 +43,9 @@ from grader.record import (
     sync_folder,
 )
 from grader.render import render_summary
-from grader.runners import Job, Runner, dask, inline, local_pool, lost
+from grader.roster import Missing, Roster, missing_work
+from grader.runners import Job, Runner, dask, inline, local_pool, lost, unreadable
+from grader.similarity import Fingerprint, Similar, find_similar, fingerprint
 
 MAX_ZIP_BYTES = 2 * 2**30
 ROWS_PER_STEP = 64
@@ -67,6 +71,14 @@ class BatchReport:
     """(student, assignment) pairs in the gradebook after the run."""
     reasons: dict[str, int] = field(default_factory=dict)
     """Error kinds among this run's results, with their counts."""
+    refused: tuple[str, ...] = ()
+    """Submissions not graded because the student's id is one of the batch's own file names."""
+    unlisted: tuple[str, ...] = ()
+    """Students who handed in work but are not on the roster (graded all the same)."""
+    missing: tuple[Missing, ...] = ()
+    """Work not handed in: a roster student and an assignment graded in this output folder."""
+    similar: tuple[Similar, ...] = ()
+    """Pairs of submissions that share code the rest of the class does not (see similarity)."""
 
     @property
     def errored(self) -> tuple[GradingResult, ...]:
@@ -95,7 +107,8 @@ def _safe_extract(archive: Path, into: Path) -> Path:
 
 
 def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
-    """Every notebook under `paths`: notebooks, folders (recursively) and .zip files."""
+    """Every notebook under `paths`: notebooks, folders (recursively) and .zip files, for
+    `grader ci` (a batch reads its class through grader.intake)."""
     for i, path in enumerate(paths):
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
@@ -114,27 +127,12 @@ def find_submissions(paths: Sequence[Path], scratch: Path) -> Iterator[Path]:
             yield path
 
 
-def _plan(path: Path, visibility: frozenset[str], limits: Limits, include_notebook: bool) -> Job:
-    """The job for `path`, without its bytes: the gradebook key is all planning needs."""
-    raw = read_or_none(path)
-    return Job(
-        source=str(path),
-        student=path.parent.name or "student",
-        assignment=peek_assignment(raw, path.stem) if raw is not None else path.stem,
-        sha256=sha256_of(raw) if raw is not None else "",
-        raw=None,
-        visibility=visibility,
-        limits=limits,
-        include_notebook=include_notebook,
-    )
-
-
-def _jobs(planned: Sequence[Job]) -> Iterator[Job]:
+def _jobs(planned: Sequence[Job], found: dict[str, intake.Found]) -> Iterator[Job]:
     """The planned jobs with their bytes, read only when a job is about to run, so that the
     batch holds a few notebooks in memory rather than the whole class. (The result's hash is
     taken from the bytes actually graded.)"""
     for job in planned:
-        yield replace(job, raw=read_or_none(Path(job.source)))
+        yield replace(job, raw=intake.read_or_none(found[job.source]))
 
 
 def _written(out: Path, key: Key) -> GradingResult | None:
@@ -169,11 +167,124 @@ def commit(rows: list[Row], out: Path, book: Gradebook) -> None:
         rows.clear()
 
 
-def export(out: Path, results: Sequence[GradingResult]) -> None:
-    """The batch-wide files, from the gradebook's current results."""
-    write_grades_csv(results, out / "grades.csv")
+def export(
+    out: Path,
+    results: Sequence[GradingResult],
+    *,
+    roster: Roster | None = None,
+    visibility: frozenset[str] = ALL,
+    similar: Sequence[Similar] = (),
+) -> tuple[Missing, ...]:
+    """The batch-wide files, from the gradebook's current results; returns the missing work."""
+    missing = missing_work(results, roster, visibility)
+    write_grades_csv(results, out / "grades.csv", roster=roster)
     write_junit(results, out / "junit.xml")
-    atomic_write(out / "summary.html", render_summary(results), durable=False)
+    atomic_write(
+        out / "summary.html",
+        render_summary(results, missing=missing, similar=similar),
+        durable=False,
+    )
+    return missing
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What planning decided: the job of each (student, assignment) and what it set aside."""
+
+    jobs: tuple[Job, ...]
+    """One per (student, assignment): the newest notebook."""
+    problems: tuple[Job, ...]
+    """Zips and notebooks that cannot be read: error results without running anything."""
+    found: dict[str, intake.Found]
+    """Each job's notebook, by its source."""
+    duplicates: tuple[str, ...]
+    """Resubmissions set aside, in words."""
+    refused: tuple[str, ...]
+    """Students refused (their id is one of the batch's own file names), in words."""
+    unlisted: tuple[str, ...]
+    """Students found who are not on the roster."""
+    fingerprints: tuple[Fingerprint, ...]
+    """What copy detection compares, one per job."""
+
+
+def _plan(
+    paths: Sequence[Path],
+    patterns: Sequence[intake.Pattern],
+    roster: Roster | None,
+    job: Callable[..., Job],
+) -> _Plan:
+    known = available()
+    by_pair: dict[tuple[str, str], list[tuple[intake.Found, str, str]]] = {}
+    problems: list[Job] = []
+    refused: list[str] = []
+    unlisted: set[str] = set()
+    prints: dict[str, Fingerprint] = {}
+    seen_any = False
+    for found in intake.find(paths, patterns):
+        seen_any = True
+        student = found.student
+        if roster is not None:
+            member = roster.match(found.student, found.lms_id)
+            if member is None:
+                unlisted.add(found.student)
+            else:
+                student = member.id
+        if reserved(student):
+            refused.append(
+                f"{found.source}: student id {student!r} is the name of one of the batch's own "
+                "files; not graded (rename the folder)"
+            )
+            continue
+        if found.problem:
+            problems.append(job(source=found.source, student=student, assignment="",
+                                sha256=sha256_of(found.problem.encode()),
+                                problem=found.problem))  # fmt: skip
+            continue
+        try:
+            raw: bytes | None = intake.read(found)
+        except UnreadableNotebook as exc:
+            raw, why = None, exc.message
+        else:
+            why = ""
+        assignment, _how = intake.assignment_for(found, raw, known)
+        sha = sha256_of(raw) if raw is not None else ""
+        by_pair.setdefault((student, assignment), []).append(
+            (intake.with_student(found, student), sha, why)
+        )
+        if raw is not None:
+            prints[found.source] = fingerprint(student, assignment, sha, raw)
+    if not seen_any:
+        raise UsageError(
+            "nothing to grade: no notebooks (*.ipynb) or .zip files under "
+            + " ".join(shown(str(p)) for p in paths)
+        )
+    jobs: list[Job] = []
+    duplicates: list[str] = []
+    found_by: dict[str, intake.Found] = {}
+    fingerprints: list[Fingerprint] = []
+    for (student, assignment), entries in by_pair.items():
+        chosen, older = intake.newest([f for f, _, _ in entries])
+        sha, why = next((s, w) for f, s, w in entries if f is chosen)
+        if older:
+            duplicates.append(
+                f"{student}/{assignment}: kept {chosen.source} (the newest), set aside "
+                + ", ".join(f.source for f in older)
+            )
+        found_by[chosen.source] = chosen
+        new = job(source=chosen.source, student=student, assignment=assignment, sha256=sha,
+                  problem=why)  # fmt: skip
+        (problems if why else jobs).append(new)
+        if chosen.source in prints:
+            fingerprints.append(prints[chosen.source])
+    return _Plan(
+        jobs=tuple(jobs),
+        problems=tuple(problems),
+        found=found_by,
+        duplicates=tuple(duplicates),
+        refused=tuple(refused),
+        unlisted=tuple(sorted(unlisted)),
+        fingerprints=tuple(fingerprints),
+    )
 
 
 def grade_batch(
@@ -187,11 +298,15 @@ def grade_batch(
     progress: Progress | None = None,
     visibility: frozenset[str] = ALL,
     include_notebook: bool = False,
+    roster: Roster | None = None,
+    patterns: Sequence[intake.Pattern] = intake.PATTERNS,
 ) -> BatchReport:
     """Grade every submission under `paths` into `out`, skipping those the gradebook already
     holds unchanged (unless `regrade`), on `workers` local processes (default: the machine's
     cores) or on the Dask cluster at `scheduler`. `include_notebook` puts each executed notebook
-    in its page (pages already graded keep theirs until regraded)."""
+    in its page (pages already graded keep theirs until regraded). `roster` names who should
+    have handed in work (default: the students found); `patterns` are the platforms' file-name
+    conventions the intake recognises."""
     if include_notebook:
         notebook.require()
     limits = limits or Limits()
@@ -204,6 +319,19 @@ def grade_batch(
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    with profile.stage("plan"):
+        plan = _plan(
+            paths,
+            patterns,
+            roster,
+            functools.partial(
+                Job,
+                raw=None,
+                visibility=visibility,
+                limits=limits,
+                include_notebook=include_notebook,
+            ),
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -212,27 +340,24 @@ def grade_batch(
         dask(scheduler) if scheduler else inline() if workers == 1 else local_pool(workers)
     )
     sweep_abandoned(SCRATCH_PREFIX)
-    tmp = owned_tempdir(SCRATCH_PREFIX)  # where .zip files are extracted
     with contextlib.ExitStack() as stack:
-        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         book = stack.enter_context(Gradebook(out / FILENAME))
         sweep_partial(out)
-        latest: dict[tuple[str, str], Job] = {}
-        duplicates: list[str] = []
-        for path in find_submissions(paths, tmp):
-            with profile.stage("plan"):
-                job = _plan(path, visibility, limits, include_notebook)
-            pair = (job.student, job.assignment)
-            if pair in latest:
-                duplicates.append(f"{latest[pair].source} (superseded by {job.source})")
-            latest[pair] = job
         todo: list[Job] = []
+        graded: list[GradingResult] = []
+        rows: list[Row] = []
         skipped = adopted = 0
-        for job in latest.values():
+        book.retire_unreadable(keep={(j.student, j.sha256) for j in plan.problems})
+        for job in [*plan.problems, *plan.jobs]:
             key = Key(job.student, job.assignment, job.sha256)
             if not regrade and book.has(key):
                 book.make_current(key)
                 skipped += 1
+                continue
+            if job.problem:  # nothing to run: the error result at once
+                outcome = unreadable(job)
+                rows.append(write_files(outcome.result, outcome.html, out))
+                graded.append(_slim(outcome.result))
                 continue
             written = None if regrade else _written(out, key)
             if written is not None:
@@ -240,12 +365,10 @@ def grade_batch(
                 adopted += 1
                 continue
             todo.append(job)
-        graded: list[GradingResult] = []
-        rows: list[Row] = []
         step_at = time.monotonic() + STEP_S
         progress.start(len(todo), skipped + adopted)
         try:
-            for outcome in runner(_jobs(todo)):
+            for outcome in runner(_jobs(todo, plan.found)):
                 with profile.stage("record"):
                     try:
                         rows.append(write_files(outcome.result, outcome.html, out))
@@ -263,16 +386,29 @@ def grade_batch(
             progress.finish()
         with profile.stage("export"):
             current = list(book.current())
-            export(out, current)
+            similar = find_similar(
+                plan.fingerprints,
+                {
+                    (r.student, r.assignment, f.name)
+                    for r in current
+                    for f in r.functions
+                    if f.diagnoses
+                },
+            )
+            missing = export(out, current, roster=roster, visibility=visibility, similar=similar)
     reasons = Counter(r.error["kind"] for r in graded if r.error)
     return BatchReport(
         out=out,
         graded=tuple(graded),
         skipped=skipped,
         adopted=adopted,
-        duplicates=tuple(duplicates),
+        duplicates=plan.duplicates,
         classes=len(current),
         reasons=dict(reasons.most_common()),
+        refused=plan.refused,
+        unlisted=plan.unlisted,
+        missing=missing,
+        similar=tuple(similar),
     )
 
 

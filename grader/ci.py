@@ -53,6 +53,8 @@ def function_reason(f: FunctionResult) -> str:
     mistakes it matches."""
     first = next((t for t in f.tests if not t.passed), None)
     reason = f.error["message"] if f.error else _reason(first) if first else ""
+    if not f.attempted and not f.error:
+        reason = f"not attempted yet ({reason})"
     if f.diagnoses:
         reason += f" [known mistake: {', '.join(f.diagnoses)}]"
     return reason

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__
 from grader.display import plural, points
 from grader.errors import GraderError, UsageError
 from grader.gradebook import FILENAME
@@ -59,8 +59,24 @@ def limit_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from grader.edition import version_text
+
+    click.echo(version_text())
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="grader")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version, and which grader this is (instructor's or student bundle).",
+)
 def cli() -> None:
     """Grade the course's notebooks: initialization, regularization, dropout, gradient checking."""
 
@@ -100,6 +116,7 @@ def check(
     from grader.record import atomic_write, dumps
     from grader.render import render_submission
 
+    _needs_posix("check")
     if not notebook.exists():
         raise GraderError(f"{notebook}: no such file")
     with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
@@ -119,6 +136,19 @@ def check(
         raise GraderError(result.error["message"])
     _echo_functions(result, public_only=True)
     sys.exit(exit_status([checked]))
+
+
+def _needs_posix(command: str) -> None:
+    """The sandbox forks a warm worker and sets POSIX resource limits: on Windows, one line
+    saying what works instead."""
+    import os
+
+    if not hasattr(os, "fork"):
+        raise UsageError(
+            f"grader {command} needs Linux or macOS (its sandbox forks processes and sets POSIX "
+            "resource limits): on Windows run it inside WSL; check() in the notebook works "
+            "everywhere"
+        )
 
 
 def _hidden(relative: Path) -> bool:
@@ -170,6 +200,7 @@ def ci(
     from grader.oracle import public_only
     from grader.pipeline import ALL, grade_notebook
 
+    _needs_posix("ci")
     with tempfile.TemporaryDirectory(prefix="grader-ci-") as scratch:
         found = [
             p
@@ -223,7 +254,21 @@ def _report(report: BatchReport) -> None:
     if bad > 20:
         click.echo(f"  ... and {bad - 20} more (see summary.html)")
     for d in report.duplicates:
-        click.echo(f"ignored duplicate: {d}")
+        click.echo(f"resubmission: {d}")
+    for line in report.refused:
+        click.echo(f"refused: {line}")
+    if report.unlisted:
+        shown = ", ".join(report.unlisted[:10]) + (" ..." if len(report.unlisted) > 10 else "")
+        click.echo(f"not on the roster (graded all the same): {shown}")
+    if report.missing:
+        students = len({m.student for m in report.missing})
+        n = len(report.missing)
+        click.echo(
+            f"missing: {plural(n, 'assignment')} not handed in by {plural(students, 'student')}"
+        )
+    if report.similar:
+        pairs = plural(len(report.similar), "pair")
+        click.echo(f"shared code: {pairs} of submissions to look at (see summary.html)")
     click.echo(f"gradebook: {plural(report.classes, 'submission')} in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 
@@ -258,6 +303,20 @@ def batch_options(f):  # type: ignore[no-untyped-def]
 )
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook holds.")
 @click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The class list (CSV with an id column; Canvas, Moodle and Blackboard gradebook "
+    "exports work as they are): everyone on it is in grades.csv, with work not handed in as 0.",
+)
+@click.option(
+    "--name-pattern",
+    "name_patterns",
+    multiple=True,
+    metavar="REGEX",
+    help="Another platform's file names: a regular expression with groups (?P<student>...) and "
+    "(?P<file>...), tried before the built-in Canvas, Moodle and Blackboard ones.",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Run the jobs on this Dask distributed scheduler (e.g. tcp://host:8786).",
@@ -269,6 +328,8 @@ def grade(
     paths: tuple[Path, ...],
     out: Path,
     regrade: bool,
+    roster: Path | None,
+    name_patterns: tuple[str, ...],
     scheduler: str | None,
     workers: int | None,
     progress: str,
@@ -279,11 +340,17 @@ def grade(
 ) -> None:
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
     tests. Writes OUT/<student>/<assignment>.json and .html, grades.csv, junit.xml, summary.html,
-    Gradescope results.json files and the gradebook; a re-run grades only what changed."""
+    Gradescope results.json files and the gradebook; a re-run grades only what changed.
+    Instructors only: a student bundle has no hidden tests, so it refuses."""
+    _instructor_only("grade")
+    from grader import intake
     from grader import progress as progress_mod
+    from grader import roster as roster_mod
     from grader.batch import grade_batch
 
     report = grade_batch(
+        roster=roster_mod.read(roster) if roster else None,
+        patterns=(*(intake.pattern(p) for p in name_patterns), *intake.PATTERNS),
         paths=list(paths),
         out=out,
         limits=_limits(timeout, call_timeout, memory_mb),
@@ -335,13 +402,18 @@ def demo(out: Path, students: int, seed: int, workers: int | None, progress: str
 
 
 def _instructor_only(command: str) -> None:
-    """Commands that need the reference solutions, which a student bundle does not hold."""
-    import importlib.util
+    """Commands that need the reference solutions and the hidden tests, which a student bundle
+    does not hold: there they refuse in one line (a bundle's `grade` would give grades on the
+    public tests alone, which are not the course's grades)."""
+    from grader.edition import public_only
 
-    if importlib.util.find_spec("grader.sampleclass") is None:
+    if public_only():
+        why = {
+            "grade": "this student bundle has only the public tests, so its grades would not "
+            "be the course's",
+        }.get(command, "it needs the reference solutions, which this student bundle does not hold")
         raise UsageError(
-            f"grader {command} is for instructors: it needs the reference solutions, which this "
-            "student bundle does not hold (use grader check or grader ci)"
+            f"grader {command} is for instructors: {why} (use grader check or grader ci)"
         )
 
 
@@ -367,20 +439,70 @@ def release(out: Path) -> None:
     click.echo(f"students install it with: pip install {made.out}")
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("autograder.zip"),
+    show_default=True,
+    help="The zip to upload as the Gradescope assignment's autograder.",
+)
+@click.option(
+    "--assignment",
+    metavar="NAME",
+    help="The assignment a submitted notebook without metadata is graded as.",
+)
+def gradescope(out: Path, assignment: str | None) -> None:
+    """Make the zip Gradescope's autograder specification expects (setup.sh, run_autograder,
+    this grader with its hidden tests): upload it to run this grader inside Gradescope."""
+    _instructor_only("gradescope")
+    from grader.autograder import build
+
+    n = build(out, assignment)
+    click.echo(f"autograder: {out} ({n} files); upload it in the assignment's Configure Autograder")
+
+
+@cli.command(hidden=True)
+@click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("/autograder")
+)
+@click.option("--assignment", default=None)
+def autograde(root: Path, assignment: str | None) -> None:
+    """Inside Gradescope's container (run_autograder): grade ROOT/submission into
+    ROOT/results/results.json."""
+    from grader.autograder import run
+
+    click.echo(f"results: {run(root, assignment)}")
+
+
 def main() -> None:
     """Entry point: user-facing errors become one line and their exit status."""
+    from grader.edition import collision
+
+    warning = collision()
+    if warning:
+        click.echo(f"grader: warning: {warning}", err=True)
     try:
         cli.main(standalone_mode=False)
     except GraderError as exc:
         click.echo(f"grader: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # stopping already: a second Ctrl-C waits
         click.echo(
             "grader: interrupted; results recorded so far are kept (run the same command "
             "again to resume)",
             err=True,
         )
-        sys.exit(130)
+        # Everything this run started has been stopped and reaped on the way here (the pool's
+        # and the sandbox's own cleanup), and every record is on disk. Leave now, without the
+        # interpreter's finalization: a Ctrl-C caught during planning was seen to turn the
+        # exit status 130 into death by SIGINT there, about 1 run in 15.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except OSError as exc:  # the machine's, not the input's: a full disk, a lost folder
         click.echo(f"grader: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(2)

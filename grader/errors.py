@@ -29,6 +29,12 @@ class UnreadableNotebook(GraderError):
     kind = "unreadable-notebook"
 
 
+class UnreadableArchive(GraderError):
+    """A .zip file that cannot be opened: its student gets an error result, the batch goes on."""
+
+    kind = "unreadable-archive"
+
+
 class UnknownAssignment(GraderError):
     """The notebook names no assignment this grader knows."""
 

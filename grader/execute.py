@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from coursekit.notebooks import CHECK_TAG, DEMO_TAG
-from grader import wire
+from grader import cgroup, jail, wire
 from grader.errors import WorkerFailure
 from grader.lifeline import owned_tempdir, sweep_abandoned
 from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, ProbeCall
@@ -52,15 +52,7 @@ class Sandbox:
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
-        env = dict(
-            os.environ,
-            OPENBLAS_NUM_THREADS="1",
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            MPLBACKEND="Agg",
-            PYTHONDONTWRITEBYTECODE="1",
-            GRADER_PARENT_PID=str(os.getpid()),
-        )
+        env = jail.worker_environment({"GRADER_PARENT_PID": str(os.getpid())})
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "grader.worker"],
             stdin=subprocess.PIPE,
@@ -101,6 +93,7 @@ class Sandbox:
             except OSError:
                 pass
             self._proc.wait()
+            cgroup.discard(self._proc.pid)
             for stream in (self._proc.stdin, self._proc.stdout):
                 if stream:
                     stream.close()
@@ -178,6 +171,8 @@ class Sandbox:
         else:
             ended = str(answer.get("ended", "crashed"))
             code = int(answer.get("code", 0)) if ended == "signal" else 0
+            if ended == "signal" and code == signal.SIGKILL and answer.get("oom") is True:
+                ended = "memory"  # the kernel killed it for its control group's memory limit
         try:
             return _read_results(results, probes, ended, time.monotonic() - t0, code)
         finally:

@@ -21,39 +21,83 @@ from grader.catalogue import CATALOGUE
 from grader.display import points
 from grader.model import GradingResult
 from grader.record import atomic_write, safe_name
+from grader.roster import Roster, graded_assignments, students_of
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PADDING = " \t\r\n\"'"
 
 
-def grades_csv(results: Iterable[GradingResult]) -> str:
-    """One row per student, a column per assignment (empty when not submitted), the total, the
-    total available over the submitted assignments, and the errors in words."""
-    by_student: dict[str, dict[str, GradingResult]] = {}
-    for r in results:
-        by_student.setdefault(r.student, {})[r.assignment] = r
-    assignments = sorted({a for row in by_student.values() for a in row if a})
+def csv_cell(value: object) -> str:
+    """A CSV cell no spreadsheet runs as a formula (OWASP's advice on CSV injection): text that
+    starts with = + - @, a tab or a carriage return, also after leading spaces or quotes, gets a
+    leading apostrophe, which spreadsheets show as text and hide. Numbers stay numbers."""
+    text = str(value)
+    if _NUMBER.fullmatch(text):
+        return text
+    if text.startswith(_FORMULA_START) or text.lstrip(_PADDING).startswith(_FORMULA_START[:4]):
+        return "'" + text
+    return text
+
+
+def write_csv_rows(rows: Iterable[Sequence[object]]) -> str:
+    """CSV text with every cell escaped by `csv_cell` (every CSV export goes through here). A
+    carriage return inside a cell becomes a newline, which the writer quotes (with lines ending
+    in "\n" it would not quote a lone "\r", and a reader would split the row there)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *assignments, "total", "max_total", "errors"])
-    for student in sorted(by_student):
-        row: list[Any] = [student]
-        total = max_total = 0.0
-        errors = []
-        for a in assignments:
-            r = by_student[student].get(a)
-            if r is None:
-                row.append("")
-                continue
-            row.append(points(r.score))
-            total += r.score
-            max_total += r.max_score
-            if r.status != "graded" and r.error:
-                errors.append(f"{a}: {r.error['kind']}")
-        w.writerow([*row, points(total), points(max_total), "; ".join(errors)])
+    for row in rows:
+        w.writerow([csv_cell(c).replace("\r\n", "\n").replace("\r", "\n") for c in row])
     return buf.getvalue()
 
 
-def write_grades_csv(results: Iterable[GradingResult], path: Path) -> None:
+def grades_csv(results: Iterable[GradingResult], *, roster: Roster | None = None) -> str:
+    """One row per student (the roster's, then anyone else who handed in work), a column per
+    known assignment graded (0 when not handed in, and named in `missing`), the total, the
+    course's total for those assignments, the work missing and the errors in words. A result
+    for an unknown assignment is an error entry, not a column."""
+    results = list(results)
+    by_student: dict[str, dict[str, GradingResult]] = {}
+    for r in results:
+        by_student.setdefault(r.student, {})[r.assignment] = r
+    assignments = graded_assignments(results)
+    available: dict[str, float] = {}
+    for r in results:
+        if r.assignment in assignments:
+            available[r.assignment] = max(available.get(r.assignment, 0.0), r.max_score)
+    course_total = sum(available.get(a, 0.0) for a in assignments)
+    names = {m.id: m.name for m in roster.members} if roster else {}
+    header = ["student", *(["name"] if roster else []), *assignments]
+    rows: list[list[object]] = [[*header, "total", "max_total", "missing", "errors"]]
+    for student in students_of(results, roster):
+        mine = by_student.get(student, {})
+        row: list[object] = [student, *([names.get(student, "")] if roster else [])]
+        total = 0.0
+        absent, errors = [], []
+        for a in assignments:
+            r = mine.get(a)
+            if r is None:
+                row.append("0")
+                absent.append(a)
+                continue
+            row.append(points(r.score))
+            total += r.score
+            if r.status != "graded" and r.error:
+                errors.append(f"{a}: {r.error['kind']}")
+        for a, r in sorted(mine.items()):
+            if a not in assignments and r.error:  # unknown assignment, unreadable zip
+                errors.append(f"{a or r.path}: {r.error['kind']}")
+        rows.append(
+            [*row, points(total), points(course_total), "; ".join(absent), "; ".join(errors)]
+        )
+    return write_csv_rows(rows)
+
+
+def write_grades_csv(
+    results: Iterable[GradingResult], path: Path, *, roster: Roster | None = None
+) -> None:
     """grades.csv, atomically."""
-    atomic_write(path, grades_csv(results))
+    atomic_write(path, grades_csv(results, roster=roster))
 
 
 def _test_output(message: str, diagnosis: str | None) -> str:

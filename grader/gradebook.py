@@ -149,6 +149,21 @@ class Gradebook:
                     ),
                 )
 
+    def retire_unreadable(self, keep: set[tuple[str, str]]) -> None:
+        """Unmark the error rows of zips that could not be opened, except the (student, sha256)
+        pairs in `keep` (still broken in this run): a zip fixed or removed since leaves no row."""
+        rows = self._db.execute(
+            "SELECT student, sha256 FROM results WHERE current=1 AND assignment='' "
+            "AND error_kind='unreadable-archive'"
+        ).fetchall()
+        stale = [row for row in rows if tuple(row) not in keep]
+        if stale:
+            with self._transaction():
+                self._db.executemany(
+                    "UPDATE results SET current=0 WHERE student=? AND assignment='' AND sha256=?",
+                    stale,
+                )
+
     def current(self) -> Iterator[GradingResult]:
         """The current result of every (student, assignment) pair, by student and assignment."""
         for (text,) in self._db.execute(

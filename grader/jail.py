@@ -21,11 +21,14 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
+import re
 import resource
 import stat
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from grader import rootfs, seccomp
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -34,17 +37,31 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 WORKER_NAMESPACES = (
     (CLONE_NEWNET, "network-namespace"),
-    (CLONE_NEWIPC, "ipc-namespace"),
-    (CLONE_NEWUTS, "uts-namespace"),
+    (CLONE_NEWNS, "worker-mount-namespace"),
 )
 """Entered once by the warm worker: every submission it runs inherits them. An empty network
 namespace is as private to one submission at a time as a new one per submission (nothing of a
-submission outlives it), and a new one per submission costs kernel time to tear down."""
+submission outlives it: its processes, and so its sockets, die with its PID namespace), and a new
+one per submission costs kernel time to tear down. The worker's own mount namespace holds the
+allowlist root (`grader.rootfs`), built once."""
 SUBMISSION_NAMESPACES = (
     (CLONE_NEWNS, "mount-namespace"),
     (CLONE_NEWPID, "pid-namespace"),
+    (CLONE_NEWIPC, "ipc-namespace"),
+    (CLONE_NEWUTS, "uts-namespace"),
 )
-"""Entered by each submission: its own mounts (a fresh /tmp) and its own processes."""
+"""Entered by each submission: its own mounts (a fresh /tmp), its own processes, its own SysV
+and POSIX IPC objects and host name (nothing one student leaves there reaches the next)."""
+UID_BASE = 1_000_000
+"""Student code runs as UID_BASE + the pid of its submission's first process: a uid no account
+has, different for every submission (one after another in a worker, and at once in several), so
+nothing kept per uid (a keyring, a process count) passes from one student to the next."""
+TMP_INODES = 16384
+SHM_MB, SHM_INODES = 16, 256
+DISABLE = frozenset(
+    x for x in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(",") if x
+)
+"""Layers switched off, for tests that show a hostile case fails without its layer only."""
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -63,13 +80,21 @@ FULL = (
     "network-namespace",
     "mount-namespace",
     "pid-namespace",
+    "ipc-namespace",
+    "uts-namespace",
     "private-proc",
+    "allowlist-root",
     "read-only-filesystem",
     "private-tmp",
     "hidden-grader-files",
     "dropped-uid",
     "no-capabilities",
     "process-cap",
+    "seccomp",
+    "scrubbed-environment",
+    "cgroup-memory",
+    "cgroup-pids",
+    "cgroup-cpu",
 )
 
 
@@ -211,21 +236,90 @@ def _unshare(namespaces: Sequence[tuple[int, str]]) -> tuple[list[str], list[str
     return layers, notes
 
 
-def enter_worker() -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class Worker:
+    """What the warm worker set up once, for every submission it runs."""
+
+    layers: tuple[str, ...]
+    notes: tuple[str, ...]
+    trusted: tuple[str, ...] = ()
+    """Mounts of the worker's own (its job folder, the grader's code, the host's /proc) that
+    each submission detaches before its code runs; empty when the worker has no allowlist root."""
+
+
+def enter_worker(staging: str, trusted: Sequence[str], blocked: Sequence[str]) -> Worker:
     """In the warm worker, once, as root: the namespaces every submission shares with none
-    running at the same time (`WORKER_NAMESPACES`). Returns (layers, notes)."""
+    running at the same time (`WORKER_NAMESPACES`), and the allowlist root (`grader.rootfs`,
+    derived from what this process has loaded, laid out in the empty folder `staging`) entered
+    with pivot_root. `trusted` folders stay reachable for the worker only; `blocked` folders are
+    never bound for anyone."""
     if os.geteuid() != 0:
-        return [], []
-    return _unshare(WORKER_NAMESPACES)
+        return Worker((), (user_namespaces(),))
+    layers, notes = _unshare(WORKER_NAMESPACES)
+    if "worker-mount-namespace" not in layers:
+        return Worker(tuple(layers), tuple(notes))
+    layers.remove("worker-mount-namespace")
+    if "allowlist-root" in DISABLE:
+        return Worker(tuple(layers), (*notes, "no allowlist root: switched off for a test"))
+    seccomp.available()  # libseccomp opened now, while its file is in sight
+    try:
+        allow = rootfs.derive(blocked_dirs=blocked)
+        os.makedirs(staging, mode=0o755, exist_ok=True)
+        rootfs.build(staging, allow, trusted)
+        rootfs.pivot(staging)
+    except OSError as exc:
+        notes.append(f"no allowlist root: {exc.strerror or exc}")
+        return Worker(tuple(layers), tuple(notes))
+    return Worker((*layers, "allowlist-root"), tuple(notes), (*trusted, "/proc"))
 
 
-def enter(plan: Plan, hidden: Sequence[str], tmp_mb: int) -> tuple[list[str], list[str]]:
-    """In a submission's first process, as root: its own mount and PID namespaces, and its
-    mounts laid out. Returns (layers, notes). The PID namespace applies to the children this
-    process forks from now on."""
-    layers, notes = _unshare(SUBMISSION_NAMESPACES)
+CLONE_NEWUSER = 0x10000000
+
+
+def user_namespaces() -> str:
+    """Without root: whether this machine would give an unprivileged user namespace (tried in a
+    throwaway child), for the result's notes. The sandbox does not build on one yet."""
     libc = _libc()
-    if "mount-namespace" in layers and libc is not None:
+    if libc is None:
+        return "no user namespaces: the C library is not available"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = libc.unshare(CLONE_NEWUSER) == 0
+            os.write(write_end, b"ok" if ok else str(ctypes.get_errno()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as f:
+        answer = f.read().decode()
+    if answer == "ok":
+        return (
+            "unprivileged user namespaces are available here, but the sandbox does not use them "
+            "yet: without root it has no namespaces, allowlist root, cgroup or dropped uid"
+        )
+    reason = os.strerror(int(answer)) if answer.isdigit() else "unknown"
+    return f"unprivileged user namespaces are refused here ({reason}): no namespace layers"
+
+
+def enter(
+    plan: Plan, hidden: Sequence[str], tmp_mb: int, worker: Worker | None = None
+) -> tuple[list[str], list[str]]:
+    """In a submission's first process, as root: its own mount, PID, IPC and UTS namespaces,
+    and its mounts laid out. Returns (layers, notes). The PID namespace applies to the children
+    this process forks from now on."""
+    namespaces = [n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE]
+    layers, notes = _unshare(namespaces)
+    libc = _libc()
+    if "uts-namespace" in layers and libc is not None:
+        libc.sethostname(b"sandbox", 7)
+    if worker is not None and worker.trusted and "mount-namespace" in layers and libc is not None:
+        try:
+            layers += _private_mounts(libc, worker, tmp_mb, notes)
+        except _Failed as exc:
+            notes.append(f"mounts not laid out: {exc.strerror}")
+    elif "mount-namespace" in layers and libc is not None:
         try:
             layers += _lay_out_mounts(libc, plan, hidden, tmp_mb, notes)
         except _Failed as exc:
@@ -233,6 +327,72 @@ def enter(plan: Plan, hidden: Sequence[str], tmp_mb: int) -> tuple[list[str], li
     else:
         notes.append("no mount namespace: /tmp is shared and the filesystem is writable")
     return layers, notes
+
+
+def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[str]) -> list[str]:
+    """Inside the allowlist root: let go of the worker's own mounts, then a private /tmp and
+    /dev/shm, each limited in size and in inodes."""
+    layers = ["read-only-filesystem"]
+    # Allowlisted folders under /tmp (a checkout or virtual environment there, as in CI) would be
+    # hidden by the private /tmp: hold them by handle and bind them back inside it, read-only.
+    # The mount table and the handles' paths need the worker's /proc, so it goes last.
+    rebind = [
+        (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
+        for path in _mounts_under("/tmp")
+        if not any(inside(path, t) or inside(t, path) for t in worker.trusted)
+        and os.path.isdir(path)
+    ]
+    try:
+        failed = rootfs.detach(t for t in worker.trusted if t != "/proc")
+        inodes = TMP_INODES if "limited-tmp" not in DISABLE else 1 << 24
+        _check(
+            _tmpfs(libc, "/tmp", f"size={tmp_mb}m,nr_inodes={inodes},mode=1777"), "a private /tmp"
+        )
+        shm_inodes = SHM_INODES if "limited-tmp" not in DISABLE else 1 << 24
+        _check(
+            _tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={shm_inodes},mode=1777"), "/dev/shm"
+        )
+        old_umask = os.umask(0o022)  # the folders on the way must stay searchable by others
+        try:
+            for path, fd in rebind:
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                source = f"/proc/self/fd/{fd}".encode()
+                _check(
+                    libc.mount(source, path.encode(), None, MS_BIND | MS_REC, None), f"bind {path}"
+                )
+                _read_only(libc, path)
+        finally:
+            os.umask(old_umask)
+    finally:
+        for _, fd in rebind:
+            os.close(fd)
+    failed += rootfs.detach(t for t in worker.trusted if t == "/proc")
+    if failed:
+        # Still there: cover them, or say so.
+        for path in failed:
+            if libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                          b"size=4k,nr_inodes=2,mode=000") != 0:
+                notes.append(f"{path} could not be detached or covered")
+    if not any(n.endswith("could not be detached or covered") for n in notes):
+        layers.append("hidden-grader-files")
+    layers.append("private-tmp")
+    return layers
+
+
+def _mounts_under(folder: str) -> list[str]:
+    """The outermost mount points strictly inside `folder`, from this mount namespace's table."""
+    points: list[str] = []
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > 4:
+                    point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+                    if point != folder and inside(point, folder):
+                        points.append(point)
+    except OSError:
+        return []
+    return list(outermost(points))
 
 
 def _lay_out_mounts(
@@ -250,12 +410,13 @@ def _lay_out_mounts(
             layers.append("read-only-filesystem")
         else:
             notes.append("the filesystem could not be made read-only")
-        _check(_tmpfs(libc, plan.tmp, f"size={tmp_mb}m,mode=1777"), "a private /tmp")
+        options = f"size={tmp_mb}m,nr_inodes={TMP_INODES},mode=1777"
+        _check(_tmpfs(libc, plan.tmp, options), "a private /tmp")
         layers.append("private-tmp")
         for cover in plan.covers:
             _check(_tmpfs(libc, cover, "size=1m,mode=755"), f"cover {cover}")
         if os.path.isdir("/dev/shm"):
-            _tmpfs(libc, "/dev/shm", "size=16m,mode=1777")
+            _tmpfs(libc, "/dev/shm", f"size={SHM_MB}m,nr_inodes={SHM_INODES},mode=1777")
         for path, fd in rebind:
             os.makedirs(path, mode=0o755, exist_ok=True)
             source = f"/proc/self/fd/{fd}".encode()
@@ -383,7 +544,11 @@ def drop_privileges(uid: int | None, paths: Sequence[str]) -> tuple[list[str], l
         if _setrlimit(resource.RLIMIT_NPROC, _process_count(me) + PROCESS_CAP):
             layers.append("process-cap")
         notes.append("not running as root: no namespaces, no dropped uid")
-        return layers, notes
+        libc = _libc()
+        if libc is not None:
+            libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        more, more_notes = filter_syscalls()
+        return layers + more, notes + more_notes
     libc = _libc()
     if libc is not None:
         last = _last_capability()
@@ -410,7 +575,53 @@ def drop_privileges(uid: int | None, paths: Sequence[str]) -> tuple[list[str], l
         if libc.capset(ctypes.byref(header), data) == 0:
             layers.append("no-capabilities")
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    return layers, notes
+    more, more_notes = filter_syscalls()
+    return layers + more, notes + more_notes
+
+
+def filter_syscalls() -> tuple[list[str], list[str]]:
+    """The system-call filter (`grader.seccomp`), last: it also denies what the steps before
+    needed."""
+    if "seccomp" in DISABLE:
+        return [], ["no seccomp: switched off for a test"]
+    return seccomp.install()
+
+
+def submission_uid() -> int:
+    """The uid for the submission whose first process this is (see UID_BASE)."""
+    return UID_BASE + os.getpid()
+
+
+ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/tmp",
+    "TMPDIR": "/tmp",
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+    "MPLBACKEND": "Agg",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+"""All the environment the warm worker, and so student code, starts with."""
+PASSED_ON = ("PYTHONPATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "GRADER_TEST_DISABLE_LAYERS")
+"""Taken from the grader's environment: where Python finds the grader (a student bundle runs
+from PYTHONPATH), the OpenBLAS settings some processors need to compute right, and the tests'
+layer switch."""
+
+
+def worker_environment(extra: dict[str, str]) -> dict[str, str]:
+    """The environment to start a warm worker with: ENVIRONMENT, PASSED_ON where set, `extra`;
+    nothing else of the grader's (an instructor's shell or a CI runner may hold secrets). A
+    forked child's /proc/self/environ still shows the environment its process was started
+    with, so the scrubbing must happen here, at the start, not in the child."""
+    if "scrubbed-environment" in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(","):
+        return {**os.environ, **extra}
+    env = dict(ENVIRONMENT)
+    env.update({k: os.environ[k] for k in PASSED_ON if k in os.environ})
+    env.update(extra)
+    return env
 
 
 def _last_capability() -> int:
@@ -424,3 +635,18 @@ def _last_capability() -> int:
 def python_paths() -> list[str]:
     """The folders this interpreter imports from (existing ones)."""
     return [p for p in (sys.base_prefix, sys.prefix, *sys.path) if p and os.path.isdir(p)]
+
+
+def environment_layer() -> tuple[list[str], list[str]]:
+    """Whether this process started with the scrubbed environment (`worker_environment`), read
+    from what its children can read too: /proc/self/environ."""
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            block = f.read()
+        names = {e.split(b"=", 1)[0].decode(errors="replace") for e in block.split(b"\0") if e}
+    except OSError:
+        return [], ["environment not checked: /proc/self/environ unreadable"]
+    extra = sorted(names - set(ENVIRONMENT) - set(PASSED_ON) - {"GRADER_PARENT_PID"})
+    if extra:
+        return [], [f"environment not scrubbed: {len(extra)} variables inherited, e.g. {extra[0]}"]
+    return ["scrubbed-environment"], []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.errors import UnknownAssignment, UnreadableNotebook
 from grader.model import CodeCell, Submission
+from grader.names import shown
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 
@@ -46,7 +47,15 @@ def assignment_of(data: object, stem: str) -> str:
     meta = data.get("metadata") if isinstance(data, dict) else None
     grader_meta = meta.get("grader") if isinstance(meta, dict) else None
     assignment = grader_meta.get("assignment") if isinstance(grader_meta, dict) else None
-    return assignment if isinstance(assignment, str) and assignment else stem
+    return shown(assignment) if isinstance(assignment, str) and assignment else stem
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """The JSON error as a whole sentence: json's own message ends mid-sentence ("Unterminated
+    string starting at") and leaves the place to its str()."""
+    msg = exc.msg[:1].lower() + exc.msg[1:]
+    where = f"line {exc.lineno}, column {exc.colno}"
+    return f"{msg} {where}" if msg.endswith(" at") else f"{msg} at {where}"
 
 
 def peek_assignment(raw: bytes, stem: str) -> str:
@@ -59,10 +68,15 @@ def peek_assignment(raw: bytes, stem: str) -> str:
 
 
 def load_submission(
-    path: Path, known: frozenset[str], student: str | None = None, raw: bytes | None = None
+    path: Path,
+    known: frozenset[str],
+    student: str | None = None,
+    raw: bytes | None = None,
+    assignment: str | None = None,
 ) -> Submission:
     """The submission at `path` (its bytes given as `raw` when already read, e.g. on another
-    machine). Raises UnreadableNotebook or UnknownAssignment with one line."""
+    machine). `assignment` is the intake's decision for a notebook whose metadata names none
+    (default: the file's stem). Raises UnreadableNotebook or UnknownAssignment with one line."""
     if raw is None:
         raw = read_notebook(path)
     elif len(raw) > MAX_NOTEBOOK_BYTES:
@@ -75,9 +89,7 @@ def load_submission(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UnreadableNotebook(
-            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
-        ) from None
+        raise UnreadableNotebook(f"{path.name}: not valid JSON: {json_problem(exc)}") from None
     except RecursionError:
         raise UnreadableNotebook(f"{path.name}: JSON nested too deeply to be a notebook") from None
     if isinstance(data, dict) and isinstance(data.get("nbformat"), int) and data["nbformat"] < 4:
@@ -114,11 +126,12 @@ def load_submission(
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         tags = meta.get("tags", [])
         tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
-        cells.append(CodeCell(index=i, source=source, tags=tags))
-    assignment = assignment_of(data, path.stem)
+        cells.append(CodeCell(index=i, source=source, tags=tags, number=len(cells) + 1))
+    assignment = assignment_of(data, assignment or path.stem)
     if assignment not in known:
         raise UnknownAssignment(
-            f"{path.name}: unknown assignment {assignment!r} (known: {', '.join(sorted(known))})"
+            f"{path.name}: unknown assignment {assignment[:80]!r} "
+            f"(known: {', '.join(sorted(known))})"
         )
     if not cells:
         raise UnreadableNotebook(f"{path.name}: the notebook has no code cells")

@@ -58,11 +58,14 @@ class CodeCell:
     """A code cell of a submitted notebook."""
 
     index: int
-    """Position among all the notebook's cells (0-based), as Jupyter shows it minus one."""
+    """Position among all the notebook's cells (0-based, markdown cells counted)."""
     source: str
     """The cell's text."""
     tags: tuple[str, ...]
     """Its metadata tags."""
+    number: int = 0
+    """Its number among the code cells (1-based): the In [n] Jupyter shows after Restart & Run
+    All, which is how pages name it ("cell [n]")."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,13 @@ class CellRun:
     """How many characters it printed in all."""
     skipped: bool = False
     """Not run: the notebook's time was up."""
+    number: int = 0
+    """Its number among the code cells, as CodeCell.number (0 in records made before it)."""
+
+    @property
+    def shown(self) -> int:
+        """The number a page shows for the cell: `number`, or for an old record the position."""
+        return self.number or self.index + 1
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,9 @@ class FunctionResult:
     """Its test cases."""
     error: Mapping[str, Any] | None = None
     """Why it could not be called at all (missing, crashed, timeout), if so."""
+    attempted: bool = True
+    """False when the function is still as the assignment gave it: every call raised
+    NotImplementedError, returned None, or found no function."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +246,11 @@ class GradingResult:
     """Where the submission was read from."""
     graded_at: str = ""
     """When it was graded (ISO 8601, UTC)."""
+
+    @property
+    def attempted(self) -> bool:
+        """Some graded function has been written (not every one is as the assignment gave it)."""
+        return any(f.attempted for f in self.functions)
 
     @classmethod
     def from_error(

@@ -61,7 +61,6 @@ def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
 
     nb = nbformat.reads(raw.decode("utf-8", errors="replace"), as_version=4)
     runs = {c.index: c for c in cells}
-    count = 0
     for i, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             cell.pop("attachments", None)  # images inside markdown are not worth the risk
@@ -72,8 +71,7 @@ def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
         if run is None:
             continue
         if not run.skipped:
-            count += 1
-            cell.execution_count = count
+            cell.execution_count = run.shown  # the cell [n] the report names it by
         text = run.output
         if run.output_chars > len(run.output):
             text += f"\n… {run.output_chars - len(run.output)} more characters not kept\n"
@@ -82,7 +80,8 @@ def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
         if run.error:
             err = run.error
             trace = [
-                f"cell [{f['cell'] + 1}], line {f['line']}, in {f['function']}: {f['text']}"
+                f"cell [{f.get('number') or f['cell'] + 1}], line {f['line']}, in {f['function']}: "
+                f"{f['text']}"
                 for f in err.get("traceback") or ()
             ]
             cell.outputs.append(

@@ -6,9 +6,11 @@ from __future__ import annotations
 import platform
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from grader.execute import Sandbox, signal_name
 from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
-from grader.model import Execution, GradingResult, Limits, ProbeCall
+from grader.model import CodeCell, Execution, GradingResult, Limits, ProbeCall
 from grader.oracle import available, load, load_spec
 from grader.score import grade_functions, probe_id
 
@@ -62,6 +64,33 @@ def sandbox_record(
     }
 
 
+def _numbered_error(error: Any, numbers: Mapping[int, int]) -> Any:
+    if not isinstance(error, Mapping) or not isinstance(error.get("traceback"), list):
+        return error
+    frames = [
+        {**fr, "number": numbers.get(fr.get("cell", -1), 0)} if isinstance(fr, Mapping) else fr
+        for fr in error["traceback"]
+    ]
+    return {**error, "traceback": frames}
+
+
+def numbered(execution: Execution, cells: Sequence[CodeCell]) -> Execution:
+    """The run with each cell, and each traceback frame, carrying the cell's number among the
+    code cells (Jupyter's In [n] after Restart & Run All), which is how pages name cells."""
+    numbers = {c.index: c.number for c in cells}
+    return replace(
+        execution,
+        cells=tuple(
+            replace(c, number=numbers.get(c.index, 0), error=_numbered_error(c.error, numbers))
+            for c in execution.cells
+        ),
+        outcomes={
+            k: replace(o, error=_numbered_error(o.error, numbers))
+            for k, o in execution.outcomes.items()
+        },
+    )
+
+
 def grade_notebook(
     path: Path,
     *,
@@ -70,11 +99,13 @@ def grade_notebook(
     student: str | None = None,
     raw: bytes | None = None,
     memo: JudgementMemo | None = None,
+    assignment: str | None = None,
 ) -> GradingResult:
     """One submission, start to result. Never raises for bad input: that becomes the result.
     `raw` is the file's bytes when the caller has already read them (a batch planner, a remote
     worker that never sees the file). `memo` remembers judgements across the submissions one
-    process grades (`grader.memo`)."""
+    process grades (`grader.memo`). `assignment` is the batch's decision for a notebook whose
+    metadata names none (default: the file's stem)."""
     t0 = time.monotonic()
     now = datetime.now(UTC).isoformat(timespec="seconds")
     fallback_student = student or path.parent.name or "student"
@@ -82,9 +113,10 @@ def grade_notebook(
         with profile.stage("load"):
             if raw is None:
                 raw = read_notebook(path)
-            sub = load_submission(path, available(), student, raw=raw)
+            sub = load_submission(path, available(), student, raw=raw, assignment=assignment)
     except GraderError as exc:
-        assignment = peek_assignment(raw, path.stem) if raw is not None else path.stem
+        stem = assignment or path.stem
+        assignment = peek_assignment(raw, stem) if raw is not None else stem
         known = assignment in available()
         return GradingResult.from_error(
             student=fallback_student,
@@ -113,7 +145,7 @@ def grade_notebook(
         if c.visibility in visibility
     ]
     with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
-        execution = sandbox.run(sub.cells, probes)
+        execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
     with profile.stage("score"):
         functions = grade_functions(spec, oracle, visibility, execution, memo)
     common = dict(
@@ -156,7 +188,7 @@ def _worker_cpu(sandbox: Sandbox) -> Callable[[], float]:
 def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
     ended = execution.ended
     if execution.exited_early:
-        last = execution.cells[-1].index + 1 if execution.cells else None
+        last = execution.cells[-1].shown if execution.cells else None
         where = f"after cell [{last}]" if last is not None else "in its first cell"
         return "crashed", (
             f"the notebook's process exited {where} (os._exit or similar), so the later cells "
@@ -172,6 +204,12 @@ def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
         return "timeout", (
             f"the submission was stopped at its {number(wall)} s wall-clock limit (it had disabled "
             "or outlasted its own timers); tests it had not reached were not run"
+        )
+    if ended == "memory":
+        return "memory", (
+            "the notebook's processes together went over the submission's memory limit "
+            f"({limits.memory_mb} MB, and its temporary files), so later cells and tests did "
+            "not run"
         )
     if ended == "signal":
         what = {

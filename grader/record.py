@@ -8,23 +8,22 @@ import functools
 import json
 import math
 import os
-import re
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from grader.model import CellRun, FunctionResult, GradingResult, TestResult
+from grader.names import encode
 
 SCHEMA = "grader.result/1"
 PARTIAL = ".partial"  # suffix of a file being written; one left behind was never finished
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_name(text: str) -> str:
-    """A path component that cannot escape the output folder."""
-    name = _UNSAFE.sub("_", text).strip("._") or "_"
-    return name[:100]
+    """A path component that cannot escape the output folder, and that no other id shares
+    (grader.names.encode: reversible, the same on case-insensitive file systems)."""
+    return encode(text)
 
 
 def submission_path(out: Path, student: str, assignment: str, suffix: str) -> Path:
@@ -65,6 +64,7 @@ def to_json(result: GradingResult) -> dict[str, Any]:
             fd["tests"].append(td)
         if f.error:
             fd["error"] = dict(f.error)
+        fd["attempted"] = f.attempted
         functions.append(fd)
     return {
         "schema": SCHEMA,
@@ -111,6 +111,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
                 for t in f["tests"]
             ),
             error=f.get("error"),
+            attempted=bool(f.get("attempted", True)),
         )
         for f in data["functions"]
     )

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 import grader
-from grader import __version__, wire
+from grader import __version__, edition, wire
 from grader.errors import GraderError, UsageError
 from grader.model import Raised
 from grader.oracle import available, load
@@ -245,7 +245,12 @@ def build_release(*, out: Path) -> Release:
             (tmp / "assignments").mkdir(exist_ok=True)
             shutil.copyfile(notebook, tmp / "assignments" / notebook.name)
         shutil.copyfile(root / "docs" / "students.md", tmp / "README.md")
-        context = {"version": __version__, "assignments": assignments}
+        context = {
+            "version": __version__,
+            "assignments": assignments,
+            "distribution": edition.STUDENT,
+            "instructor": edition.INSTRUCTOR,
+        }
         for template, target in (
             ("pyproject.toml.j2", "pyproject.toml"),
             ("grade.yml.j2", ".github/workflows/grade.yml"),

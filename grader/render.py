@@ -17,6 +17,8 @@ from grader import display
 from grader.catalogue import CATALOGUE
 from grader.model import FunctionResult, GradingResult
 from grader.record import safe_name
+from grader.roster import Missing
+from grader.similarity import Similar
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("grader", "templates"),
@@ -71,6 +73,11 @@ ERROR_KINDS: dict[str, tuple[str, str]] = {
         "The file is not a notebook the grader can open. Save it again from Jupyter and make sure "
         "the whole file was handed in.",
     ),
+    "unreadable-archive": (
+        "The zip file could not be opened",
+        "The .zip file handed in is damaged or is not a zip file. Make the zip again (or hand in "
+        "the notebook itself) and make sure the whole file was uploaded.",
+    ),
     "unknown-assignment": (
         "Unknown assignment",
         "The grader could not tell which assignment this notebook is. Start from the notebook "
@@ -104,7 +111,7 @@ class Printed:
     """A bounded excerpt of what one cell printed."""
 
     cell: int
-    """The cell's number, as Jupyter counts (1-based)."""
+    """The cell's number among the code cells (CellRun.shown)."""
     text: str
     """The first OUTPUT_SHOWN characters."""
     hidden: int
@@ -117,7 +124,7 @@ def printed(result: GradingResult) -> list[Printed]:
     for c in result.cells:
         if c.output:
             shown = c.output[:OUTPUT_SHOWN]
-            out.append(Printed(c.index + 1, shown, max(c.output_chars, len(c.output)) - len(shown)))
+            out.append(Printed(c.shown, shown, max(c.output_chars, len(c.output)) - len(shown)))
     return out
 
 
@@ -160,7 +167,7 @@ def render_submission(result: GradingResult, notebook_html: str | None = None) -
         r=result,
         mistakes=[(i, CATALOGUE.get(i), fns) for i, fns in where.items()],
         failed_cells=[c for c in result.cells if not c.ok and not c.skipped],
-        skipped=[c.index + 1 for c in result.cells if c.skipped],
+        skipped=[c.shown for c in result.cells if c.skipped],
         printed=printed(result),
         error_kinds=ERROR_KINDS,
         test_kinds=TEST_KINDS,
@@ -230,16 +237,21 @@ class Student:
         return sum(1 for r in self.results if r.status != "graded")
 
 
-def needs_help(results: Sequence[GradingResult]) -> list[Student]:
-    """Students below HELP_BELOW of their points or with an errored submission, lowest first."""
+def needs_help(results: Sequence[GradingResult], missing: Sequence[Missing] = ()) -> list[Student]:
+    """Students below HELP_BELOW of their points or with an errored submission, lowest first.
+    Work not handed in (`missing`) counts as 0 of its points."""
     by: dict[str, list[GradingResult]] = {}
     for r in results:
         by.setdefault(r.student, []).append(r)
+    absent: dict[str, float] = {}
+    for m in missing:
+        by.setdefault(m.student, [])
+        absent[m.student] = absent.get(m.student, 0.0) + m.max_score
     students = [
         Student(
             name,
             sum(r.score for r in rs),
-            sum(r.max_score for r in rs),
+            sum(r.max_score for r in rs) + absent.get(name, 0.0),
             tuple(sorted(rs, key=lambda r: r.assignment)),
         )
         for name, rs in by.items()
@@ -250,8 +262,14 @@ def needs_help(results: Sequence[GradingResult]) -> list[Student]:
     )
 
 
-def render_summary(results: Sequence[GradingResult]) -> str:
-    """The class summary."""
+def render_summary(
+    results: Sequence[GradingResult],
+    *,
+    missing: Sequence[Missing] = (),
+    similar: Sequence[Similar] = (),
+) -> str:
+    """The class summary; `missing` is the work not handed in, `similar` the pairs of
+    submissions copy detection found."""
     rows = sorted(results, key=lambda r: (r.student, r.assignment))
     fn_stats: dict[tuple[str, str], list[int]] = {}
     test_stats: dict[tuple[str, str, str], list[int]] = {}
@@ -270,8 +288,10 @@ def render_summary(results: Sequence[GradingResult]) -> str:
                 mistakes[d] += 1
                 who.setdefault(d, []).append(r)
     context: dict[str, Any] = {
-        "help": needs_help(results),
-        "students": len({r.student for r in results}),
+        "help": needs_help(results, missing),
+        "missing": missing,
+        "similar": similar,
+        "students": len({r.student for r in results} | {m.student for m in missing}),
         "help_below": HELP_BELOW,
         "rows": rows,
         "href": href,

@@ -15,10 +15,9 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from grader.execute import Sandbox
 from grader.lifeline import die_with_parent
 from grader.memo import JudgementMemo
 from grader.model import GradingResult, Limits
+from grader.oracle import available, load_spec
 from grader.pipeline import environment, grade_notebook, sandbox_record
 from grader.render import render_submission
 
@@ -54,6 +54,9 @@ class Job:
     """Sandbox limits."""
     include_notebook: bool = False
     """Put the executed notebook, rendered by nbconvert, in the page."""
+    problem: str = ""
+    """Why the notebook cannot be read (a broken zip, a file too large): the job's result is
+    that error, without running anything."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def _sandbox(limits: Limits) -> Sandbox:
 
 def run_job(job: Job) -> Outcome:
     """Grade one job with this process's warm sandbox. Never raises for student input."""
+    if job.problem:
+        return unreadable(job)
     result = grade_notebook(
         Path(job.source),
         sandbox=_sandbox(job.limits),
@@ -105,11 +110,30 @@ def run_job(job: Job) -> Outcome:
         student=job.student,
         raw=job.raw,
         memo=_memo(),
+        assignment=job.assignment,
     )
     with profile.stage("render"):
         shown = notebook.fragment(job.raw, result.cells) if job.include_notebook else None
         html = render_submission(result, shown)
     return Outcome(job, result, html)
+
+
+def unreadable(job: Job) -> Outcome:
+    """The outcome of a job whose notebook could not be read: an error result saying why."""
+    result = GradingResult.from_error(
+        student=job.student,
+        assignment=job.assignment,
+        kind="unreadable-notebook" if job.assignment else "unreadable-archive",
+        message=job.problem,
+        max_score=load_spec(job.assignment).points(job.visibility)
+        if job.assignment in available()
+        else 0.0,
+        environment=environment(job.sha256),
+        sandbox=sandbox_record(job.limits, ()),
+        path=job.source,
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return Outcome(job, result, render_submission(result))
 
 
 def lost(job: Job, why: str) -> Outcome:
@@ -186,8 +210,19 @@ class _CtrlC:
 
 
 def local_pool(workers: int) -> Runner:
-    """Jobs on `workers` local processes, each with its own warm sandbox. At most two jobs per
-    process are in flight, so memory stays bounded whatever the class size."""
+    """Jobs on `workers` local processes, each with its own warm sandbox and one job at a time,
+    so memory stays bounded whatever the class size.
+
+    The pool is our own, over one pipe per process, rather than concurrent.futures'
+    ProcessPoolExecutor: that executor's manager thread, feeder thread and shared queue locks
+    mean that an interrupt landing at the wrong moment (Ctrl-C) can leave a lock held and its
+    shutdown waiting forever; it was seen to hang 2 times in 20. Here the main thread is the
+    only one: it sends a job down an idle process's pipe, waits on the pipes and the processes'
+    sentinels together, and to stop it terminates the processes it started and reaps them. A
+    process that dies costs only the job it had (retried on a fresh process, then `crashed`).
+    loky and pebble were the alternatives: loky keeps the executor's design (and its threads);
+    pebble kills a worker per cancelled task but also runs manager threads, and both would add
+    a dependency for what is a hundred lines here."""
 
     def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
         with _CtrlC() as ctrl_c:
@@ -196,74 +231,136 @@ def local_pool(workers: int) -> Runner:
     return run
 
 
+class _Process:
+    """One grading process of the pool and the pipe to it."""
+
+    def __init__(self, ctx: Any) -> None:
+        here, there = ctx.Pipe(duplex=True)
+        self.conn: Connection = here
+        self.process = ctx.Process(target=_serve, args=(there, os.getpid()))
+        self.process.start()
+        there.close()
+        self.job: Job | None = None
+
+    def stop(self, *, now: bool) -> None:
+        """Ask it to finish (or, `now`, terminate it: it abandons its sandbox on SIGTERM), then
+        reap it, killing it if it does not go."""
+        try:
+            if now:
+                self.process.terminate()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(2 if now else 10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+def _serve(conn: Connection, parent: int) -> None:
+    """A pool process: grade each job that comes down the pipe and send its outcome back."""
+    _pool_process_init(parent)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            break
+        if job is None:
+            break
+        try:
+            message: tuple[str, Any] = ("outcome", run_job(job))
+        except Exception as exc:  # a bug of ours: say so, keep the batch going
+            message = ("error", repr(exc))
+        try:
+            conn.send(message)
+        except (OSError, ValueError):
+            break
+    if _LOCAL.sandbox is not None:
+        _LOCAL.sandbox.close()
+        _LOCAL.sandbox = None
+
+
 def _pooled(jobs: Iterable[Job], workers: int, ctrl_c: _CtrlC) -> Iterator[Outcome]:
     """The local pool's loop; Ctrl-C stops it at its next check."""
     source = iter(jobs)
     pending: deque[Job] = deque()  # jobs to retry, before any new one
-
-    def more() -> Job | None:
-        return pending.popleft() if pending else next(source, None)
-
     attempts: dict[int, int] = {}
     ctx = multiprocessing.get_context("fork")
     exhausted = False
-    while pending or not exhausted:
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=_pool_process_init,
-            initargs=(os.getpid(),),
-        )
-        in_flight: dict[Future[Outcome], Job] = {}
-        casualties: list[Job] = []
-        try:
-            while not casualties:
-                # A job being retried runs alone, so that only the one that kills its
-                # grading process pays for it, not the jobs that happened to share the pool.
-                while not exhausted and len(in_flight) < (1 if pending else 2 * workers):
-                    ctrl_c.check()
-                    nxt = more()
-                    if nxt is None:
-                        exhausted = True
-                        break
-                    in_flight[pool.submit(run_job, nxt)] = nxt
-                if not in_flight:
+    pool: list[_Process] = []
+    finished = False
+
+    def more() -> Job | None:
+        nonlocal exhausted
+        if pending:
+            return pending.popleft()
+        job = None if exhausted else next(source, None)
+        exhausted = exhausted or job is None
+        return job
+
+    def died(proc: _Process) -> Outcome | None:
+        """A grading process died with a job: replace it; retry the job or give it up."""
+        job = proc.job
+        pool.remove(proc)
+        proc.stop(now=True)
+        pool.append(_Process(ctx))
+        if job is None:
+            return None
+        attempts[id(job)] = attempts.get(id(job), 0) + 1
+        if attempts[id(job)] >= MAX_ATTEMPTS:
+            return lost(job, "the grading process died repeatedly on this submission")
+        pending.appendleft(job)
+        return None
+
+    try:
+        pool.extend(_Process(ctx) for _ in range(workers))
+        while True:
+            ctrl_c.check()
+            for proc in [p for p in pool if p.job is None]:
+                job = more()
+                if job is None:
                     break
-                done: set[Future[Outcome]] = set()
-                while not done:
-                    ctrl_c.check()
-                    done, _ = wait(in_flight, timeout=0.1, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = in_flight.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        casualties.append(job)
+                proc.job = job
+                try:
+                    proc.conn.send(job)
+                except (OSError, ValueError):
+                    gone = died(proc)
+                    if gone is not None:
+                        yield gone
+            busy = [p for p in pool if p.job is not None]
+            if not busy:
+                break
+            ready = set(
+                wait([p.conn for p in busy] + [p.process.sentinel for p in busy], timeout=0.1)
+            )
+            for proc in busy:
+                if proc.conn not in ready and proc.process.sentinel not in ready:
+                    continue
+                try:
+                    kind, value = proc.conn.recv() if proc.conn.poll() else (None, None)
+                except (EOFError, OSError):
+                    kind, value = None, None
+                if kind is None:  # no answer and the process is gone (or its pipe broke)
+                    if proc.process.is_alive() and proc.process.sentinel not in ready:
                         continue
-                    except Exception as exc:  # a bug of ours: say so, keep the batch going
-                        outcome = lost(job, f"internal error while grading: {exc!r}")
-                    yield outcome
-            # A grading process died: everything it had in flight is retried, each job at
-            # most MAX_ATTEMPTS times, then recorded as crashed.
-            casualties.extend(in_flight.values())
-            in_flight.clear()
-            for job in reversed(casualties):
-                attempts[id(job)] = attempts.get(id(job), 0) + 1
-                if attempts[id(job)] >= MAX_ATTEMPTS:
-                    yield lost(job, "the grading process died repeatedly on this submission")
+                    gone = died(proc)
+                    if gone is not None:
+                        yield gone
+                    continue
+                job, proc.job = proc.job, None
+                assert job is not None
+                if kind == "outcome":
+                    yield value
                 else:
-                    pending.appendleft(job)
-                    exhausted = False
-        except BaseException:  # interrupted (Ctrl-C, the consumer stopped): stop now
-            # The executor has no public way to stop running jobs; its processes clean up
-            # their sandboxes on SIGTERM (see _pool_process_init).
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            raise
-        finally:
-            for future in in_flight:
-                future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+                    yield lost(job, f"internal error while grading: {value}")
+        finished = True
+    finally:
+        # Interrupted (Ctrl-C, the consumer stopped) or done: every process we started is
+        # stopped and reaped before this returns; nothing is left running.
+        for proc in pool:
+            proc.stop(now=not finished)
 
 
 def dask(address: str) -> Runner:

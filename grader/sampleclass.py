@@ -496,6 +496,17 @@ def _write_broken(path: Path, assignment: str, how: str) -> None:
         path.write_text(nbformat.writes(nb), encoding="utf-8")
 
 
+def _ran_by(nb: nbformat.NotebookNode, rng: random.Random) -> None:
+    """Each student's notebook as Jupyter saves it after their own session: execution counts
+    of their own (so two students' files are never byte for byte the same by accident, as
+    real ones are not; copy detection flags identical files)."""
+    count = rng.randrange(1, 40)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            count += rng.randrange(1, 4)
+            cell.execution_count = count
+
+
 def clear_own_folder(folder: Path, marker: str, what: str) -> None:
     """Empty `folder` for a fresh demo if an earlier demo made it (it holds `marker`); refuse
     to touch a folder with anything else in it."""
@@ -566,6 +577,7 @@ def make_class(
             hung = hung or label == "hangs"
             nb = _hostile(assignment, label)
         if nb is not None:
+            _ran_by(nb, random.Random(f"{seed}/{student}/{assignment}"))
             nbformat.write(nb, path)
         entries.append(Entry(student, assignment, kind, label, expect))
     written = sum(1 for e in entries if e.kind != "absent")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,7 @@ def _failure_message(outcome: CallOutcome) -> str:
         frames = err.get("traceback") or []
         if frames:
             last = frames[-1]
-            where = f" (cell {last['cell'] + 1}, line {last['line']})"
+            where = f" (cell [{last.get('number') or last['cell'] + 1}], line {last['line']})"
         prefix = {"memory": "ran out of memory: ", "exit": "called exit: "}.get(kind, "raised ")
         return f"{prefix}{err['type']}: {err.get('message', '')}".rstrip(": ") + where
     return str(err.get("message") or "the call failed")
@@ -172,7 +172,18 @@ def grade_function(
         diagnoses=diagnosis.ids,
         tests=tuple(tests),
         error=error,
+        attempted=score > 0 or not all(_untouched(outcomes[c.id]) for c in cases),
     )
+
+
+def _untouched(outcome: CallOutcome) -> bool:
+    """A call that shows the function is still the assignment's stub: it raised
+    NotImplementedError (the stub's own line), returned None (an empty body), or there was no
+    function to call."""
+    err = outcome.error or {}
+    if outcome.ok:
+        return outcome.value is None
+    return err.get("kind") == "missing" or err.get("type") == "NotImplementedError"
 
 
 def probe_id(function: str, case_id: str) -> str:
@@ -202,5 +213,17 @@ def grade_functions(
             found = grade_function(spec, oracle, fspec, cases, outcomes)
             if memo:
                 memo.put(key, found)
+        else:  # the same judgement, but this submission's own call times
+            found = _timed(found, outcomes)
         results.append(found)
     return tuple(results)
+
+
+def _timed(result: FunctionResult, outcomes: Mapping[str, CallOutcome]) -> FunctionResult:
+    """A remembered judgement with the call times of these outcomes (times are not part of the
+    memo's key: they differ between identical answers)."""
+    tests = tuple(
+        replace(t, elapsed_s=round(outcomes[t.id].elapsed_s, 6)) if t.id in outcomes else t
+        for t in result.tests
+    )
+    return replace(result, tests=tests)

@@ -44,7 +44,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader import jail, wire
+from grader import cgroup, jail, wire
 from grader.bindings import BINDINGS
 from grader.ipysyntax import needs_transform, plain
 from grader.lifeline import die_with_parent
@@ -351,6 +351,21 @@ def _probe_function(
 _MISSING = object()
 
 
+def _group_limits(limits: dict[str, Any]) -> int:
+    """Set the worker's group to this job's limits (where they changed); the group's OOM kills
+    so far."""
+    if _GROUP is None:
+        return 0
+    total = int(limits["memory_mb"]) + _tmp_mb(limits) + jail.SHM_MB + GROUP_SLACK_MB
+    cgroup.limit(_GROUP, total)
+    return cgroup.oom_kills(_GROUP)
+
+
+GROUP_SLACK_MB = 256
+"""Beyond the per-process budget and the tmpfs sizes: the interpreter's own pages that a
+submission's processes touch after the fork."""
+
+
 def _status(status: int) -> tuple[str, int]:
     if os.WIFSIGNALED(status):
         return ("signal", os.WTERMSIG(status))
@@ -392,7 +407,7 @@ def _wait(pid: int, deadline: float) -> tuple[str, int]:
             os.close(fd)
 
 
-def _child(job: dict[str, Any], plan: jail.Plan, shared: tuple[list[str], list[str]]) -> None:
+def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker) -> None:
     """One submission, start to end, in the first process of its sandbox. Never returns.
 
     As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
@@ -409,10 +424,15 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: tuple[list[str], list[s
         for std in (0, 1, 2):
             os.dup2(devnull, std)
         _apply_limits(limits)
-        layers, notes = list(shared[0]), list(shared[1])
+        layers, notes = list(shared.layers), list(shared.notes)
         if job.get("uid") is not None and os.geteuid() == 0:
-            tmp_mb = max(64, 2 * int(limits["file_mb"]))
-            own, own_notes = jail.enter(plan, list(limits.get("hidden", [])), tmp_mb)
+            job["uid"] = jail.submission_uid()
+            if _GROUP is not None and cgroup.join(_GROUP):
+                layers += _GROUP.layers
+            cgroup.let_go()
+            own, own_notes = jail.enter(
+                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
+            )
             layers += own
             notes += own_notes
         if "pid-namespace" in layers:
@@ -564,13 +584,41 @@ def _plan() -> jail.Plan:
     return jail.make_plan(keep, secret)
 
 
+def _tmp_mb(limits: dict[str, Any]) -> int:
+    return max(64, 2 * int(limits["file_mb"]))
+
+
+_GROUP: cgroup.Group | None = None
+"""The worker's control group (`grader.cgroup`), when it has one."""
+
+
+def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
+    """The worker's own layers, once: its control group, its namespaces and the allowlist root,
+    and whether its environment was scrubbed. The group's folders, the job folder and the
+    grader's code stay reachable to the worker only."""
+    global _GROUP
+    trusted = [root, *_package_dirs("grader")]
+    notes: list[str] = []
+    if "cgroup" not in jail.DISABLE:
+        _GROUP, notes = cgroup.create()
+        if _GROUP is not None:
+            cgroup.hold(_GROUP)
+    else:
+        notes = ["no cgroup: switched off for a test"]
+    worker = jail.enter_worker(os.path.join(root, ".root"), trusted, plan.secret)
+    env_layers, env_notes = jail.environment_layer()
+    return jail.Worker(
+        (*worker.layers, *env_layers), (*notes, *worker.notes, *env_notes), worker.trusted
+    )
+
+
 def serve() -> None:
     """Read jobs on stdin, answer on stdout, one JSON line each, until stdin closes."""
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     _warm_imports()
     plan = _plan()
-    shared = jail.enter_worker()
     root = os.getcwd()
+    shared = _enter_worker(plan, root)
     answer = sys.stdout
     sys.stdout = sys.stderr
     answer.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
@@ -580,6 +628,7 @@ def serve() -> None:
         job["zygote"] = os.getpid()
         job["root"] = root
         t0 = _monotonic()
+        oom = _group_limits(job["limits"])
         pid = _fork()
         if pid == 0:
             _child(job, plan, shared)
@@ -589,10 +638,10 @@ def serve() -> None:
             _killpg(pid, signal.SIGKILL)  # whatever the child left running in its group
         except OSError:
             pass
-        answer.write(
-            json.dumps({"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0})
-            + "\n"
-        )
+        reply = {"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0}
+        if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
+            reply["oom"] = True  # the kernel killed a process of it for the group's memory
+        answer.write(json.dumps(reply) + "\n")
         answer.flush()
 
 

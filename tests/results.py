@@ -60,7 +60,7 @@ def errored(
         student=student,
         assignment=assignment,
         kind="unreadable-notebook",
-        message="dropout.ipynb: not valid JSON (line 1, column 1): Expecting value",
+        message="dropout.ipynb: not valid JSON: expecting value at line 1, column 1",
         max_score=20.0,
         environment={"submission_sha256": sha},
         graded_at="2026-11-22T10:00:00+00:00",

@@ -185,3 +185,36 @@ def test_ci_exit_codes_annotations_summary_and_junit(tmp_path):
     assert "unusable: initialization.ipynb: not valid JSON" in r.stdout
     r = ci(tmp_path / "nowhere")
     assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "no such file" in r.stderr
+
+
+def test_version_says_which_grader_and_warns_when_both_are_installed(monkeypatch):
+    from importlib import metadata
+
+    from grader import edition
+
+    assert "nn-practical-grader, the instructor's grader" in edition.version_text()
+    assert edition.collision() == ""  # this environment has the instructor's alone
+    real = metadata.distribution
+
+    def both(name):
+        return real("nn-practical-grader") if name == edition.STUDENT else real(name)
+
+    monkeypatch.setattr(metadata, "distribution", both)
+    assert "separate virtual environment" in edition.collision()
+    assert "warning: both nn-practical-grader and nn-practical-grader-student" in (
+        edition.version_text()
+    )
+    monkeypatch.setattr(edition, "public_only", lambda: True)
+    assert edition.name() == edition.STUDENT
+
+
+def test_grade_refuses_in_a_student_bundle(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from grader import edition
+    from grader.cli import cli
+
+    monkeypatch.setattr(edition, "public_only", lambda: True)
+    out = CliRunner().invoke(cli, ["grade", str(tmp_path), "--out", str(tmp_path / "r")])
+    assert out.exit_code != 0 and "only the public tests" in str(out.exception)
+    assert not (tmp_path / "r").exists()

@@ -33,10 +33,13 @@ def test_grades_csv_has_a_row_per_student_and_a_column_per_assignment():
         "regularization": "7",
         "total": "17",
         "max_total": "40",
+        "missing": "",
         "errors": "",
     }
-    # bob handed in no regularization notebook: an empty cell, not a zero
-    assert rows[1]["regularization"] == "" and rows[1]["dropout"] == "0"
+    # bob handed in no regularization notebook: it scores 0, is named missing, and the course's
+    # total counts it (a skipped assignment must not look better than a weak one)
+    assert rows[1]["regularization"] == "0" and rows[1]["dropout"] == "0"
+    assert rows[1]["max_total"] == "40" and rows[1]["missing"] == "regularization"
     assert rows[1]["errors"] == "dropout: unreadable-notebook"
 
 
@@ -85,6 +88,46 @@ def test_junit_stays_well_formed_whatever_a_student_prints():
     root = ET.fromstring(text.encode("utf-8", "surrogatepass"))  # parses: control chars replaced
     failure = root.find(".//failure")
     assert failure is not None and "<script>" in failure.get("message", "")
+
+
+FORMULAS = [
+    "=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
+    " =1+1", "\"=1+1", "'=1", "  @x", "\n=cmd",
+]  # fmt: skip
+
+
+def test_no_csv_cell_can_be_read_as_a_formula(tmp_path):
+    from grader.export import write_grades_csv
+    from grader.roster import Member, Roster
+
+    results = [result(s, "dropout", score=10) for s in FORMULAS]
+    results.append(errored("ada", "=cmd|' /C calc'!A0"))  # an assignment name from metadata
+    roster = Roster(tuple(Member(s, name="=evil()") for s in [*FORMULAS, "ada"]))
+    path = tmp_path / "grades.csv"
+    write_grades_csv(results, path, roster=roster)
+    rows = list(csv.reader(path.open(newline="")))
+    cells = [c for row in rows for c in row]
+    assert len(rows) == len(FORMULAS) + 2
+    for c in cells:
+        assert not c.lstrip(" \t\r\n\"'").startswith(("=", "+", "-", "@")) or c.startswith("'")
+        assert not c.startswith(("\t", "\r", "\n"))
+    # the ids are still there, behind the apostrophe spreadsheets hide
+    assert {row[0].removeprefix("'") for row in rows[1:]} == {
+        f.replace("\r", "\n") for f in [*FORMULAS, "ada"]
+    }
+    # only known assignments are columns; the unknown one is an error entry
+    assert rows[0] == ["student", "name", "dropout", "total", "max_total", "missing", "errors"]
+    ada = next(row for row in rows if row[0] == "ada")
+    assert ada[2] == "0" and ada[5] == "dropout" and ada[6].startswith("'=cmd")
+
+
+def test_numbers_stay_numbers():
+    from grader.export import csv_cell
+
+    assert [csv_cell(x) for x in ("10", "0.5", "-1", "1e+06", "ada")] == [
+        "10", "0.5", "-1", "1e+06", "ada",
+    ]  # fmt: skip
+    assert csv_cell("-1+cmd") == "'-1+cmd"
 
 
 def _graded_in_part(assignment: str):
@@ -164,3 +207,27 @@ def test_junit_times_each_test_and_tells_errors_from_failures_and_skips():
     assert failed.get("name") == "hidden-8" and failed.get("time") == "0.125"
     assert root.get("skipped") == "1" and root.get("failures") == "1"
     assert root.get("errors") == str(len(raised))
+
+
+def test_a_well_kept_junit_reader_reads_the_same_verdicts():
+    """junitparser (as CI viewers read JUnit) sees each test's time and kind of result."""
+    from dataclasses import replace
+
+    import junitparser
+
+    from grader.model import TestResult
+
+    r = _graded_in_part("initialization")
+    f = r.functions[0]
+    not_run = TestResult("hidden-9", "hidden", False, 0.0, 1.0, "not run", kind="not-run")
+    r = replace(r, functions=(replace(f, tests=(*f.tests, not_run)), *r.functions[1:]))
+    xml = junitparser.JUnitXml.fromstring(junit([r, errored()]))
+    kinds: dict[str, int] = {}
+    for suite in xml:
+        for case in suite:
+            assert case.time is not None
+            for res in case.result:
+                kinds[type(res).__name__] = kinds.get(type(res).__name__, 0) + 1
+    assert kinds["Error"] >= 2 and kinds["Skipped"] == 1
+    n_tests = sum(len(f.tests) for f in r.functions) + 1
+    assert sum(s.tests for s in xml) == n_tests

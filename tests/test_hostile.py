@@ -35,6 +35,8 @@ GRADER_GROWTH_MB = 300  # the grading processes' peak resident memory, above whe
 MARK = "hs" + secrets.token_hex(2)
 """This run's own mark, in every case's tag and in every name the test looks for, so that other
 graders and other runs of this test on the same machine are never mistaken for this one's."""
+SECRET = "GRADER_HOSTILE_SECRET"
+"""Set in the grader's environment during the batch, to a value holding the run's mark."""
 # The corpus holds the sandbox to its full promise, which needs root (namespaces, mounts, uids).
 # Without root the sandbox has fewer layers and says so: tests/test_jail.py checks that.
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the full sandbox needs root")
@@ -242,12 +244,18 @@ def run() -> Iterator[Run]:
     outside.mkdir()
     out.mkdir()
     (outside / "victim.txt").write_text("the original\n")
+    base.chmod(0o755)  # as an instructor's folders usually are: readable by every user
+    other = base / "earlier-batch"  # another class's output, not this batch's
+    (other / "bob").mkdir(parents=True)
+    for name in ("grades.csv", "bob/dropout.json", "bob/dropout.ipynb"):
+        (other / name).write_text("student,score\nbob,30\n")
     listener = Listener()
     fill = {
         "@PORT@": str(listener.port),
         "@OUTSIDE@": str(outside),
         "@CLASS@": str(klass),
         "@COURSEKIT@": str(Path(coursekit.__file__).parent),
+        "@OTHER@": str(other),
     }
     for case in CASES:
         path = klass / case.name / f"{case.assignment}.ipynb"
@@ -269,9 +277,12 @@ def run() -> Iterator[Run]:
     }
     before = snapshot(roots)
     watch = MemoryWatch()
+    # A secret in the grader's environment, as an instructor's shell or a CI runner holds.
+    os.environ[SECRET] = f"{MARK}-do-not-print"
     try:
         grade_batch(paths=[klass], out=out, workers=2, limits=LIMITS)
     finally:
+        del os.environ[SECRET]
         growth = watch.close()
         listener.close()
     after = snapshot(roots)

@@ -74,7 +74,7 @@ def f():
     seen = {{}}
     seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
     seen["uid"] = os.getuid()
-    for path in ("{outside}/secret.txt", "/etc/hostile-probe", "/tmp/mine"):
+    for path in ("{outside}/secret.txt", "/hostile-probe", "/usr/lib/hostile-probe", "/tmp/mine"):
         try:
             with open(path, "w" if "mine" in path or "probe" in path else "r") as fh:
                 seen[path] = "ok"
@@ -95,8 +95,9 @@ def f():
     assert set(layers) >= set(jail.FULL), notes
     assert max(seen["pids"]) < 10  # its own namespace's processes only
     assert seen["uid"] >= 1_000_000  # a uid of its own, not root, not nobody
-    assert seen[f"{outside}/secret.txt"] == "Permission denied"  # Limits.hidden
-    assert seen["/etc/hostile-probe"] == "Read-only file system"
+    assert seen[f"{outside}/secret.txt"] == "No such file or directory"  # not in the root
+    assert seen["/hostile-probe"] == "Read-only file system"
+    assert seen["/usr/lib/hostile-probe"] == "Read-only file system"
     assert seen["/tmp/mine"] == "ok"  # its private /tmp
     assert seen["fork"] == "ok"  # a process cap, not a ban on processes
 
@@ -123,15 +124,16 @@ def f():
     assert 0 < n < jail.PROCESS_CAP
 
 
-def test_without_root_only_the_process_cap_is_claimed_and_the_rest_is_listed_missing():
+def test_without_root_only_the_process_cap_and_seccomp_are_claimed_and_the_rest_is_missing():
     """The branch a laptop takes (no uid to drop), run in a child so its rlimit stays there."""
     code = "from grader import jail; print(jail.drop_privileges(None, []))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     layers, notes = ast.literal_eval(out.stdout)
-    assert layers == ["process-cap"]
+    # The process cap, and the system-call filter, which needs no privilege.
+    assert layers == ["process-cap", "seccomp"]
     assert notes == ["not running as root: no namespaces, no dropped uid"]
     record = sandbox_record(Limits(), layers, notes)
-    assert record["missing"] == [x for x in jail.FULL if x != "process-cap"]
+    assert record["missing"] == [x for x in jail.FULL if x not in layers]
     assert record["notes"] == notes
 
 
@@ -166,3 +168,109 @@ def test_a_secret_inside_a_folder_that_must_stay_visible_is_still_hidden(open_di
     assert seen["reference"] == []
     assert "hidden-grader-files" in seen["layers"]
     assert any("stays visible" in n for n in seen["notes"])
+
+
+WRITER = """
+import ctypes, os, socket, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+libc.shmat.restype = ctypes.c_void_p
+def f():
+    done = []
+    shm = libc.shmget(0x4853, 4096, 0o1666)
+    if shm >= 0:
+        addr = libc.shmat(shm, None, 0)
+        if addr not in (None, ctypes.c_void_p(-1).value):
+            ctypes.memmove(addr, b"from A", 6)
+            done.append("shm")
+    if libc.msgget(0x4853, 0o1666) >= 0:
+        done.append("msg")
+    if libc.syscall(240, b"hostile-q", 0o100 | 2, 0o666, None) >= 0:  # mq_open
+        done.append("mqueue")
+    if libc.syscall(248, b"user", b"hostile", b"from A", 6, -4) >= 0:  # add_key, user keyring
+        done.append("keyring")
+    for path in ("/tmp/hostile-a", "/dev/shm/hostile-a"):
+        with open(path, "w") as fh:
+            fh.write("from A")
+        done.append(path)
+    s = socket.socket(socket.AF_UNIX)
+    s.bind("\\0hostile-abstract")
+    s.listen()
+    if os.fork() == 0:  # keeps the socket open, if anything lets it outlive the submission
+        time.sleep(30)
+        os._exit(0)
+    done.append("abstract")
+    return done
+"""
+READER = """
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def f():
+    found = []
+    if libc.shmget(0x4853, 0, 0) >= 0:
+        found.append("shm")
+    if libc.msgget(0x4853, 0) >= 0:
+        found.append("msg")
+    if libc.syscall(240, b"hostile-q", 0, 0, None) >= 0:
+        found.append("mqueue")
+    if libc.syscall(250, 0x14, b"user", b"hostile", 0) >= 0:  # keyctl(KEYCTL_SEARCH)...
+        found.append("keyring-search")
+    if libc.syscall(249, b"user", b"hostile", None, 0) >= 0:  # request_key
+        found.append("keyring")
+    for path in ("/tmp/hostile-a", "/dev/shm/hostile-a"):
+        if os.path.exists(path):
+            found.append(path)
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect("\\0hostile-abstract")
+        found.append("abstract")
+    except OSError:
+        pass
+    return found
+"""
+
+
+@needs_root
+def test_nothing_passes_from_one_student_to_the_next_on_the_same_worker():
+    probe = [ProbeCall("c", "f", (), {}, None, {})]
+    with Sandbox(Limits(timeout_s=5)) as sb:
+        a = sb.run([CodeCell(0, WRITER, ())], probe)
+        b = sb.run([CodeCell(0, READER, ())], probe)
+    assert b.outcomes["c"].ok, b.outcomes["c"].error
+    assert b.outcomes["c"].value == []
+    assert a.outcomes["c"].ok, a.outcomes["c"].error
+    # A's own channels: the IPC calls and the keyring are refused (system-call filter), the files
+    # are written in its private /tmp and /dev/shm, the socket is bound in the worker's network
+    # namespace.
+    assert a.outcomes["c"].value == ["/tmp/hostile-a", "/dev/shm/hostile-a", "abstract"]
+
+
+@needs_root
+def test_each_submission_has_a_uid_of_its_own():
+    source = "import os\ndef f():\n    return os.getuid()\n"
+    probe = [ProbeCall("c", "f", (), {}, None, {})]
+    with Sandbox(Limits(timeout_s=5)) as sb:
+        uids = [sb.run([CodeCell(0, source, ())], probe).outcomes["c"].value for _ in range(3)]
+    assert len(set(uids)) == 3 and min(uids) >= jail.UID_BASE
+
+
+@needs_root
+def test_the_grader_s_environment_does_not_reach_student_code(monkeypatch):
+    monkeypatch.setenv("GRADER_TEST_SECRET", "hunter2")
+    source = """
+import os
+def f():
+    try:
+        with open("/proc/self/environ") as fh:
+            start = fh.read()
+    except OSError as exc:  # as an unprivileged uid, a process's environ is root's to read
+        start = exc.strerror
+    return [dict(os.environ), "hunter2" in start]
+"""
+    with Sandbox(Limits(timeout_s=5)) as sb:
+        ex = sb.run([CodeCell(0, source, ())], [ProbeCall("c", "f", (), {}, None, {})])
+    env, in_proc = ex.outcomes["c"].value
+    assert "GRADER_TEST_SECRET" not in env and not in_proc
+    assert set(env) <= set(jail.ENVIRONMENT) | set(jail.PASSED_ON)
+    assert "scrubbed-environment" in ex.isolation

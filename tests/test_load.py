@@ -76,3 +76,17 @@ def test_unknown_assignment(tmp_path):
     p.write_text(nb([]))
     with pytest.raises(UnknownAssignment, match="unknown assignment 'homework'"):
         load_submission(p, KNOWN)
+
+
+def test_a_json_error_is_a_whole_sentence(tmp_path):
+    from grader.errors import UnreadableNotebook
+    from grader.load import load_submission
+
+    path = tmp_path / "ada" / "dropout.ipynb"
+    path.parent.mkdir()
+    path.write_bytes(b'{"cells": [], "nbformat": 4, "metadata": {"x": "open')
+    with pytest.raises(UnreadableNotebook) as caught:
+        load_submission(path, frozenset({"dropout"}))
+    assert caught.value.message.endswith(
+        "not valid JSON: unterminated string starting at line 1, column 48"
+    )

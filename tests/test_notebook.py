@@ -27,15 +27,22 @@ def test_outputs_come_from_the_run_not_from_the_file():
         "kind": "exception",
         "type": "NameError",
         "message": "name 'y' is not defined",
-        "traceback": [{"cell": 2, "line": 1, "function": "<module>", "text": "print(y)"}],
+        "traceback": [
+            {"cell": 2, "number": 2, "line": 1, "function": "<module>", "text": "print(y)"}
+        ],
     }
     raw = _raw(nbformat.v4.new_markdown_cell("# Title"), lying, nbformat.v4.new_code_cell("y"))
-    runs = [CellRun(1, True, None, "real output\n", 12), CellRun(2, False, error, "", 0)]
+    runs = [
+        CellRun(1, True, None, "real output\n", 12, number=1),
+        CellRun(2, False, error, "", 0, number=2),
+    ]
     nb = notebook.executed(raw, runs)
     assert [o["text"] for o in nb.cells[1].outputs] == ["real output\n"]
     assert nb.cells[1].execution_count == 1
     (err,) = nb.cells[2].outputs
-    assert err["ename"] == "NameError" and "cell [3], line 1" in err["traceback"][0]
+    # named as Jupyter numbers code cells (the markdown cell is not counted)
+    assert nb.cells[2].execution_count == 2
+    assert err["ename"] == "NameError" and "cell [2], line 1" in err["traceback"][0]
 
 
 def test_cut_output_and_cells_not_run_say_so():

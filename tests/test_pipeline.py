@@ -211,3 +211,26 @@ def forward_propagation(x, theta):
     assert "1 / (x - x)" in frame["text"]
     hidden = [t for t in fn(result, "forward_propagation").tests if t.visibility == "hidden"]
     assert hidden and all(t.kind == "exception" and not t.detail for t in hidden)
+
+
+def test_cells_are_named_as_jupyter_numbers_code_cells(sandbox, tmp_path):
+    nb = notebook_with("dropout", append=["raise ValueError('mine')"])
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) < len(nb.cells)  # markdown cells come before it: positions would differ
+    r = grade(sandbox, tmp_path, nb, "dropout")
+    (failed,) = [c for c in r.cells if not c.ok]
+    assert failed.number == failed.shown == len(code)
+    assert failed.index == len(nb.cells) - 1 != failed.number - 1
+    (frame,) = failed.error["traceback"]
+    assert frame["number"] == len(code)
+    from grader.render import render_submission
+
+    assert f"✗ Cell [{len(code)}]: ValueError" in render_submission(r)
+
+
+def test_an_untouched_notebook_is_not_attempted(sandbox, tmp_path):
+    from coursekit.notebooks import build_notebook
+
+    r = grade(sandbox, tmp_path, build_notebook("dropout"), "dropout")
+    assert r.status == "graded" and r.score == 0 and not r.attempted
+    assert not any(f.attempted for f in r.functions)

@@ -337,6 +337,16 @@ def test_a_student_installs_the_bundle_in_a_fresh_environment_and_checks(bundle,
     # the instructor-only commands say so, in one line
     res = _sh(["grader", "demo", "--out", str(work / "demo")], work, env)
     assert res.returncode == 2 and "for instructors" in res.stderr
+    # grade too: a bundle's grades would be the public tests' alone, not the course's
+    res = _sh(["grader", "grade", str(work), "--out", str(work / "reports")], work, env)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "for instructors" in res.stderr and "only the public tests" in res.stderr
+    assert not (work / "reports").exists()
+    # a distribution of its own, and --version says which grader this is
+    res = _sh(["grader", "--version"], work, env)
+    assert "nn-practical-grader-student" in res.stdout and "public tests only" in res.stdout
+    res = _sh(["python", "-m", "pip", "show", "nn-practical-grader-student"], work, env)
+    assert res.returncode == 0
 
     # and the notebook's own check() works in that environment
     code = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -141,7 +142,7 @@ def test_a_timeout_is_named_and_the_cells_not_run_are_listed():
 def test_an_unreadable_notebook_says_what_to_do():
     page = Page(render_submission(errored()))
     assert "✗ The notebook could not be read" in page.text
-    assert "not valid JSON (line 1, column 1)" in page.text
+    assert "not valid JSON: expecting value at line 1, column 1" in page.text
     assert "Save it again from Jupyter" in page.text
 
 
@@ -271,3 +272,66 @@ def test_a_class_of_a_thousand_renders_with_long_lists_folded():
     assert "1000 submissions from 1000 students" in page.text
     assert "<summary>1000 submissions</summary>" in html  # the mistake's student list, folded
     assert html.count('href="s0999/dropout.html"') >= 2  # in the table, and under its mistake
+
+
+def test_an_untouched_notebook_reads_not_attempted_not_graded():
+    from grader.display import exact
+    from grader.model import CallOutcome
+    from grader.oracle import load
+    from grader.score import grade_function
+
+    spec, oracle = load("dropout")
+    stub = {"kind": "exception", "type": "NotImplementedError", "message": "replace this"}
+
+    def graded(outcome):
+        return tuple(
+            grade_function(
+                spec, oracle, f, list(f.cases), {c.id: outcome(f, c) for c in f.cases}
+            )
+            for f in spec.functions
+        )
+
+    untouched = graded(lambda f, c: CallOutcome(c.id, False, error=stub))
+    empty = graded(lambda f, c: CallOutcome(c.id, True, value=None))
+    right = graded(lambda f, c: CallOutcome(c.id, True, value=oracle.expected(f, c)))
+    assert not any(f.attempted for f in untouched + empty)
+    assert all(f.attempted for f in right)
+    r = replace(result(), functions=untouched, score=exact(sum(f.score for f in untouched)))
+    assert r.score == 0 and not r.attempted
+    page = render_submission(r)
+    assert "○ Not attempted" in page and "✗ Not attempted" in page and "✗ Not yet" not in page
+    summary = render_summary([r, result("bob")])
+    assert "○ not attempted" in summary and summary.count("✓ graded") == 1
+    mixed = replace(r, functions=(right[0], untouched[1]))
+    assert mixed.attempted and "○ Not attempted" not in render_submission(mixed)
+
+
+def test_an_unreadable_notebook_s_footer_says_nothing_ran_not_ten_missing_layers():
+    r = replace(
+        errored(),
+        sandbox={"isolated": False, "layers": [], "missing": ["a", "b", "c"], "notes": []},
+    )
+    page = render_submission(r)
+    assert "nothing of this notebook ran" in page and "Not available here" not in page
+    ran = replace(result(), sandbox={"isolated": True, "layers": ["x"], "missing": ["netns"]})
+    assert "Not available here: netns" in render_submission(ran)
+
+
+def test_words_singular_points_and_no_stutter():
+    from grader.model import FunctionResult, TestResult
+
+    t = TestResult("hidden-1", "hidden", False, 0.0, 1.0, "not run", kind="not-run")
+    f = FunctionResult(
+        "forward_propagation_with_dropout",
+        0.0,
+        1.0,
+        (),
+        (t,),
+        error={"kind": "not-run", "message": "not run: the notebook's process exited"},
+    )
+    r = replace(result(), functions=(f,), score=0.0, max_score=1.0)
+    text = html.unescape(re.sub(r"<[^>]+>", "", render_submission(r)))
+    assert "Not run: the notebook's process exited" in text
+    assert "not run: not run" not in text.lower()
+    assert "0 / 1 point" in text and "0 / 1 points" not in text
+    assert "2.68 / 20 points" in render_submission(replace(result(), score=2.6786))

@@ -133,7 +133,10 @@ def test_every_page_of_a_graded_class_loads_cleanly_with_its_key_text(graded_cla
             assert r.error["message"][:40] in alert
         for f in r.functions:
             card = browser.find_element(By.ID, f"fn-{f.name}").text
-            assert ("✓ Full marks" if f.score == f.max_score else "✗ Not yet") in card
+            if f.score == f.max_score:
+                assert "✓ Full marks" in card
+            else:
+                assert ("✗ Not yet" if f.attempted else "✗ Not attempted") in card
 
 
 def test_the_summary_table_sorts_by_score_and_says_so(graded_class, browser):

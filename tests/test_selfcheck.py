@@ -185,3 +185,49 @@ def test_check_displays_in_a_real_kernel(tmp_path):
         else:
             assert data["text/plain"].startswith("✓"), (call, data["text/plain"])
     assert "Traceback" not in json.dumps([c.get("outputs", []) for c in nb.cells])
+
+
+WINDOWS_LIKE = """
+import os, signal, sys
+sys.modules["resource"] = None          # no such module on Windows: importing it fails
+for name in ("SIGALRM", "setitimer", "ITIMER_REAL"):
+    delattr(signal, name)
+del os.fork
+from grader.selfcheck import alarm_available, check_functions
+from reference.initialization import initialize_parameters_he
+assert not alarm_available()
+
+def hangs(layers_dims):
+    while True:
+        pass
+
+name = "initialize_parameters_he"
+right = check_functions((name,), {name: initialize_parameters_he})
+slow = check_functions((name,), {name: hangs}, timeout_s=0.5)
+loaded = sys.modules.get("resource") is not None
+print(right.passed, slow.passed, slow.functions[0].tests[0].kind, loaded)
+"""
+
+
+def test_check_works_without_sigalrm_or_resource_as_on_windows():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WINDOWS_LIKE], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "timeout", "False"]
+
+
+def test_grader_check_says_windows_needs_wsl(monkeypatch, tmp_path):
+    import os
+
+    from click.testing import CliRunner
+
+    from grader.cli import cli
+
+    monkeypatch.delattr(os, "fork")
+    for command in (["check", str(tmp_path / "x.ipynb")], ["ci", str(tmp_path)]):
+        out = CliRunner().invoke(cli, command)
+        assert "inside WSL" in str(out.exception), command

