@@ -27,9 +27,12 @@ def wrong_linear_backward(x: Any, theta: Any) -> Any:
     return x + 1
 
 
-def double_linear_forward(x: Any, theta: Any) -> Any:
-    """J(theta) = 2 theta x: another J, to see whether a check calls forward_propagation."""
-    return 2 * theta * x
+def negated_double_linear_forward(x: Any, theta: Any) -> Any:
+    """J(theta) = -2 theta x: another J, to see whether a check calls forward_propagation. Its
+    slope differs from the notebook's in sign and in size, so a check whose result depends only
+    on the signs of grad and approx (norm(grad + approx) / (norm(grad) + norm(approx)) is 1 in
+    1-D whenever they agree) or only on their sizes still changes its result."""
+    return -2 * theta * x
 
 
 def cubic_forward(x: Any, theta: Any) -> Any:
@@ -78,7 +81,7 @@ BINDINGS: dict[str, Callable[..., Any]] = {
         linear_forward,
         linear_backward,
         wrong_linear_backward,
-        double_linear_forward,
+        negated_double_linear_forward,
         cubic_forward,
         cubic_backward,
         wrong_cubic_backward,

@@ -33,7 +33,7 @@ WRONG_CUBIC = MappingProxyType(
 )
 REBOUND = MappingProxyType(
     {
-        "forward_propagation": "double_linear_forward",
+        "forward_propagation": "negated_double_linear_forward",
         "backward_propagation": "wrong_linear_backward",
     }
 )
