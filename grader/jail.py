@@ -58,9 +58,7 @@ has, different for every submission (one after another in a worker, and at once 
 nothing kept per uid (a keyring, a process count) passes from one student to the next."""
 TMP_INODES = 16384
 SHM_MB, SHM_INODES = 16, 256
-DISABLE = frozenset(
-    x for x in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(",") if x
-)
+DISABLE = frozenset(x for x in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(",") if x)
 """Layers switched off, for tests that show a hostile case fails without its layer only."""
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -370,8 +368,16 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
     if failed:
         # Still there: cover them, or say so.
         for path in failed:
-            if libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-                          b"size=4k,nr_inodes=2,mode=000") != 0:
+            if (
+                libc.mount(
+                    b"tmpfs",
+                    path.encode(),
+                    b"tmpfs",
+                    MS_RDONLY | MS_NOSUID | MS_NODEV,
+                    b"size=4k,nr_inodes=2,mode=000",
+                )
+                != 0
+            ):
                 notes.append(f"{path} could not be detached or covered")
     if not any(n.endswith("could not be detached or covered") for n in notes):
         layers.append("hidden-grader-files")

@@ -285,9 +285,7 @@ def test_an_untouched_notebook_reads_not_attempted_not_graded():
 
     def graded(outcome):
         return tuple(
-            grade_function(
-                spec, oracle, f, list(f.cases), {c.id: outcome(f, c) for c in f.cases}
-            )
+            grade_function(spec, oracle, f, list(f.cases), {c.id: outcome(f, c) for c in f.cases})
             for f in spec.functions
         )
 
