@@ -184,3 +184,13 @@ def test_gather_lists_only_ids_shared_by_enough_students(batch):
     assert gather(results)[0].excerpt == "", "no code handed in: no excerpt"
     back = from_json(json.loads(json.dumps(to_json(results[0]))))
     assert back.functions == results[0].functions
+
+
+def test_a_members_code_is_shown_as_text(batch):
+    from grader.render import render_summary
+
+    report, out = batch
+    evil = "def f():\n    return '</pre><script>alert(1)</script>'"
+    group = replace(report.groups[0], excerpt=excerpt(evil))
+    html = render_summary(list(group.members), groups=[group])
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
