@@ -194,3 +194,16 @@ def test_a_members_code_is_shown_as_text(batch):
     group = replace(report.groups[0], excerpt=excerpt(evil))
     html = render_summary(list(group.members), groups=[group])
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_grade_says_how_many_groups_it_found(batch):
+    from click.testing import CliRunner
+
+    from grader.cli import cli
+
+    _, out = batch
+    again = out.parent / "again"
+    args = ["grade", str(out.parent / "class"), "--out", str(again), "--workers", "1"]
+    run = CliRunner().invoke(cli, args)
+    assert run.exit_code == 0, run.output
+    assert "unknown mistakes: 1 uncatalogued mistake shared by students" in run.output
