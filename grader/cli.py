@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 DEFAULTS = Limits()
 
 
-def _limits(timeout: float, call_timeout: float, memory_mb: int) -> Limits:
-    return Limits(timeout_s=timeout, call_timeout_s=call_timeout, memory_mb=memory_mb)
+def _limits(timeout: float, call_timeout: float, memory_mb: int, cell_timeout: float) -> Limits:
+    return Limits(
+        timeout_s=timeout,
+        call_timeout_s=call_timeout,
+        memory_mb=memory_mb,
+        cell_timeout_s=cell_timeout,
+    )
 
 
 include_notebook_option = click.option(
@@ -48,6 +53,14 @@ def limit_options(f):  # type: ignore[no-untyped-def]
         default=DEFAULTS.call_timeout_s,
         show_default=True,
         help="Seconds for one call of a graded function.",
+    )(f)
+    f = click.option(
+        "--cell-timeout",
+        type=click.FloatRange(0.1),
+        default=DEFAULTS.cell_timeout_s,
+        show_default=True,
+        help="Seconds for one cell, inside --timeout: a cell past it is interrupted and the "
+        "next one runs.",
     )(f)
     f = click.option(
         "--timeout",
@@ -104,6 +117,7 @@ def check(
     include_notebook: bool,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Run the public tests on NOTEBOOK, as a student would.
@@ -119,7 +133,7 @@ def check(
     _needs_posix("check")
     if not notebook.exists():
         raise GraderError(f"{notebook}: no such file")
-    with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
+    with Sandbox(_limits(timeout, call_timeout, memory_mb, cell_timeout)) as sandbox:
         result = grade_notebook(notebook, sandbox=sandbox, visibility=PUBLIC)
     if json_path:
         atomic_write(json_path, dumps(result))
@@ -183,6 +197,7 @@ def ci(
     junit_path: Path | None,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Check the notebooks under PATHS (files, folders, .zip files) with every test this
@@ -212,7 +227,7 @@ def ci(
             raise UsageError("no notebooks (*.ipynb) under " + " ".join(map(str, paths)))
         checked = []
         held: list[str] = []
-        with Sandbox(_limits(timeout, call_timeout, memory_mb)) as sandbox:
+        with Sandbox(_limits(timeout, call_timeout, memory_mb, cell_timeout)) as sandbox:
             for path in found:
                 result = grade_notebook(path, sandbox=sandbox, visibility=ALL)
                 checked.append(Checked(str(path), result))
@@ -339,6 +354,7 @@ def grade(
     include_notebook: bool,
     timeout: float,
     call_timeout: float,
+    cell_timeout: float,
     memory_mb: int,
 ) -> None:
     """Grade every submission under PATHS (notebooks, folders, .zip files) with public and hidden
@@ -356,7 +372,7 @@ def grade(
         patterns=(*(intake.pattern(p) for p in name_patterns), *intake.PATTERNS),
         paths=list(paths),
         out=out,
-        limits=_limits(timeout, call_timeout, memory_mb),
+        limits=_limits(timeout, call_timeout, memory_mb, cell_timeout),
         workers=workers,
         regrade=regrade,
         scheduler=scheduler,

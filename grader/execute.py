@@ -1,9 +1,17 @@
 """Stages 2-4, execute, probe and transfer, seen from the trusted side.
 
 `Sandbox` owns a warm worker process (`python -m grader.worker`) started once; each submission is
-one job for it. The grader writes the job, waits for the worker's one-line answer under its own
-deadline, then reads the results file with a bound on its size. Nothing the worker sends is
-unpickled or executed: it is JSON and raw array bytes."""
+one or more jobs for it. For each job the grader hands the worker two sockets of the job's own
+and then drives it: it sends the cells one at a time, then each graded function's calls one at a
+time, and keeps every clock itself. A cell past its limit is interrupted from outside (the
+sandbox's supervisor sends SIGINT, as Jupyter's interrupt does) and killed if it does not stop; a
+call past its limit has its probe process killed. Nothing the sandbox sends is unpickled or
+executed, and nothing is believed unless it is the answer the grader is waiting for
+(`grader.channel`): anything else ends the job as `tampered`, keeping what was graded before.
+
+A cell that ends the notebook's process (an exit, a signal, a kill at the limit) does not end the
+grading: the notebook runs again from the start in a fresh sandbox without it, up to
+`MAX_FATAL_CELLS` such cells."""
 
 from __future__ import annotations
 
@@ -12,21 +20,30 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from coursekit.notebooks import CHECK_TAG, DEMO_TAG
-from grader import cgroup, jail, wire
+from grader import cgroup, channel, jail, wire
+from grader.channel import Tampered
 from grader.errors import WorkerFailure
 from grader.lifeline import owned_tempdir, sweep_abandoned
-from grader.model import CallOutcome, CellRun, CodeCell, Execution, Limits, ProbeCall
+from grader.model import (
+    MAX_FATAL_CELLS,
+    CallOutcome,
+    CellRun,
+    CodeCell,
+    Execution,
+    FatalCell,
+    Limits,
+    ProbeCall,
+)
 
-MAX_RESULTS_BYTES = 128 * 2**20
-MAX_LINE_BYTES = 80 * 2**20
 # The course's demo tag, plus spellings an instructor might use for the same thing, and the
 # self-check cells (check() runs the public tests in the student's kernel; grading has its own).
 DEMO_TAGS = frozenset({DEMO_TAG, "demonstration", "skip-grading", CHECK_TAG})
@@ -34,9 +51,22 @@ UID_BASE = 1_000_000
 """Student code runs as UID_BASE + the grading process's pid: a uid no account has, different
 for each sandbox running at once, so that one submission's processes cannot signal another's
 and the per-uid process cap is per sandbox."""
-
+INTERRUPT_GRACE_S = 2.0
+"""How long an interrupted cell has to stop before it is killed."""
+CALL_SLACK_S = 0.5
+"""Added to the call limit for what the clock outside counts besides the call itself (sending
+the inputs, the answer's way back, a loaded machine). A call still running then is killed."""
+KILL_GRACE_S = 3.0
+"""How long the sandbox has to answer after a kill or at the end."""
+MAX_VALUES_BYTES = 8 * 2**20
+"""Returned values kept per submission, counted as received: whatever the student returns,
+the grader holds a few tens of MB for one submission at most."""
 
 ROOT_PREFIX = "grader-sandbox-"
+
+
+class _Gone(Exception):
+    """The process running student code ended (or stopped answering): nothing more can run."""
 
 
 class Sandbox:
@@ -44,27 +74,33 @@ class Sandbox:
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._proc: subprocess.Popen[str] | None = None
-        self._stdout: IO[str] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._jobs_socket: socket.socket | None = None
         sweep_abandoned(ROOT_PREFIX)
         self._root = owned_tempdir(ROOT_PREFIX)
         self._jobs = 0
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
-        env = jail.worker_environment({"GRADER_PARENT_PID": str(os.getpid())})
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=env,
-            start_new_session=True,
-            cwd=str(self._root),
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = jail.worker_environment(
+            {"GRADER_PARENT_PID": str(os.getpid()), "GRADER_JOB_SOCKET": str(theirs.fileno())}
         )
-        self._stdout = self._proc.stdout
-        hello = self._readline(time.monotonic() + 60)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.worker"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+                cwd=str(self._root),
+                pass_fds=(theirs.fileno(),),
+            )
+        finally:
+            theirs.close()
+        self._jobs_socket = ours
+        hello = _receive(ours, time.monotonic() + 60)
         if not hello or not hello.get("ready"):
             self._stop_worker()
             raise WorkerFailure("the grading worker did not start")
@@ -86,7 +122,7 @@ class Sandbox:
         shutil.rmtree(self._root, ignore_errors=True)
 
     def _stop_worker(self) -> None:
-        """Kill the worker's whole process group and close its pipes; the next job starts anew."""
+        """Kill the worker's whole process group; the next job starts anew."""
         if self._proc is not None:
             try:
                 os.killpg(self._proc.pid, signal.SIGKILL)
@@ -94,10 +130,10 @@ class Sandbox:
                 pass
             self._proc.wait()
             cgroup.discard(self._proc.pid)
-            for stream in (self._proc.stdin, self._proc.stdout):
-                if stream:
-                    stream.close()
             self._proc = None
+        if self._jobs_socket is not None:
+            self._jobs_socket.close()
+            self._jobs_socket = None
 
     def __enter__(self) -> Sandbox:
         return self
@@ -105,258 +141,589 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _readline(self, deadline: float) -> dict[str, Any] | None:
-        assert self._stdout is not None
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            ready, _, _ = select.select([self._stdout], [], [], left)
-            if ready:
-                line = self._stdout.readline()
-                if not line:
-                    return None
-                return json.loads(line)
-
-    # -- one job --------------------------------------------------------------------------------
+    # -- one submission -------------------------------------------------------------------------
     def run(self, cells: Sequence[CodeCell], probes: Sequence[ProbeCall]) -> Execution:
-        """Run a notebook's cells, then the probe calls, in a fresh sandboxed child."""
+        """Run a notebook's cells, then the probe calls, in a fresh sandboxed child. Again from
+        the start without a cell that ended the notebook's process, up to MAX_FATAL_CELLS of
+        them; past that, once more with only the cells before the next one. Again, too, when a
+        graded call ended the process running the tests (it killed its parent), for the other
+        functions' calls."""
+        t0 = time.monotonic()
+        graded = [c for c in cells if not DEMO_TAGS.intersection(c.tags)]
+        fatal: list[FatalCell] = []
+        outcomes: dict[str, CallOutcome] = {}
+        pending = list(probes)
+        stop_at: int | None = None
+        runs = restarts = 0
+        while True:
+            skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
+            attempt = self._attempt(graded, pending, skip, stop_at)
+            runs += 1
+            outcomes.update(attempt.outcomes)
+            if attempt.fatal is not None:
+                fatal.append(attempt.fatal)
+                if len(fatal) <= MAX_FATAL_CELLS:
+                    continue
+                if stop_at is None:
+                    stop_at = attempt.fatal.index
+                    continue
+                break
+            lost = attempt.lost_function
+            if lost is None or attempt.tampered or restarts >= MAX_FATAL_CELLS:
+                break
+            restarts += 1
+            for p in pending:
+                if p.function == lost and p.case_id not in outcomes:
+                    outcomes[p.case_id] = _not_run(
+                        p.case_id, "an earlier call of this function ended its process"
+                    )
+            pending = [p for p in pending if p.case_id not in outcomes]
+            if not pending:
+                break
+        return attempt.execution(
+            probes, outcomes, tuple(fatal), runs, time.monotonic() - t0, stop_at
+        )
+
+    def _attempt(
+        self,
+        cells: Sequence[CodeCell],
+        probes: Sequence[ProbeCall],
+        skip: Mapping[int, FatalCell],
+        stop_at: int | None,
+    ) -> _Attempt:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
-        assert self._proc is not None and self._proc.stdin is not None
+        assert self._jobs_socket is not None
         self._jobs += 1
         job_dir = self._root / f"job{self._jobs}"
         scratch = job_dir / "scratch"
         scratch.mkdir(parents=True)
-        results = job_dir / "results.jsonl"
-        results.touch(mode=0o600)
         uid = UID_BASE + os.getpid() if os.geteuid() == 0 else None
         if uid is not None:
             os.chown(scratch, uid, uid)
         wire_limits = self.limits.to_wire(len(probes))
-        job = {
+        # A backstop only: every step below has its own, shorter deadline.
+        wire_limits["wall_s"] = wire_limits["wall_s"] + KILL_GRACE_S * (len(probes) + 4) + 10
+        header = {
             "id": self._jobs,
             "scratch": str(scratch),
-            "results": str(results),
             "uid": uid,
             "limits": wire_limits,
-            "cells": [
-                {"index": c.index, "source": c.source}
-                for c in cells
-                if not DEMO_TAGS.intersection(c.tags)
-            ],
-            "probes": [
-                {
-                    "case": p.case_id,
-                    "function": p.function,
-                    "args": wire.encode(tuple(p.args)),
-                    "kwargs": wire.encode(dict(p.kwargs)),
-                    "seed": p.seed,
-                    "bindings": dict(p.bindings),
-                }
-                for p in probes
-            ],
+            "max_value_bytes": channel.MAX_VALUE_BYTES,
         }
-        t0 = time.monotonic()
+        data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        ctl, ctl_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        attempt = _Attempt(self.limits, data, ctl, self._jobs_socket)
         try:
-            self._proc.stdin.write(json.dumps(job) + "\n")
-            self._proc.stdin.flush()
-            answer = self._readline(t0 + wire_limits["wall_s"] + 10)
-        except (BrokenPipeError, OSError, ValueError):
-            answer = None
-        code = 0
-        if answer is None:  # the worker itself died or hung: restart it for the next job
-            self._stop_worker()
-            ended = "crashed"
-        else:
-            ended = str(answer.get("ended", "crashed"))
-            code = int(answer.get("code", 0)) if ended == "signal" else 0
-            if ended == "signal" and code == signal.SIGKILL and answer.get("oom") is True:
-                ended = "memory"  # the kernel killed it for its control group's memory limit
-        try:
-            return _read_results(results, probes, ended, time.monotonic() - t0, code)
+            try:
+                socket.send_fds(
+                    self._jobs_socket,
+                    [json.dumps(header).encode()],
+                    [data_theirs.fileno(), ctl_theirs.fileno()],
+                )
+            finally:
+                data_theirs.close()
+                ctl_theirs.close()
+            attempt.drive(cells, probes, skip, stop_at)
+        except OSError:
+            attempt.lost = True
         finally:
+            if not attempt.finish():
+                self._stop_worker()  # it did not answer: start a new one for the next job
+            data.close()
+            ctl.close()
             shutil.rmtree(job_dir, ignore_errors=True)
+        if attempt.answer is not None and attempt.answer.get("oom") is True:
+            attempt.out_of_memory()
+        return attempt
 
 
-def _read_results(
-    path: Path, probes: Sequence[ProbeCall], ended: str, elapsed: float, code: int
-) -> Execution:
-    """Parse the worker's result lines, bounded, trusting nothing but their shape. `code` is the
-    signal that ended the job, when it `ended` by one."""
-    cells: list[CellRun] = []
-    outcomes: dict[str, CallOutcome] = {}
-    begun: set[str] = set()
-    function_end: dict[str, tuple[str, int]] = {}
+def _receive(sock: socket.socket, deadline: float) -> dict[str, Any] | None:
+    """One JSON message from a SEQPACKET socket, or None by the deadline or at its end."""
+    left = deadline - time.monotonic()
+    if left <= 0 or not select.select([sock], [], [], left)[0]:
+        return None
+    try:
+        raw = sock.recv(1 << 16)
+        message = json.loads(raw) if raw else None
+    except (OSError, ValueError):
+        return None
+    return message if isinstance(message, dict) else None
+
+
+@dataclass
+class _Attempt:
+    """One run of a notebook in one sandbox, driven step by step."""
+
+    limits: Limits
+    data: socket.socket
+    ctl: socket.socket
+    jobs: socket.socket
+    cells: list[CellRun] = field(default_factory=list)
+    outcomes: dict[str, CallOutcome] = field(default_factory=dict)
     isolation: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    cells_done = seen_isolation = False
-    budget = MAX_RESULTS_BYTES
-    wanted = {p.case_id for p in probes}
-    with open(path, "rb") as f:
-        for raw in f:
-            if len(raw) > MAX_LINE_BYTES or len(raw) > budget:
+    fatal: FatalCell | None = None
+    tampered: str = ""
+    cell_timeouts: list[int] = field(default_factory=list)
+    budget_out: bool = False
+    runner: tuple[str, int] | None = None
+    answer: dict[str, Any] | None = None
+    lost: bool = False
+    lost_function: str | None = None
+    """The function whose call ended the process running the tests, if one did."""
+    killed: bool = False
+    values_left: int = MAX_VALUES_BYTES
+    probing: str | None = None
+    """The function whose calls are under way, if any."""
+
+    def __post_init__(self) -> None:
+        self.frames = channel.Frames(self.data)
+        self.data.setblocking(False)
+        self.ctl_open = True
+        self.isolation_seen = False
+
+    # -- events ---------------------------------------------------------------------------------
+    def _next(self, deadline: float) -> tuple[str, Any]:
+        """The next thing that happens before `deadline`: ("data", a record), ("ended", how the
+        runner ended), or ("time", None). Data is read before the runner's end, so that what the
+        runner sent before it ended is seen first."""
+        while True:
+            record = self.frames.next()
+            if record is not None:
+                return "data", record
+            if self.runner is not None:
+                return "ended", self.runner
+            if self.answer is not None:  # the whole sandbox is gone
+                return "ended", ("signal", signal.SIGKILL)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "time", None
+            watch: list[socket.socket] = [self.jobs]
+            if not self.frames.eof:
+                watch.append(self.data)
+            if self.ctl_open:
+                watch.append(self.ctl)
+            ready, _, _ = select.select(watch, [], [], left)
+            if self.data in ready:
+                self.frames.fill()
+            elif self.ctl in ready:
+                self._ctl_message()
+            elif self.jobs in ready:
+                self.answer = _receive(self.jobs, time.monotonic() + 1) or {"ended": "crashed"}
+
+    def _ctl_message(self) -> None:
+        try:
+            raw = self.ctl.recv(1 << 16)
+        except OSError:
+            raw = b""
+        if not raw:
+            self.ctl_open = False
+            self.runner = self.runner or ("signal", signal.SIGKILL)
+            return
+        message = channel.parse(raw, "a control message")
+        if "isolation" in message:
+            if self.isolation_seen:
+                raise Tampered("a second isolation record")
+            self.isolation_seen = True
+            self.isolation, self.notes = channel.isolation(message)
+            return
+        self.runner = channel.runner_end(message)
+        # What the runner sent before it ended is already here: take it before its end.
+        for _ in range(16):
+            before = self.frames.received
+            self.frames.fill()
+            if self.frames.eof or self.frames.received == before:
                 break
-            budget -= len(raw)
-            try:
-                rec = json.loads(raw)
-            except ValueError:
-                continue
-            if not isinstance(rec, dict):
-                continue
-            if "isolation" in rec and isinstance(rec["isolation"], list):
-                if seen_isolation:
-                    continue  # the worker's record comes first; a later one is student code
-                seen_isolation = True
-                isolation = tuple(str(x)[:80] for x in rec["isolation"][:24])
-                notes = tuple(str(x)[:200] for x in rec.get("notes", [])[:10])
-            elif "cell" in rec:
-                out = rec.get("output") or {}
-                cells.append(
-                    CellRun(
-                        index=int(rec["cell"]),
-                        ok=bool(rec.get("ok")),
-                        error=_clean_error(rec.get("error")),
-                        output=str(out.get("text", ""))[:8192],
-                        output_chars=int(out.get("total_chars", 0)),
-                        skipped=bool(rec.get("skipped")),
-                    )
+
+    def _order(self, order: bytes) -> None:
+        try:
+            self.ctl.send(order)
+        except OSError:
+            pass
+        if order == b"kill":
+            self.killed = True
+
+    def _send(self, record: Mapping[str, Any]) -> None:
+        self.data.setblocking(True)
+        self.data.settimeout(KILL_GRACE_S)
+        try:
+            channel.send_frame(self.data, record)
+        except OSError:
+            raise _Gone from None
+        finally:
+            self.data.setblocking(False)
+
+    # -- the run --------------------------------------------------------------------------------
+    def drive(
+        self,
+        cells: Sequence[CodeCell],
+        probes: Sequence[ProbeCall],
+        skip: Mapping[int, FatalCell],
+        stop_at: int | None,
+    ) -> None:
+        try:
+            self._cells(cells, skip, stop_at)
+            if self.fatal is None:
+                self._probes(probes)
+                self._end()
+        except Tampered as exc:
+            self.tampered = str(exc)[:300]
+            self._order(b"kill")
+        except _Gone:
+            self._order(b"kill")
+            if self.lost_function is None and self.probing is not None:
+                # The process running the tests ended while a function's calls were under way
+                # (seen as a closed socket, or before that function's probe process was ready):
+                # that function loses its calls still to come, the others get a fresh run.
+                self.lost_function = self.probing
+
+    def _await_isolation(self) -> None:
+        """Wait for the runner's isolation record, sent once it is set up and before any
+        student code runs."""
+        deadline = time.monotonic() + 30
+        while not self.isolation_seen and self.runner is None and self.answer is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Gone
+            ready, _, _ = select.select([self.ctl, self.jobs], [], [], left)
+            if self.ctl in ready:
+                self._ctl_message()
+            elif self.jobs in ready:
+                self.answer = _receive(self.jobs, time.monotonic() + 1) or {"ended": "crashed"}
+
+    def _cells(
+        self, cells: Sequence[CodeCell], skip: Mapping[int, FatalCell], stop_at: int | None
+    ) -> None:
+        limits = self.limits
+        self._await_isolation()
+        budget_end = time.monotonic() + limits.timeout_s  # from when the runner is ready
+        for cell in cells:
+            if cell.index in skip or (stop_at is not None and cell.index >= stop_at):
+                f = skip.get(cell.index)
+                message = (
+                    f"skipped: in an earlier run it ended the notebook's process ({f.reason})"
+                    if f is not None
+                    else f"not run: after {MAX_FATAL_CELLS} cells that ended the notebook's "
+                    f"process, the notebook was run only up to cell [{(stop_at or 0) + 1}]"
                 )
-            elif "cells_done" in rec:
-                cells_done = True
-            elif "begin" in rec:
-                begun.add(str(rec["begin"]))
-            elif "case" in rec and rec["case"] in wanted and rec["case"] not in outcomes:
-                case = str(rec["case"])
-                if rec.get("ok"):
-                    try:
-                        value = wire.decode(rec.get("value"), max_bytes=MAX_LINE_BYTES)
-                    except (wire.WireError, ValueError, TypeError, KeyError) as exc:
-                        outcomes[case] = CallOutcome(
-                            case,
-                            False,
-                            error={
-                                "kind": "unreadable-output",
-                                "type": "WireError",
-                                "message": f"the returned value could not be read as data ({exc})",
-                            },
-                        )
-                        continue
-                    outcomes[case] = CallOutcome(case, True, value=value, elapsed_s=_elapsed(rec))
-                else:
-                    error = _clean_error(rec.get("error"))
-                    outcomes[case] = CallOutcome(case, False, error=error, elapsed_s=_elapsed(rec))
-            elif "function" in rec and "ended" in rec:
-                function_end[str(rec["function"])] = (str(rec["ended"]), int(rec.get("code", 0)))
-    timed_out = any(c.error and c.error.get("kind") == "timeout" for c in cells)
-    exited_early = ended == "exit" and not cells_done
-    for p in probes:
-        if p.case_id in outcomes:
-            continue
-        if exited_early:
-            outcomes[p.case_id] = CallOutcome(
+                kind = "fatal" if f is not None else "not-run"
+                error = {"kind": kind, "type": "", "message": message, "traceback": []}
+                self.cells.append(
+                    CellRun(cell.index, False, error, "", 0, skipped=True, number=cell.number)
+                )
+                continue
+            t0 = time.monotonic()
+            if self.budget_out or budget_end - t0 <= 0:
+                self.budget_out = True
+                self.cells.append(
+                    CellRun(cell.index, False, None, "", 0, skipped=True, number=cell.number)
+                )
+                continue
+            self._send({"op": "cell", "index": cell.index, "source": cell.source})
+            per_cell = limits.cell_timeout_s <= budget_end - t0
+            deadline = min(t0 + limits.cell_timeout_s, budget_end)
+            interrupted = False
+            while True:
+                event, value = self._next(deadline)
+                if event == "data":
+                    run = channel.cell_reply(value, cell.index)
+                    run = replace(run, number=cell.number)
+                    if interrupted and run.error and run.error["type"] == "KeyboardInterrupt":
+                        run = _timed_out(run, limits, per_cell)
+                        if per_cell:
+                            self.cell_timeouts.append(cell.index)
+                        else:
+                            self.budget_out = True
+                    self.cells.append(run)
+                    break
+                if event == "ended":
+                    how, code = value
+                    self.fatal = _fatal(cell.index, how, code, interrupted, limits, per_cell)
+                    return
+                if not interrupted:
+                    self._order(b"interrupt")
+                    interrupted = True
+                    deadline = time.monotonic() + INTERRUPT_GRACE_S
+                elif not self.killed:
+                    self._order(b"kill")
+                    deadline = time.monotonic() + KILL_GRACE_S
+                else:  # the sandbox does not answer even a kill
+                    self.fatal = _fatal(cell.index, "signal", 9, True, limits, per_cell)
+                    return
+
+    def _probes(self, probes: Sequence[ProbeCall]) -> None:
+        by_function: dict[str, list[ProbeCall]] = {}
+        for p in probes:
+            by_function.setdefault(p.function, []).append(p)
+        for name, calls in by_function.items():
+            self.probing = name
+            self._send({"op": "probe", "function": name})
+            alive = self._await_ready(name)
+            for p in calls:
+                if not alive:
+                    self.outcomes[p.case_id] = _not_run(
+                        p.case_id, "an earlier call of this function did not return"
+                    )
+                    continue
+                alive = self._call(name, p)
+            if alive:
+                self._send({"op": "done"})
+                self._await_function_end(name, time.monotonic() + KILL_GRACE_S)
+        self.probing = None
+
+    def _await_ready(self, name: str) -> bool:
+        """Wait for the new probe process of `name` to say it is ready; whether it is."""
+        event, value = self._next(time.monotonic() + self.limits.call_timeout_s + KILL_GRACE_S)
+        if event == "ended":
+            raise _Gone
+        if event == "time":
+            self._order(b"kill")
+            raise _Gone
+        if channel.is_function_end(value):
+            channel.function_end(value, name)
+            return False
+        channel.probe_ready(value, name)
+        return True
+
+    def _call(self, name: str, p: ProbeCall) -> bool:
+        """Make one call; whether its probe process lives on."""
+        self._send(
+            {
+                "op": "call",
+                "case": p.case_id,
+                "args": wire.encode(tuple(p.args)),
+                "kwargs": wire.encode(dict(p.kwargs)),
+                "seed": p.seed,
+                "bindings": dict(p.bindings),
+            }
+        )
+        t0 = time.monotonic()
+        limit = self.limits.call_timeout_s
+        event, value = self._next(t0 + limit + CALL_SLACK_S)
+        if event == "ended":  # the call ended the runner itself (it killed its parent)
+            self.lost_function = name
+            self.outcomes[p.case_id] = CallOutcome(
                 p.case_id,
                 False,
                 error={
-                    "kind": "not-run",
+                    "kind": "crashed",
                     "type": "",
                     "traceback": [],
-                    "message": "not run: the notebook's process exited before the tests",
+                    "message": "this call ended the process running the tests "
+                    f"({signal_reason(value[1]) if value[0] == 'signal' else 'it exited'}); "
+                    "the other functions were tested in a fresh run",
                 },
             )
-            continue
-        how, call_code = function_end.get(p.function, (ended, code))
-        outcomes[p.case_id] = CallOutcome(
-            p.case_id,
-            False,
-            error=_lost_call(p.case_id in begun, how, call_code, ended, cells_done),
+            raise _Gone
+        if event == "time":
+            self._order(b"kill-probe")
+            self.outcomes[p.case_id] = _lost(
+                p.case_id, "signal", signal.SIGKILL, timed_out=True, limit=limit
+            )
+            self._await_function_end(name, time.monotonic() + KILL_GRACE_S, ignore=p.case_id)
+            return False
+        if channel.is_function_end(value):
+            how, code = channel.function_end(value, name)
+            self.outcomes[p.case_id] = _lost(p.case_id, how, code, timed_out=False, limit=limit)
+            return False
+        ok, got, seconds = channel.case_reply(value, p.case_id)
+        # The worker's own measure, never more than the grader's clock saw.
+        seconds = min(seconds, time.monotonic() - t0)
+        self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got, seconds)
+        return True
+
+    def _outcome(self, case_id: str, ok: bool, got: Any, seconds: float) -> CallOutcome:
+        if not ok:
+            return CallOutcome(case_id, False, error=got, elapsed_s=seconds)
+        size = len(json.dumps(got))
+        if size > self.values_left:
+            return CallOutcome(
+                case_id,
+                False,
+                error={
+                    "kind": "output-too-large",
+                    "type": "",
+                    "message": "the returned values of this submission are too large to keep",
+                    "traceback": [],
+                },
+                elapsed_s=seconds,
+            )
+        self.values_left -= size
+        try:
+            value = wire.decode(got, max_bytes=channel.MAX_VALUE_BYTES)
+        except (wire.WireError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+            raise Tampered(f"the value of call {case_id} is not plain data ({exc})") from None
+        return CallOutcome(case_id, True, value=value, elapsed_s=seconds)
+
+    def _await_function_end(self, name: str, deadline: float, ignore: str = "") -> None:
+        """Wait for the runner's word that the probe process of `name` ended; kill it if it
+        does not end. A late answer to the call `ignore` (already judged) is dropped."""
+        ordered = False
+        while True:
+            event, value = self._next(deadline)
+            if event == "ended":
+                raise _Gone
+            if event == "time":
+                if ordered:
+                    raise _Gone
+                self._order(b"kill-probe")
+                ordered = True
+                deadline = time.monotonic() + KILL_GRACE_S
+                continue
+            if ignore and value.get("case") == ignore and not channel.is_function_end(value):
+                channel.case_reply(value, ignore)
+                ignore = ""
+                continue
+            if not channel.is_function_end(value):
+                raise Tampered(f"a record nobody asked for, after the calls of {name[:60]}")
+            channel.function_end(value, name)
+            return
+
+    def _end(self) -> None:
+        self._send({"op": "end"})
+        deadline = time.monotonic() + KILL_GRACE_S
+        while True:
+            event, value = self._next(deadline)
+            if event == "ended":
+                return
+            if event == "time":
+                self._order(b"kill")
+                raise _Gone
+            raise Tampered("a record nobody asked for, after the last call")
+
+    def finish(self) -> bool:
+        """Wait for the worker's word that the sandbox is gone; False if it never comes."""
+        if self.answer is None:
+            self.answer = _receive(self.jobs, time.monotonic() + KILL_GRACE_S)
+        if self.answer is None and not self.killed:
+            self._order(b"kill")
+            self.answer = _receive(self.jobs, time.monotonic() + KILL_GRACE_S)
+        return self.answer is not None
+
+    def out_of_memory(self) -> None:
+        """The worker saw the kernel kill a process of this sandbox for its control group's
+        memory limit: a cell that ended by SIGKILL ended for that."""
+        f = self.fatal
+        if f is not None and f.kind == "signal" and f.code == signal.SIGKILL:
+            self.fatal = FatalCell(
+                f.index,
+                "memory",
+                f.code,
+                f"SIGKILL: the notebook's processes together went over the {self.limits.memory_mb} "
+                "MB memory limit (temporary files count too)",
+            )
+
+    # -- the result -----------------------------------------------------------------------------
+    def execution(
+        self,
+        probes: Sequence[ProbeCall],
+        outcomes: Mapping[str, CallOutcome],
+        fatal: tuple[FatalCell, ...],
+        runs: int,
+        elapsed: float,
+        stop_at: int | None,
+    ) -> Execution:
+        outcomes = dict(outcomes)
+        for p in probes:
+            if p.case_id in outcomes:
+                continue
+            if self.tampered:
+                why = "the submission's process sent a record the grader could not accept"
+            elif self.fatal is not None:
+                why = f"the notebook's process ended in cell [{self.fatal.index + 1}]"
+            else:
+                why = "the process running the tests ended before this call"
+            outcomes[p.case_id] = _not_run(p.case_id, why)
+        ended = "exit"
+        code = 0
+        if self.lost:
+            ended = "crashed"
+        return Execution(
+            cells=tuple(self.cells),
+            outcomes=outcomes,
+            isolation=self.isolation,
+            isolation_notes=self.notes,
+            ended=ended,
+            elapsed_s=elapsed,
+            notebook_timed_out=self.budget_out,
+            exited_early=self.fatal is not None and self.fatal.kind == "exit",
+            signal=code if ended == "signal" else 0,
+            tampered=self.tampered,
+            fatal_cells=fatal,
+            runs=runs,
+            cell_timeouts=tuple(self.cell_timeouts),
         )
-    return Execution(
-        cells=tuple(cells),
-        outcomes=outcomes,
-        isolation=isolation,
-        isolation_notes=notes,
-        ended=ended,
-        elapsed_s=elapsed,
-        notebook_timed_out=timed_out,
-        exited_early=exited_early,
-        signal=code,
+
+
+def _timed_out(run: CellRun, limits: Limits, per_cell: bool) -> CellRun:
+    if per_cell:
+        message = (
+            f"the cell did not finish within the {limits.cell_timeout_s:g} s limit per cell and "
+            "was interrupted; the next cells still ran"
+        )
+    else:
+        message = f"the notebook ran past its {limits.timeout_s:g} s limit and was interrupted here"
+    return CellRun(
+        run.index,
+        False,
+        {"kind": "timeout", "type": "", "message": message, "traceback": []},
+        run.output,
+        run.output_chars,
+        number=run.number,
     )
 
 
-def _elapsed(rec: dict[str, Any]) -> float:
-    """A call's measured seconds, as its record gives them (0 when it does not)."""
-    try:
-        seconds = float(rec.get("elapsed", 0.0))
-    except (TypeError, ValueError):
-        return 0.0
-    return seconds if 0.0 <= seconds < 1e6 else 0.0
-
-
-def _clean_error(err: Any) -> dict[str, Any] | None:
-    """Keep only the expected keys of a worker-described error, as short strings."""
-    if not isinstance(err, dict):
-        return None
-    frames = []
-    for fr in err.get("traceback", [])[:8] if isinstance(err.get("traceback"), list) else []:
-        if isinstance(fr, dict):
-            frames.append(
-                {
-                    "cell": int(fr.get("cell", -1)),
-                    "line": int(fr.get("line") or 0),
-                    "text": str(fr.get("text", ""))[:200],
-                    "function": str(fr.get("function", ""))[:80],
-                }
-            )
-    return {
-        "kind": str(err.get("kind", "exception"))[:40],
-        "type": str(err.get("type", ""))[:80],
-        "message": str(err.get("message", ""))[:500],
-        "traceback": frames,
-    }
-
-
-def _lost_call(
-    begun: bool, how: str, code: int, job_ended: str, cells_done: bool
-) -> dict[str, Any]:
-    """Why a call has no result: it hung, crashed the process, or never started."""
-    if not begun:
-        if job_ended in ("timeout", "crashed"):
-            why = "the submission ran out of time before this call"
-        elif not cells_done:
-            why = "the notebook's process ended before the tests"
-            if job_ended == "signal":
-                why += f" ({signal_name(code)})"
-        else:
-            why = "an earlier call of this function did not return"
-        return {"kind": "not-run", "type": "", "traceback": [], "message": f"not run: {why}"}
-    if how == "timeout" or (how == "signal" and code in (signal.SIGALRM, signal.SIGXCPU)):
-        return {
-            "kind": "timeout",
-            "type": "",
-            "traceback": [],
-            "message": "the call did not finish within its time limit",
-        }
-    if how == "signal" and code == signal.SIGKILL:
-        return {
-            "kind": "memory",
-            "type": "",
-            "traceback": [],
-            "message": "the process was killed during this call (memory or process limit)",
-        }
+def _fatal(
+    index: int, how: str, code: int, interrupted: bool, limits: Limits, per_cell: bool
+) -> FatalCell:
+    if interrupted:
+        limit = (
+            f"the {limits.cell_timeout_s:g} s limit per cell"
+            if per_cell
+            else f"the notebook's {limits.timeout_s:g} s limit"
+        )
+        return FatalCell(index, "timeout", 0, f"it did not stop when interrupted at {limit}")
     if how == "signal":
-        return {
-            "kind": "crashed",
-            "type": "",
-            "traceback": [],
-            "message": f"the process crashed during this call ({signal_name(code)})",
-        }
-    return {
-        "kind": "exit",
-        "type": "",
-        "traceback": [],
-        "message": f"the process exited during this call (os._exit({code}) or similar)",
-    }
+        return FatalCell(index, "signal", code, signal_reason(code))
+    return FatalCell(index, "exit", code, f"it exited: os._exit({code}) or similar")
+
+
+def signal_reason(code: int) -> str:
+    """A signal, named, with what usually sends it."""
+    if code == signal.SIGSEGV:
+        return "SIGSEGV: often recursion too deep for the C stack"
+    if code == signal.SIGKILL:
+        return "SIGKILL: the memory or process limit, or it killed itself"
+    if code == signal.SIGXCPU:
+        return "SIGXCPU: the CPU-time limit"
+    return signal_name(code)
+
+
+def _not_run(case_id: str, why: str) -> CallOutcome:
+    return CallOutcome(
+        case_id,
+        False,
+        error={"kind": "not-run", "type": "", "traceback": [], "message": f"not run: {why}"},
+    )
+
+
+def _lost(case_id: str, how: str, code: int, *, timed_out: bool, limit: float) -> CallOutcome:
+    """A call that has no answer: it hung, or its process ended during it."""
+    if timed_out:
+        kind, message = "timeout", f"the call did not finish within the {limit:g} s limit per call"
+    elif how == "signal" and code == signal.SIGKILL:
+        kind, message = (
+            "memory",
+            "the process was killed during this call (memory or process limit)",
+        )
+    elif how == "signal":
+        kind, message = "crashed", f"the process crashed during this call ({signal_reason(code)})"
+    else:
+        kind, message = "exit", f"the process exited during this call (os._exit({code}) or similar)"
+    return CallOutcome(
+        case_id, False, error={"kind": kind, "type": "", "traceback": [], "message": message}
+    )
 
 
 def signal_name(code: int) -> str:

@@ -339,6 +339,7 @@ def _private_mounts(libc: ctypes.CDLL, worker: Worker, tmp_mb: int, notes: list[
         for path in _mounts_under("/tmp")
         if not any(inside(path, t) or inside(t, path) for t in worker.trusted)
         and os.path.isdir(path)
+        and "tmp-rebind" not in DISABLE
     ]
     try:
         failed = rootfs.detach(t for t in worker.trusted if t != "/proc")
@@ -617,6 +618,10 @@ from PYTHONPATH), the OpenBLAS settings some processors need to compute right, a
 layer switch."""
 
 
+STARTUP_VARIABLES = frozenset({"GRADER_PARENT_PID", "GRADER_JOB_SOCKET"})
+"""Set by the grader for the worker's start only (the worker removes them at once)."""
+
+
 def worker_environment(extra: dict[str, str]) -> dict[str, str]:
     """The environment to start a warm worker with: ENVIRONMENT, PASSED_ON where set, `extra`;
     nothing else of the grader's (an instructor's shell or a CI runner may hold secrets). A
@@ -652,7 +657,7 @@ def environment_layer() -> tuple[list[str], list[str]]:
         names = {e.split(b"=", 1)[0].decode(errors="replace") for e in block.split(b"\0") if e}
     except OSError:
         return [], ["environment not checked: /proc/self/environ unreadable"]
-    extra = sorted(names - set(ENVIRONMENT) - set(PASSED_ON) - {"GRADER_PARENT_PID"})
+    extra = sorted(names - set(ENVIRONMENT) - set(PASSED_ON) - STARTUP_VARIABLES)
     if extra:
         return [], [f"environment not scrubbed: {len(extra)} variables inherited, e.g. {extra[0]}"]
     return ["scrubbed-environment"], []

@@ -28,6 +28,9 @@ class Limits:
     """Wall-clock budget for running the notebook's cells."""
     call_timeout_s: float = 10.0
     """Wall-clock budget for one call of a graded function."""
+    cell_timeout_s: float = 10.0
+    """Wall-clock budget for one cell, inside `timeout_s`: a cell past it is interrupted (as
+    Jupyter's interrupt would) and the next cell runs."""
     memory_mb: int = 1024
     """Address space the student's code may add to the warm worker's."""
     file_mb: int = 64
@@ -45,6 +48,7 @@ class Limits:
         return {
             "timeout_s": self.timeout_s,
             "call_timeout_s": self.call_timeout_s,
+            "cell_timeout_s": self.cell_timeout_s,
             "memory_mb": self.memory_mb,
             "file_mb": self.file_mb,
             "hidden": list(self.hidden),
@@ -82,6 +86,8 @@ class Submission:
     """Hash of the file's bytes."""
     cells: tuple[CodeCell, ...]
     """Its code cells, in order."""
+    notes: tuple[str, ...] = ()
+    """What was repaired while reading it (repeated cell ids), for the page."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,8 @@ class CellRun:
     output_chars: int
     """How many characters it printed in all."""
     skipped: bool = False
-    """Not run: the notebook's time was up."""
+    """Not run: the notebook's time was up, or the cell ended the notebook's process in an
+    earlier run (then `error` says how, with kind "fatal")."""
     number: int = 0
     """Its number among the code cells, as CodeCell.number (0 in records made before it)."""
 
@@ -144,6 +151,25 @@ class CallOutcome:
     """Seconds the call took, as measured where it ran (0 when it was not measured)."""
 
 
+MAX_FATAL_CELLS = 3
+"""Cells that end the notebook's process skipped before the grader stops running it again."""
+
+
+@dataclass(frozen=True)
+class FatalCell:
+    """A cell that ended the notebook's process; the notebook was run again without it."""
+
+    index: int
+    """The cell's position in the notebook."""
+    kind: str
+    """"exit", "signal", "memory" (killed at the sandbox's memory limit) or "timeout" (it did
+    not stop when interrupted)."""
+    code: int
+    """The exit status or the signal number."""
+    reason: str
+    """In words, e.g. "SIGSEGV: recursion too deep for the C stack"."""
+
+
 @dataclass(frozen=True)
 class Execution:
     """Everything the worker reported about one submission."""
@@ -166,6 +192,15 @@ class Execution:
     """The notebook's process exited (os._exit or similar) before its last cell finished."""
     signal: int = 0
     """The signal that ended the notebook's process, when `ended` is "signal"."""
+    tampered: str = ""
+    """What the submission's process sent that the grader could not accept, if anything."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process, in the order found; each but one found past
+    the bound was skipped in the runs after."""
+    runs: int = 1
+    """How many times the notebook was run (1 + the fatal cells skipped)."""
+    cell_timeouts: tuple[int, ...] = ()
+    """Cells interrupted at the per-cell time limit."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +278,12 @@ class GradingResult:
     """Python, NumPy and grader versions, and the submission's hash."""
     cells: tuple[CellRun, ...] = ()
     """What happened to each code cell (errors and output excerpts), for the report."""
+    fatal_cells: tuple[FatalCell, ...] = ()
+    """Cells that ended the notebook's process; the notebook was run again without each."""
+    runs: int = 1
+    """How many times the notebook was run (more than once only past a fatal cell)."""
+    notes: tuple[str, ...] = ()
+    """What the grader repaired or noticed in the notebook, for the page."""
     elapsed_s: float = 0.0
     """Time spent grading this submission."""
     path: str = ""

@@ -4,7 +4,6 @@ record, render. The stages never call each other; this module hands each one's o
 from __future__ import annotations
 
 import platform
-import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -17,7 +16,7 @@ import numpy as np
 from grader import __version__, profile
 from grader.display import exact, number
 from grader.errors import GraderError
-from grader.execute import Sandbox, signal_name
+from grader.execute import MAX_FATAL_CELLS, Sandbox
 from grader.jail import FULL
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
@@ -58,6 +57,7 @@ def sandbox_record(
         "limits": {
             "timeout_s": limits.timeout_s,
             "call_timeout_s": limits.call_timeout_s,
+            "cell_timeout_s": limits.cell_timeout_s,
             "memory_mb": limits.memory_mb,
             "file_mb": limits.file_mb,
         },
@@ -154,12 +154,16 @@ def grade_notebook(
         sandbox=sandbox_record(sandbox.limits, execution.isolation, execution.isolation_notes),
         environment=environment(sub.sha256),
         cells=execution.cells,
+        fatal_cells=execution.fatal_cells,
+        runs=execution.runs,
+        notes=sub.notes,
         elapsed_s=round(time.monotonic() - t0, 4),
         path=str(path),
         graded_at=now,
     )
-    if execution.ended != "exit" or execution.notebook_timed_out or execution.exited_early:
-        kind, message = _job_error(execution, sandbox.limits)
+    problem = _job_error(execution, sandbox.limits)
+    if problem is not None:
+        kind, message = problem
         return GradingResult.from_error(
             student=sub.student, assignment=sub.assignment, kind=kind, message=message, **common
         )
@@ -185,37 +189,59 @@ def _worker_cpu(sandbox: Sandbox) -> Callable[[], float]:
     return read
 
 
-def _job_error(execution: Execution, limits: Limits) -> tuple[str, str]:
-    ended = execution.ended
-    if execution.exited_early:
-        last = execution.cells[-1].shown if execution.cells else None
-        where = f"after cell [{last}]" if last is not None else "in its first cell"
-        return "crashed", (
-            f"the notebook's process exited {where} (os._exit or similar), so the later cells "
-            "and the tests did not run"
+def _job_error(execution: Execution, limits: Limits) -> tuple[str, str] | None:
+    """The error kind and message of a run that did not go as a notebook should, or None."""
+    if execution.tampered:
+        return "tampered", (
+            f"the submission's process sent a record the grader could not accept "
+            f"({execution.tampered}); what was graded before it counts, the rest was not run"
         )
+    shown = {c.index: c.shown for c in execution.cells}  # as Jupyter numbers them
+    parts: list[str] = []
+    kind = ""
+    fatal = execution.fatal_cells
+    kinds: set[str] = set()
+    skipped = fatal[:MAX_FATAL_CELLS]
+    for f in skipped:
+        n = shown.get(f.index, f.index + 1)
+        parts.append(
+            f"cell [{n}] ended the notebook's process ({f.reason}); it was skipped "
+            "and the notebook run again without it"
+        )
+        kinds.add(f.kind)
+    # A crash is the gravest, then the memory limit, then a cell that would not stop.
+    for grave in ("exit", "signal", "memory", "timeout"):
+        if grave in kinds:
+            kind = "crashed" if grave in ("exit", "signal") else grave
+            break
+    if len(fatal) > MAX_FATAL_CELLS:
+        last = fatal[-1]
+        n = shown.get(last.index, last.index + 1)
+        parts.append(
+            f"cell [{n}] ended the notebook's process too ({last.reason}); after "
+            f"{MAX_FATAL_CELLS} such cells the notebook was not run again without it: the last "
+            f"run stopped before cell [{n}], so the cells from there on did not run"
+        )
+        kind = "crashed"
+    if execution.cell_timeouts:
+        cells = ", ".join(f"[{shown.get(i, i + 1)}]" for i in execution.cell_timeouts)
+        one = len(execution.cell_timeouts) == 1
+        parts.append(
+            f"{'cell' if one else 'cells'} {cells} did not finish within the "
+            f"{number(limits.cell_timeout_s)} s limit per cell and {'was' if one else 'were'} "
+            "interrupted; the next cells still ran"
+        )
+        kind = kind or "timeout"
     if execution.notebook_timed_out:
-        return "timeout", (
-            f"the notebook did not finish within {number(limits.timeout_s)} s; "
-            "functions defined before that were graded"
+        parts.append(
+            f"the notebook did not finish within its {number(limits.timeout_s)} s limit; the cells "
+            "after that were not run, and functions defined before were graded"
         )
-    if ended == "timeout":
-        wall = limits.wall_s(len(execution.outcomes))
-        return "timeout", (
-            f"the submission was stopped at its {number(wall)} s wall-clock limit (it had disabled "
-            "or outlasted its own timers); tests it had not reached were not run"
-        )
-    if ended == "memory":
-        return "memory", (
-            "the notebook's processes together went over the submission's memory limit "
-            f"({limits.memory_mb} MB, and its temporary files), so later cells and tests did "
-            "not run"
-        )
-    if ended == "signal":
-        what = {
-            signal.SIGKILL: "was killed (memory or process limits, or it killed itself)",
-            signal.SIGSEGV: "crashed (signal SIGSEGV: often recursion too deep for the C stack)",
-            signal.SIGXCPU: "was stopped at its CPU-time limit",
-        }.get(execution.signal, f"was ended by {signal_name(execution.signal)}")
-        return "crashed", f"the notebook's process {what}, so later cells and tests did not run"
-    return "crashed", "the grading worker stopped unexpectedly"
+        kind = kind or "timeout"
+    if execution.ended == "crashed":
+        parts.append("the grading worker stopped unexpectedly")
+        kind = "crashed"
+    if not parts:
+        return None
+    message = "; ".join(parts)
+    return kind, message

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.model import CellRun, FunctionResult, GradingResult, TestResult
+from grader.model import CellRun, FatalCell, FunctionResult, GradingResult, TestResult
 from grader.names import encode
 
 SCHEMA = "grader.result/1"
@@ -80,6 +80,9 @@ def to_json(result: GradingResult) -> dict[str, Any]:
         "sandbox": dict(result.sandbox),
         "environment": dict(result.environment),
         "cells": [asdict(c) for c in result.cells],
+        "fatal_cells": [asdict(f) for f in result.fatal_cells],
+        "runs": result.runs,
+        "notes": list(result.notes),
         "elapsed_s": result.elapsed_s,
         "path": result.path,
         "graded_at": result.graded_at,
@@ -129,6 +132,9 @@ def from_json(data: dict[str, Any]) -> GradingResult:
         sandbox=data.get("sandbox", {}),
         environment=data.get("environment", {}),
         cells=tuple(CellRun(**c) for c in data.get("cells", ())),
+        fatal_cells=tuple(FatalCell(**f) for f in data.get("fatal_cells", ())),
+        runs=int(data.get("runs", 1)),
+        notes=tuple(str(n) for n in data.get("notes", ())),
         elapsed_s=float(data.get("elapsed_s", 0.0)),
         path=data.get("path", ""),
         graded_at=data.get("graded_at", ""),

@@ -6,7 +6,7 @@ import base64
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,7 @@ import jinja2
 
 from grader import display
 from grader.catalogue import CATALOGUE
-from grader.model import FunctionResult, GradingResult
+from grader.model import MAX_FATAL_CELLS, FunctionResult, GradingResult
 from grader.record import safe_name
 from grader.roster import Missing
 from grader.similarity import Similar
@@ -161,6 +161,55 @@ def _mistake_functions(result: GradingResult) -> dict[str, list[str]]:
     return where
 
 
+def _kind(error: Mapping[str, Any] | None) -> str:
+    return str((error or {}).get("kind", ""))
+
+
+def not_run(f: FunctionResult) -> list[tuple[str, list[str]]]:
+    """A function's tests that were not run, grouped by why: one line each on the page."""
+    groups: dict[str, list[str]] = {}
+    for t in f.tests:
+        if not t.passed and t.kind == "not-run":
+            why = t.message.removeprefix("not run: ")
+            groups.setdefault(why, []).append(t.id)
+    return list(groups.items())
+
+
+PROBLEMS: dict[str, str] = {
+    "timeout": "a cell or a call ran past its time limit",
+    "memory": "a cell or a call ran out of memory",
+    "crashed": "the notebook's or the tests' process crashed",
+    "exit": "a graded call tried to exit",
+    "skipped fatal cell": "a cell ended the notebook's process; it was skipped and the notebook "
+    "run again",
+    "tampered": "the submission's process sent records the grader could not accept",
+}
+"""The kinds of trouble the summary counts, besides any other error kind of a result."""
+
+
+def problems(result: GradingResult) -> list[str]:
+    """Every kind of trouble one submission ran into, each once: its error kind, skipped fatal
+    cells, and cells or tests that timed out, ran out of memory, crashed or exited."""
+    found: list[str] = []
+
+    def add(kind: str) -> None:
+        if kind and kind not in found:
+            found.append(kind)
+
+    if result.error:
+        add(str(result.error.get("kind", "")))
+    if result.fatal_cells:
+        add("skipped fatal cell")
+    for c in result.cells:
+        if _kind(c.error) in ("timeout", "memory"):
+            add(_kind(c.error))
+    for f in result.functions:
+        for t in f.tests:
+            if not t.passed and t.kind in ("timeout", "memory", "crashed", "exit"):
+                add(t.kind)
+    return found
+
+
 def render_submission(result: GradingResult, notebook_html: str | None = None) -> str:
     """The student's page; `notebook_html` is the executed notebook as sanitized HTML (from
     grader.notebook), shown collapsed."""
@@ -170,7 +219,11 @@ def render_submission(result: GradingResult, notebook_html: str | None = None) -
         r=result,
         mistakes=[(i, CATALOGUE.get(i), fns) for i, fns in where.items()],
         failed_cells=[c for c in result.cells if not c.ok and not c.skipped],
-        skipped=[c.shown for c in result.cells if c.skipped],
+        fatal_skipped=[c for c in result.cells if c.skipped and _kind(c.error) == "fatal"],
+        skipped=[c.shown for c in result.cells if c.skipped and _kind(c.error) != "fatal"],
+        not_run=not_run,
+        max_fatal=MAX_FATAL_CELLS,
+        shown={c.index: c.shown for c in result.cells},
         printed=printed(result),
         error_kinds=ERROR_KINDS,
         test_kinds=TEST_KINDS,
@@ -237,7 +290,8 @@ class Student:
 
     @property
     def errored(self) -> int:
-        return sum(1 for r in self.results if r.status != "graded")
+        """Submissions that could not be graded in full or ran into a limit or a crash."""
+        return sum(1 for r in self.results if r.status != "graded" or problems(r))
 
 
 def needs_help(results: Sequence[GradingResult], missing: Sequence[Missing] = ()) -> list[Student]:
@@ -263,6 +317,15 @@ def needs_help(results: Sequence[GradingResult], missing: Sequence[Missing] = ()
         (s for s in students if s.share < HELP_BELOW or s.errored),
         key=lambda s: (s.share, s.student),
     )
+
+
+def _problem_counts(rows: Sequence[GradingResult]) -> list[tuple[str, list[GradingResult]]]:
+    """Each kind of trouble, with the submissions that ran into it, most frequent first."""
+    by: dict[str, list[GradingResult]] = {}
+    for r in rows:
+        for kind in problems(r):
+            by.setdefault(kind, []).append(r)
+    return sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 def render_summary(
@@ -306,6 +369,8 @@ def render_summary(
         "who": who,
         "catalogue": CATALOGUE,
         "errored": [r for r in rows if r.status != "graded"],
+        "problems": _problem_counts(rows),
+        "problem_words": PROBLEMS,
         "graded": sum(1 for r in results if r.status == "graded"),
         "bars": distribution(results),
         "scripts": _scripts("sort.js", "print.js"),

@@ -1,28 +1,40 @@
-"""The untrusted side: a warm zygote that forks one child per submission.
+"""The untrusted side: a warm zygote that forks one sandbox per submission.
 
 Run as `python -m grader.worker`. The zygote imports numpy, IPython's input transformer and the
-course helper module once, then reads jobs (one JSON line each) on stdin. For each job it forks a
-child that:
+course helper module once, then takes jobs from the grader on a Unix socket. A job is a short
+header (limits, scratch folder, uid) and two sockets of its own, passed with it:
+
+- `data`, a byte stream on which the grader sends the cells one at a time, and after them the
+  probe calls one at a time, and reads each answer;
+- `ctl`, on which the sandbox's supervisor takes the grader's orders (interrupt the cell, kill
+  the probe process, kill everything) and reports how the process running student code ended.
+
+For each job the zygote forks a child that:
 
 1. becomes its own process group and applies rlimits; as root it also enters fresh namespaces
    (network, mount, PID), sees a read-only filesystem with a private /tmp and none of the
    grader's files, and runs student code under a uid of its own with no capabilities
    (`grader.jail`); elsewhere it runs in a fresh scratch directory and the result says what
    was missing;
-2. hides the `grader` and `reference` packages from student code;
-3. runs the notebook's code cells in order ("Run All", errors allowed), demo cells excluded;
-4. forks one grandchild per graded function, which calls it on each probe input with
-   `np.random` seeded right before the call, under a per-call timer;
-5. writes plain-data results (JSON lines, arrays as bytes) to a file the grader reads.
+2. is (or, in a PID namespace, forks the namespace's init to be) the supervisor: it forks the
+   runner, then only obeys `ctl` and reaps. It never runs student code and never reads `data`;
+3. the runner drops privileges, sends the isolation it has on `ctl` and closes it, so student
+   code never holds that socket; then it hides the `grader` and `reference` packages, runs each
+   cell it is sent ("Run All", errors allowed) and answers with what happened;
+4. for each graded function, the runner forks a probe process, which takes the function's calls
+   one at a time, with `np.random` seeded right before each, and answers with plain data
+   (JSON, arrays as bytes).
 
-The zygote never runs student code itself: it watches the child's wall clock, kills its whole
-process group when time is up, and answers the grader with one JSON line per job. This module
-holds no reference code, no expected values and no comparison code.
+Nothing here keeps time for student code: the grader does, and tells the supervisor when to act,
+so nothing a cell does can lift a limit. The zygote holds no cells and no probe inputs (they
+never pass through it), no reference code, no expected values and no comparison code; the
+runner holds one cell or one call's inputs at a time.
 """
 
 from __future__ import annotations
 
 import builtins
+import ctypes
 import importlib.util
 import io
 import json
@@ -31,6 +43,8 @@ import os
 import resource
 import select
 import signal
+import socket
+import struct
 import sys
 import time
 import traceback
@@ -50,19 +64,24 @@ from grader.ipysyntax import needs_transform, plain
 from grader.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
-_fork, _exit, _write, _waitpid, _kill, _killpg = (
+_fork, _exit, _write, _read, _waitpid, _kill, _killpg = (
     os.fork,
     os._exit,
     os.write,
+    os.read,
     os.waitpid,
     os.kill,
     os.killpg,
 )
-_monotonic, _sleep, _setitimer = time.monotonic, time.sleep, signal.setitimer
-_dumps, _encode, _seed = json.dumps, wire.encode, np.random.seed
+_getpid, _close = os.getpid, os.close
+_monotonic, _sleep = time.monotonic, time.sleep
+_signal, _default_int = signal.signal, signal.default_int_handler
+_dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
+_pack, _unpack = struct.Struct(">I").pack, struct.Struct(">I").unpack
 
 BLOCKED_PACKAGES = ("grader", "reference")
 OUTPUT_EXCERPT = 8192
+PR_SET_DUMPABLE = 4
 
 
 def _warm_imports() -> None:
@@ -85,20 +104,39 @@ def _warm_imports() -> None:
 # the child: one submission
 
 
-class _Emitter:
-    """Writes result lines to the file descriptor the grader reads."""
+class _Stream:
+    """Length-prefixed JSON frames on the job's `data` socket, both ways."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
 
-    def __call__(self, record: dict[str, Any]) -> None:
-        data = (_dumps(record) + "\n").encode()
+    def send(self, record: dict[str, Any]) -> None:
+        payload = _dumps(record).encode()
+        data = memoryview(_pack(len(payload)) + payload)
         try:
             while data:
                 n = _write(self.fd, data)
                 data = data[n:]
         except OSError:
-            pass
+            _exit(0)  # the grader is gone: nothing left to answer to
+
+    def _exactly(self, n: int) -> bytes:
+        parts = []
+        while n:
+            try:
+                chunk = _read(self.fd, min(n, 1 << 20))
+            except InterruptedError:
+                continue
+            if not chunk:
+                _exit(0)  # the grader closed the job
+            parts.append(chunk)
+            n -= len(chunk)
+        return b"".join(parts)
+
+    def recv(self) -> dict[str, Any]:
+        (n,) = _unpack(self._exactly(4))
+        message: dict[str, Any] = _loads(self._exactly(n))
+        return message
 
 
 class _BoundedText(io.TextIOBase):
@@ -161,21 +199,17 @@ def _display(*objs: Any, **kwargs: Any) -> None:
         print(repr(obj))
 
 
-class _CellTimeout(BaseException):
-    """Raised in the running cell when the notebook's time is up."""
-
-
 def _trimmed_traceback(exc: BaseException) -> list[dict[str, Any]]:
     """The frames of the student's own cells only: cell index, line number and line text."""
     frames = []
     for fs in traceback.extract_tb(exc.__traceback__):
-        if fs.filename.startswith("<cell "):
+        if fs.filename.startswith("<cell ") and fs.filename[6:-1].isdigit():
             frames.append(
                 {
                     "cell": int(fs.filename[6:-1]),
-                    "line": fs.lineno,
+                    "line": int(fs.lineno or 0),
                     "text": (fs.line or "")[:200],
-                    "function": fs.name,
+                    "function": str(fs.name)[:80],
                 }
             )
     return frames[-8:]
@@ -184,20 +218,22 @@ def _trimmed_traceback(exc: BaseException) -> list[dict[str, Any]]:
 def _describe(exc: BaseException) -> dict[str, Any]:
     try:
         message = str(exc)[:500]
-    except Exception:
+    except BaseException:
         message = "<unprintable>"
     kind = "exception"
     if isinstance(exc, MemoryError):
         kind = "memory"
     elif isinstance(exc, SystemExit):
         kind = "exit"
-    elif isinstance(exc, _CellTimeout):
-        kind = "timeout"
+    try:
+        frames = _trimmed_traceback(exc)
+    except BaseException:
+        frames = []
     return {
         "kind": kind,
-        "type": type(exc).__name__,
+        "type": type(exc).__name__[:80],
         "message": message,
-        "traceback": _trimmed_traceback(exc),
+        "traceback": frames,
     }
 
 
@@ -242,8 +278,263 @@ def _hide_grader() -> None:
     sys.modules["grader"] = stub
 
 
-def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) -> dict[str, Any]:
-    """Run All with errors allowed, in one namespace; stop at the notebook's time limit."""
+def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int, ctl: int) -> None:
+    """One submission, start to end, in the first process of its sandbox. Never returns.
+
+    As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
+    forks the new PID namespace's init, which supervises. When the runner ends, the init ends and
+    the kernel kills whatever the submission left running in the namespace, orphans included.
+    Without a PID namespace this process supervises itself."""
+    try:
+        die_with_parent(signal.SIGKILL, job["zygote"])
+        os.setsid()
+        limits = job["limits"]
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(devnull, std)
+        os.close(devnull)
+        _apply_limits(limits)
+        layers, notes = list(shared.layers), list(shared.notes)
+        if job.get("uid") is not None and os.geteuid() == 0:
+            job["uid"] = jail.submission_uid()
+            if _GROUP is not None and cgroup.join(_GROUP):
+                layers += _GROUP.layers
+            cgroup.let_go()
+            own, own_notes = jail.enter(
+                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
+            )
+            layers += own
+            notes += own_notes
+        if "pid-namespace" in layers:
+            init = _fork()
+            if init == 0:
+                try:
+                    die_with_parent(signal.SIGKILL)
+                    if "mount-namespace" in layers and jail.mount_proc():
+                        layers.append("private-proc")
+                    _supervise(job, plan, data, ctl, layers, notes, is_init=True)
+                finally:
+                    _exit(0)
+            _close(data)
+            _close(ctl)
+            _waitpid(init, 0)
+        else:
+            _supervise(job, plan, data, ctl, layers, notes, is_init=False)
+    except BaseException:
+        pass
+    _exit(0)
+
+
+def _supervise(
+    job: dict[str, Any],
+    plan: jail.Plan,
+    data: int,
+    ctl: int,
+    layers: list[str],
+    notes: list[str],
+    *,
+    is_init: bool,
+) -> None:
+    """Fork the runner, then obey the grader's orders on `ctl` until the runner ends; report how
+    it ended. As a PID namespace's init, also reap every orphan."""
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # not readable through /proc or ptrace by anyone
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    _signal(signal.SIGCHLD, lambda signum, frame: None)
+    me = _getpid()
+    runner = _fork()
+    if runner == 0:
+        try:
+            signal.set_wakeup_fd(-1)
+            _signal(signal.SIGCHLD, signal.SIG_DFL)
+            _close(wake_r)
+            _close(wake_w)
+            die_with_parent(signal.SIGKILL, me)
+            os.setsid()
+            _runner(job, plan, data, ctl, layers, notes)
+        finally:
+            _exit(0)
+    _close(data)
+    private_proc = is_init and "private-proc" in layers
+    status: int | None = None
+    while status is None:
+        try:
+            ready, _, _ = select.select([ctl, wake_r], [], [], 1.0)
+        except InterruptedError:
+            ready = []
+        if wake_r in ready:
+            try:
+                while os.read(wake_r, 512):
+                    pass
+            except BlockingIOError:
+                pass
+        status = _reap(runner, is_init)
+        if status is not None or ctl not in ready:
+            continue
+        try:
+            order = os.read(ctl, 64)
+        except OSError:
+            order = b""
+        if order == b"interrupt":
+            _signal_quietly(runner, signal.SIGINT)
+        elif order == b"kill-probe":
+            # The probe process only: the runner, its parent, then clears what it left (a
+            # fork bomb's copies) before it says the function ended, so nothing of this order
+            # can reach the next function's probe process.
+            for pid in _others(runner, private_proc, children_only=True):
+                _signal_quietly(pid, signal.SIGKILL)
+        else:  # "kill", or the grader is gone
+            _kill_others(runner, private_proc)
+            _signal_quietly(runner, signal.SIGKILL)
+            if is_init:
+                _signal_quietly(-1, signal.SIGKILL)
+    if os.WIFSIGNALED(status):
+        report = {"runner": "signal", "code": os.WTERMSIG(status)}
+    else:
+        report = {"runner": "exit", "code": os.WEXITSTATUS(status)}
+    try:
+        os.write(ctl, _dumps(report).encode())
+    except OSError:
+        pass
+
+
+def _kill_others(runner: int, private_proc: bool) -> None:
+    """SIGKILL every process of the submission but the runner, again while new ones appear (a
+    fork bomb forks between the listing and the kill), a bounded number of times."""
+    for _ in range(20):
+        others = _others(runner, private_proc)
+        if not others:
+            return
+        for pid in others:
+            _signal_quietly(pid, signal.SIGKILL)
+
+
+def _signal_quietly(pid: int, sig: int) -> None:
+    try:
+        _kill(pid, sig)
+    except OSError:
+        pass
+
+
+def _reap(runner: int, is_init: bool) -> int | None:
+    """Reap what has ended; the runner's wait status once it has."""
+    while True:
+        try:
+            pid, status = _waitpid(-1 if is_init else runner, os.WNOHANG)
+        except ChildProcessError:
+            return 0
+        if pid == 0:
+            return None
+        if pid == runner:
+            return status
+
+
+def _others(runner: int, private_proc: bool, children_only: bool = False) -> list[int]:
+    """Every process of the submission but the runner (and the supervisor): in a PID namespace
+    with its own /proc, every process there; elsewhere, the runner's descendants. With
+    `children_only`, the runner's children."""
+    parents: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+            parents[int(name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    me = _getpid()
+    if children_only:
+        return [pid for pid, parent in parents.items() if parent == runner]
+    if private_proc:
+        return [pid for pid in parents if pid not in (me, runner)]
+    found: list[int] = []
+    frontier = {runner}
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = set(children)
+    return found
+
+
+def _runner(
+    job: dict[str, Any], plan: jail.Plan, data: int, ctl: int, layers: list[str], notes: list[str]
+) -> None:
+    """Drop privileges and say what isolation holds (on `ctl`, which is then closed for good);
+    then run what the grader sends on `data`: cells, then each function's probe process."""
+    home = plan.tmp if "private-tmp" in layers else job["scratch"]
+    os.chdir(home)
+    os.environ["HOME"] = home
+    os.environ["TMPDIR"] = home
+    _signal(signal.SIGINT, signal.SIG_IGN)
+    more, more_notes = jail.drop_privileges(job.get("uid"), plan.keep)
+    try:
+        os.write(
+            ctl, _dumps({"isolation": [*layers, *more], "notes": [*notes, *more_notes]}).encode()
+        )
+    except OSError:
+        pass
+    _close(ctl)
+    _hide_grader()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
+    stream = _Stream(data)
+    in_namespace = "pid-namespace" in layers
+    max_value = int(job["max_value_bytes"])
+    ns, run_cell = _cell_runner()
+    me = _getpid()
+    while True:
+        order = stream.recv()
+        op = order.get("op")
+        if op == "cell":
+            record = run_cell(order)
+            if _getpid() != me:
+                _exit(0)  # a process the cell forked, come out of it: it has nothing to say
+            if not record["ok"] and record["error"]["type"] == "KeyboardInterrupt":
+                _clear(in_namespace)  # an interrupted cell's processes go with it
+            stream.send(record)
+        elif op == "probe":
+            name = str(order["function"])
+            _clear(in_namespace)
+            pid = _fork_when_room()
+            if pid == 0:
+                try:
+                    os.setpgid(0, 0)  # its processes can be killed as one group, forks and all
+                    die_with_parent(signal.SIGKILL, me)
+                    _probe(ns, name, stream, max_value)
+                finally:
+                    _exit(0)
+            how, code = _status(_waitpid(pid, 0)[1])
+            # What it left running goes before the next function: its group at once (a kill of
+            # a group cannot be outrun by forks), then anything else in the namespace.
+            try:
+                _killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _clear(in_namespace)
+            stream.send({"function": name, "ended": how, "code": code})
+        elif op == "end":
+            break
+        # anything else (a call the probe process did not live to read) is dropped unread
+    _exit(0)
+
+
+def _fork_when_room(wait_s: float = 3.0) -> int:
+    """fork(), again for a while when the process cap is full: the processes just killed (a
+    fork bomb's) still count until the namespace's init has reaped them."""
+    deadline = _monotonic() + wait_s
+    while True:
+        try:
+            return _fork()
+        except BlockingIOError:  # EAGAIN
+            if _monotonic() >= deadline:
+                raise
+            _sleep(0.01)
+
+
+def _cell_runner() -> tuple[dict[str, Any], Any]:
+    """The notebook's namespace, and a function running one cell in it ("Run All" with errors
+    allowed). SIGINT raises KeyboardInterrupt only while a cell runs, as Jupyter's interrupt."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     transformer = TransformerManager()
@@ -254,54 +545,49 @@ def _run_cells(cells: list[dict[str, Any]], emit: _Emitter, timeout_s: float) ->
         "get_ipython": lambda: shell,
         "display": _display,
     }
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _CellTimeout(f"the notebook ran past its {timeout_s:g} s limit")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    _setitimer(signal.ITIMER_REAL, timeout_s)
     real_out, real_err = sys.stdout, sys.stderr
-    timed_out = False
-    for cell in cells:
+
+    def run_cell(order: dict[str, Any]) -> dict[str, Any]:
+        index = int(order["index"])
         out = _BoundedText()
-        record: dict[str, Any] = {"cell": cell["index"], "ok": True}
-        if timed_out:
-            record.update(ok=False, skipped=True)
-            emit(record)
-            continue
+        record: dict[str, Any] = {"cell": index, "ok": True}
         sys.stdout = sys.stderr = out
         try:
-            text = cell["source"]
+            text = order["source"]
             # IPython's transformer only where it can change something (most cells: not).
             source = transformer.transform_cell(text) if needs_transform(text) else plain(text)
-            filename = f"<cell {cell['index']}>"
+            filename = f"<cell {index}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             code = compile(source, filename, "exec")
+            _signal(signal.SIGINT, _default_int)
             exec(code, ns)
+            _signal(signal.SIGINT, signal.SIG_IGN)
         except BaseException as exc:
+            _signal(signal.SIGINT, signal.SIG_IGN)
             record.update(ok=False, error=_describe(exc))
-            timed_out = isinstance(exc, _CellTimeout)
         finally:
             sys.stdout, sys.stderr = real_out, real_err
         record["output"] = out.excerpt()
-        emit(record)
-    _setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    return ns
+        return record
+
+    return ns, run_cell
 
 
-def _probe_function(
-    ns: dict[str, Any], name: str, cases: list[dict[str, Any]], emit: _Emitter, call_timeout: float
-) -> None:
-    """In a grandchild: call `name` on each case. A timer kills the process if a call hangs."""
+def _probe(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> None:
+    """In a probe process: call `name` on each call the grader sends, one at a time, until it
+    says this function is done. What the calls print is dropped."""
     fn = ns.get(name)
-    for case in cases:
-        emit({"begin": case["case"]})
+    stream.send({"ready": name})  # the grader starts each call's clock from here on
+    while True:
+        order = stream.recv()
+        if order.get("op") != "call":
+            return
+        case = order["case"]
         if not callable(fn):
-            emit(
+            stream.send(
                 {
-                    "case": case["case"],
+                    "case": case,
                     "ok": False,
                     "error": {
                         "kind": "missing",
@@ -314,38 +600,53 @@ def _probe_function(
                 }
             )
             continue
-        glob = getattr(fn, "__globals__", ns)
-        saved = {}
-        t0 = _monotonic()
-        try:
-            args = wire.decode(case["args"])
-            kwargs = wire.decode(case["kwargs"])
-            for target, helper in case.get("bindings", {}).items():
-                saved[target] = glob.get(target, _MISSING)
-                glob[target] = BINDINGS[helper]
-            out = _BoundedText()
-            sys.stdout = sys.stderr = out
-            if case.get("seed") is not None:
-                _seed(case["seed"])
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            _setitimer(signal.ITIMER_REAL, call_timeout)
-            t0 = _monotonic()
-            value = fn(*args, **kwargs)
-            elapsed = _monotonic() - t0
-            _setitimer(signal.ITIMER_REAL, 0)
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            emit({"case": case["case"], "ok": True, "value": _encode(value), "elapsed": elapsed})
-        except BaseException as exc:
-            _setitimer(signal.ITIMER_REAL, 0)
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            elapsed = _monotonic() - t0
-            emit({"case": case["case"], "ok": False, "error": _describe(exc), "elapsed": elapsed})
-        finally:
-            for target, old in saved.items():
-                if old is _MISSING:
-                    glob.pop(target, None)
-                else:
-                    glob[target] = old
+        stream.send(_call(fn, ns, order, max_value))
+
+
+def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) -> dict[str, Any]:
+    """One call, bindings and seed set right before it; its answer as plain data."""
+    glob = getattr(fn, "__globals__", ns)
+    if not isinstance(glob, dict):
+        glob = ns
+    saved: dict[str, Any] = {}
+    case = order["case"]
+    t0 = _monotonic()
+    try:
+        args = wire.decode(order["args"])
+        kwargs = wire.decode(order["kwargs"])
+        seed = order.get("seed")
+        for target, helper in dict(order.get("bindings") or {}).items():
+            saved[target] = glob.get(target, _MISSING)
+            glob[target] = BINDINGS[helper]
+        order.clear()
+        sys.stdout = sys.stderr = _BoundedText()  # what a hidden call prints goes nowhere
+        if seed is not None:
+            _seed(seed)
+        value = fn(*args, **kwargs)
+        elapsed = _monotonic() - t0
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        encoded = _encode(value)
+        if len(_dumps(encoded)) > max_value:
+            return {
+                "case": case,
+                "ok": False,
+                "error": {
+                    "kind": "output-too-large",
+                    "type": "",
+                    "message": f"the returned value is larger than {max_value // 2**20} MB",
+                    "traceback": [],
+                },
+            }
+        return {"case": case, "ok": True, "value": encoded, "elapsed": elapsed}
+    except BaseException as exc:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        return {"case": case, "ok": False, "error": _describe(exc), "elapsed": _monotonic() - t0}
+    finally:
+        for target, old in saved.items():
+            if old is _MISSING:
+                glob.pop(target, None)
+            else:
+                glob[target] = old
 
 
 _MISSING = object()
@@ -405,135 +706,6 @@ def _wait(pid: int, deadline: float) -> tuple[str, int]:
     finally:
         if fd >= 0:
             os.close(fd)
-
-
-def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker) -> None:
-    """One submission, start to end, in the first process of its sandbox. Never returns.
-
-    As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
-    forks the new PID namespace's init, which forks the process that runs student code. When that
-    one ends, the init ends and the kernel kills whatever the submission left running in the
-    namespace, orphans included."""
-    try:
-        die_with_parent(signal.SIGKILL, job["zygote"])
-        os.setsid()
-        fd = os.open(job["results"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        emit = _Emitter(fd)
-        limits = job["limits"]
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for std in (0, 1, 2):
-            os.dup2(devnull, std)
-        _apply_limits(limits)
-        layers, notes = list(shared.layers), list(shared.notes)
-        if job.get("uid") is not None and os.geteuid() == 0:
-            job["uid"] = jail.submission_uid()
-            if _GROUP is not None and cgroup.join(_GROUP):
-                layers += _GROUP.layers
-            cgroup.let_go()
-            own, own_notes = jail.enter(
-                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
-            )
-            layers += own
-            notes += own_notes
-        if "pid-namespace" in layers:
-            _exit_as(_namespace(job, plan, emit, layers, notes))
-        _submission(job, plan, emit, layers, notes)
-    except BaseException:
-        pass
-    _exit(0)
-
-
-def _namespace(
-    job: dict[str, Any], plan: jail.Plan, emit: _Emitter, layers: list[str], notes: list[str]
-) -> int:
-    """Fork the PID namespace's init and wait for it; the wait status of the process that ran
-    the submission (the init's own, if it was killed first)."""
-    read_end, write_end = os.pipe()
-    pid = _fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-            die_with_parent(signal.SIGKILL)
-            if "mount-namespace" in layers and jail.mount_proc():
-                layers.append("private-proc")
-            runner = _fork()
-            if runner == 0:
-                os.close(write_end)
-                try:
-                    die_with_parent(signal.SIGKILL, 1)
-                    os.setsid()
-                    _submission(job, plan, emit, layers, notes)
-                finally:
-                    _exit(0)
-            status = _reap(runner)
-            _write(write_end, status.to_bytes(4, "little", signed=True))
-        finally:
-            _exit(0)
-    os.close(write_end)
-    _, own = _waitpid(pid, 0)
-    data = os.read(read_end, 4)
-    os.close(read_end)
-    return int.from_bytes(data, "little", signed=True) if len(data) == 4 else own
-
-
-def _reap(pid: int) -> int:
-    """As a PID namespace's init: reap every process that ends (orphans are reparented here)
-    until `pid` does; its wait status."""
-    while True:
-        try:
-            done, status = _waitpid(-1, 0)
-        except ChildProcessError:
-            return 0
-        if done == pid:
-            return status
-
-
-def _exit_as(status: int) -> None:
-    """End this process the way the wait `status` says another one ended."""
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError):
-            pass
-        _kill(os.getpid(), sig)
-        _exit(128 + sig)
-    _exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
-
-
-def _submission(
-    job: dict[str, Any], plan: jail.Plan, emit: _Emitter, layers: list[str], notes: list[str]
-) -> None:
-    """Drop privileges, hide the grader, run the cells, then the probe calls."""
-    home = plan.tmp if "private-tmp" in layers else job["scratch"]
-    os.chdir(home)
-    os.environ["HOME"] = home
-    os.environ["TMPDIR"] = home
-    more, more_notes = jail.drop_privileges(job.get("uid"), plan.keep)
-    emit({"isolation": [*layers, *more], "notes": [*notes, *more_notes]})
-    _hide_grader()
-    sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
-    ns = _run_cells(job["cells"], emit, float(job["limits"]["timeout_s"]))
-    in_namespace = "pid-namespace" in layers
-    _clear(in_namespace)
-    emit({"cells_done": True})
-    by_function: dict[str, list[dict[str, Any]]] = {}
-    for case in job["probes"]:
-        by_function.setdefault(case["function"], []).append(case)
-    call_timeout = float(job["limits"]["call_timeout_s"])
-    for name, cases in by_function.items():
-        parent = os.getpid()
-        pid = _fork()
-        if pid == 0:
-            try:
-                die_with_parent(signal.SIGKILL, parent)
-                _probe_function(ns, name, cases, emit, call_timeout)
-            finally:
-                _exit(0)
-        how, code = _wait(pid, _monotonic() + call_timeout * len(cases) + 1.0)
-        _clear(in_namespace)
-        emit({"function": name, "ended": how, "code": code})
-    emit({"done": True})
 
 
 def _clear(in_namespace: bool) -> None:
@@ -613,36 +785,43 @@ def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
 
 
 def serve() -> None:
-    """Read jobs on stdin, answer on stdout, one JSON line each, until stdin closes."""
+    """Take jobs on the socket the grader passed (fd `GRADER_JOB_SOCKET`), each with its two
+    sockets, and answer each with one JSON message, until the grader closes it."""
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
+    jobs = socket.socket(fileno=int(os.environ.pop("GRADER_JOB_SOCKET")))
     _warm_imports()
     plan = _plan()
     root = os.getcwd()
     shared = _enter_worker(plan, root)
-    answer = sys.stdout
     sys.stdout = sys.stderr
-    answer.write(json.dumps({"ready": True, "pid": os.getpid()}) + "\n")
-    answer.flush()
-    for line in sys.stdin:
-        job = json.loads(line)
+    jobs.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    while True:
+        try:
+            header, fds, _, _ = socket.recv_fds(jobs, 1 << 20, 2)
+        except OSError:
+            return
+        if not header or len(fds) != 2:
+            return
+        job = json.loads(header)
         job["zygote"] = os.getpid()
         job["root"] = root
         t0 = _monotonic()
         oom = _group_limits(job["limits"])
         pid = _fork()
         if pid == 0:
-            _child(job, plan, shared)
-        deadline = t0 + float(job["limits"]["wall_s"])
-        how, code = _wait(pid, deadline)
+            os.close(jobs.detach())
+            _child(job, plan, shared, fds[0], fds[1])
+        for fd in fds:
+            os.close(fd)
+        how, code = _wait(pid, t0 + float(job["limits"]["wall_s"]))
         try:
             _killpg(pid, signal.SIGKILL)  # whatever the child left running in its group
         except OSError:
             pass
-        reply = {"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0}
+        answer = {"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0}
         if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
-            reply["oom"] = True  # the kernel killed a process of it for the group's memory
-        answer.write(json.dumps(reply) + "\n")
-        answer.flush()
+            answer["oom"] = True  # the kernel killed a process of it for the group's memory
+        jobs.send(json.dumps(answer).encode())
 
 
 if __name__ == "__main__":

@@ -197,3 +197,77 @@ def test_a_submission_that_kills_its_worker_gets_an_honest_result_and_the_next_o
     else:
         assert first.status == "error" and first.error["kind"] == "crashed"
     assert second.score == second.max_score
+
+
+SCAN = """
+import gc, sys
+
+def _secrets():
+    found = set()
+    seen = set()
+    stack = list(gc.get_objects())
+    frame = sys._getframe()
+    while frame is not None:
+        stack += [frame.f_locals, frame.f_globals]
+        frame = frame.f_back
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            if obj.startswith("SECRET-") and len(obj) == 8:
+                found.add(obj)
+        elif isinstance(obj, dict):
+            stack += list(obj.keys()) + list(obj.values())
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            stack += list(obj)
+    return sorted(found)
+
+in_cells = _secrets()
+
+def f(x):
+    return _secrets()
+
+def g():
+    return in_cells
+"""
+
+
+def test_student_code_holds_one_calls_inputs_at_most():
+    # Every object the process can reach (its stack, the gc's containers): while the cells run,
+    # no probe input at all; during a call, that call's own input only.
+    with Sandbox(Limits(timeout_s=30, call_timeout_s=20)) as roomy:
+        ex = run(
+            roomy,
+            SCAN,
+            probes=[
+                call("f", "SECRET-A", case="a"),
+                call("f", "SECRET-B", case="b"),
+                call("g", case="g"),
+                call("f", "SECRET-C", case="c"),
+            ],
+        )
+    assert ex.outcomes["g"].value == [], ex.outcomes
+    assert set(ex.outcomes["a"].value) <= {"SECRET-A"}
+    assert "SECRET-A" in ex.outcomes["a"].value  # the scan does find what is there
+    assert set(ex.outcomes["b"].value) <= {"SECRET-A", "SECRET-B"}  # same process, earlier call
+    assert "SECRET-C" not in ex.outcomes["b"].value
+
+
+def test_a_call_cannot_lift_its_own_time_limit(sandbox):
+    # Disarming timers and ignoring signals inside the call changes nothing: the clock is the
+    # grader's, and the kill comes from outside the student's process.
+    src = (
+        "import signal, time\n"
+        "def slow():\n"
+        "    for sig in (signal.SIGALRM, signal.SIGINT, signal.SIGTERM):\n"
+        "        signal.signal(sig, signal.SIG_IGN)\n"
+        "    signal.setitimer(signal.ITIMER_REAL, 0)\n"
+        "    time.sleep(1.8)\n"
+        "    return 42"
+    )
+    ex = run(sandbox, src, probes=[call("slow", case="s")])
+    assert not ex.outcomes["s"].ok
+    assert ex.outcomes["s"].error["kind"] == "timeout"
+    assert "limit per call" in ex.outcomes["s"].error["message"]

@@ -24,13 +24,14 @@ import pytest
 import coursekit
 from coursekit.notebooks import GRADED_TAG, defined_name
 from grader.batch import grade_batch
+from grader.jail import FULL
 from grader.model import Limits
 from reference.solved import solved_notebook
 
 CORPUS = Path(__file__).parent / "hostile"
-VERDICTS = ("accepted", "wrong-answer", "time-limit", "memory-limit", "run-error")
+VERDICTS = ("accepted", "wrong-answer", "time-limit", "memory-limit", "run-error", "tampered")
 REPO = Path(__file__).resolve().parents[1]
-LIMITS = Limits(timeout_s=3, call_timeout_s=1, memory_mb=512)
+LIMITS = Limits(timeout_s=8, cell_timeout_s=3, call_timeout_s=1, memory_mb=512)
 GRADER_GROWTH_MB = 300  # the grading processes' peak resident memory, above where they started
 MARK = "hs" + secrets.token_hex(2)
 """This run's own mark, in every case's tag and in every name the test looks for, so that other
@@ -51,6 +52,8 @@ class Case:
     assignment: str
     cells: tuple[tuple[str, str], ...]
     """(where, source): where is "first", "last" or "replace NAME"."""
+    expect: str = ""
+    """Words the error message must hold (the `# expect:` line)."""
 
     @property
     def tag(self) -> str:
@@ -69,13 +72,14 @@ def parse(path: Path) -> Case:
             cells.append((line[4:].strip() or "last", []))
         elif cells:
             cells[-1][1].append(line)
-        elif m := re.match(r"# (assignment): (\S+)$", line):
-            header[m[1]] = m[2]
+        elif m := re.match(r"# (assignment|expect): (.+)$", line):
+            header[m[1]] = m[2].strip()
     return Case(
         name=path.stem,
         verdict=path.parent.name,
         assignment=header["assignment"],
         cells=tuple((where, "\n".join(lines).strip() + "\n") for where, lines in cells),
+        expect=header.get("expect", ""),
     )
 
 
@@ -346,11 +350,21 @@ def check_verdict(case: Case, result: dict) -> None:
     summary = f"{status} {error} {result['score']}/{result['max_score']}"
     if verdict == "accepted":
         assert status == "graded" and result["score"] == result["max_score"], summary
+    elif verdict == "tampered":
+        # Named, and what was graded before the forgery (the functions before the target) kept.
+        assert status == "error" and error["kind"] == "tampered", summary
+        assert case.expect and case.expect in error["message"], summary
+        if case.targets:
+            _targets_fail(result, case.targets, ())
+            _others_full(result, case.targets)
+        # The isolation listed is the trusted side's: no layer the sandbox does not have.
+        assert "forged-layer" not in result["sandbox"]["layers"]
+        assert set(FULL) <= set(result["sandbox"]["layers"])
     elif case.targets:
         assert status == "graded", summary
         words = {
             "wrong-answer": (),
-            "time-limit": ("time limit",),
+            "time-limit": ("time limit", "limit per call"),
             "memory-limit": ("memory",),
             "run-error": ("crash", "exit", "signal", "killed"),
         }[verdict]

@@ -37,10 +37,6 @@ def code(src, tags=()):
             nb([{"cell_type": "markdown", "source": "only prose", "metadata": {}}]).encode(),
             "no code",
         ),
-        (
-            nb([dict(code("a = 1"), id="x1"), dict(code("b = 2"), id="x1")]).encode(),
-            "appears twice",
-        ),
     ],
 )
 def test_unreadable_files_get_one_line(tmp_path, content, needle):
@@ -50,6 +46,15 @@ def test_unreadable_files_get_one_line(tmp_path, content, needle):
     with pytest.raises(UnreadableNotebook) as err:
         load_submission(p, KNOWN)
     assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_repeated_cell_ids_are_repaired_with_a_note_as_jupyter_does(tmp_path):
+    p = tmp_path / "ada" / "dropout.ipynb"
+    p.parent.mkdir()
+    p.write_text(nb([dict(code("a = 1"), id="x1"), dict(code("b = 2"), id="x1")]))
+    sub = load_submission(p, KNOWN)
+    assert [c.source for c in sub.cells] == ["a = 1", "b = 2"]
+    assert len(sub.notes) == 1 and "cell [2] repeats the cell id 'x1'" in sub.notes[0]
 
 
 def test_assignment_from_metadata_else_from_the_stem(tmp_path):

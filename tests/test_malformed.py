@@ -59,7 +59,6 @@ MALFORMED: dict[str, tuple[Callable[[], bytes], str, str]] = {
         "not UTF-8",
     ),
     "no-cells": (lambda: _edit(lambda nb: nb.update(cells=[])), "unreadable-notebook", "no code"),
-    "duplicate-cell-ids": (lambda: _edit(_duplicate_ids), "unreadable-notebook", "appears twice"),
     "enormous-outputs": (lambda: _edit(_enormous_output), "unreadable-notebook", "too large"),
     "unknown-assignment": (
         lambda: _edit(lambda nb: nb["metadata"]["grader"].update(assignment="quantum")),
@@ -85,6 +84,16 @@ def _write(tmp_path: Path, content: bytes) -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(content)
     return path
+
+
+def test_repeated_cell_ids_are_repaired_and_graded_with_a_note(tmp_path, sandbox):
+    from grader.render import render_submission
+
+    path = _write(tmp_path, _edit(_duplicate_ids))
+    result = grade_notebook(path, sandbox=sandbox, visibility=PUBLIC)
+    assert result.status == "graded", result.error
+    assert result.notes and "repeats the cell id 'same'" in result.notes[0]
+    assert "repeats the cell id" in render_submission(result)
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))

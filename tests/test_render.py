@@ -164,7 +164,7 @@ def test_the_footer_has_isolation_limits_environment_and_hash():
     page = Page(render_submission(named_mistake()))
     assert "separate-process, rlimits, network-namespace" in page.text
     assert "Not available here: dropped-uid (uid not dropped" in page.text
-    assert "60 s for the notebook, 10 s per function call, 1024 MB" in page.text
+    assert "60 s for the notebook, 10 s per cell, 10 s per function call, 1024 MB" in page.text
     assert "a" * 64 in page.text
 
 

@@ -1,6 +1,8 @@
 # Prints what a passing run looks like (PASSED lines, a perfect result JSON) to stdout, stderr
 # and file descriptors 1 and 2, writes forged worker records (every case passed) to every open
 # file descriptor, and leaves a fake result file in its folder. Its functions return nothing.
+# The forged lines reach the results socket, where they are not a record.
+# expect: byte limit
 # assignment: dropout
 
 # %% first
