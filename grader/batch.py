@@ -26,6 +26,8 @@ from grader import intake, notebook, profile
 from grader.errors import UnreadableNotebook, UsageError
 from grader.export import write_grades_csv, write_junit
 from grader.gradebook import FILENAME, Gradebook, Key
+from grader.groups import FILENAME as GROUPS_CSV
+from grader.groups import MistakeGroup, code_of, gather, write_groups_csv
 from grader.load import sha256_of
 from grader.model import GradingResult, Limits
 from grader.names import reserved, shown
@@ -79,6 +81,8 @@ class BatchReport:
     """Work not handed in: a roster student and an assignment graded in this output folder."""
     similar: tuple[Similar, ...] = ()
     """Pairs of submissions that share code the rest of the class does not (see similarity)."""
+    groups: tuple[MistakeGroup, ...] = ()
+    """Uncatalogued mistakes that several students share (see groups)."""
 
     @property
     def errored(self) -> tuple[GradingResult, ...]:
@@ -172,14 +176,16 @@ def export(
     roster: Roster | None = None,
     visibility: frozenset[str] = ALL,
     similar: Sequence[Similar] = (),
+    groups: Sequence[MistakeGroup] = (),
 ) -> tuple[Missing, ...]:
     """The batch-wide files, from the gradebook's current results; returns the missing work."""
     missing = missing_work(results, roster, visibility)
     write_grades_csv(results, out / "grades.csv", roster=roster)
+    write_groups_csv(groups, out / GROUPS_CSV)
     write_junit(results, out / "junit.xml")
     atomic_write(
         out / "summary.html",
-        render_summary(results, missing=missing, similar=similar),
+        render_summary(results, missing=missing, similar=similar, groups=groups),
         durable=False,
     )
     return missing
@@ -393,7 +399,10 @@ def grade_batch(
                     if f.diagnoses
                 },
             )
-            missing = export(out, current, roster=roster, visibility=visibility, similar=similar)
+            groups = gather(current, code_of(plan.fingerprints))
+            missing = export(
+                out, current, roster=roster, visibility=visibility, similar=similar, groups=groups
+            )
     reasons = Counter(r.error["kind"] for r in graded if r.error)
     return BatchReport(
         out=out,
@@ -407,6 +416,7 @@ def grade_batch(
         unlisted=plan.unlisted,
         missing=missing,
         similar=tuple(similar),
+        groups=groups,
     )
 
 

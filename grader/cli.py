@@ -286,6 +286,9 @@ def _report(report: BatchReport) -> None:
     if report.similar:
         pairs = plural(len(report.similar), "pair")
         click.echo(f"shared code: {pairs} of submissions to look at (see summary.html)")
+    if report.groups:
+        groups = plural(len(report.groups), "uncatalogued mistake")
+        click.echo(f"unknown mistakes: {groups} shared by students (see mistake-groups.csv)")
     click.echo(f"gradebook: {plural(report.classes, 'submission')} in {report.out / FILENAME}")
     click.echo(f"summary: {report.out / 'summary.html'}")
 

@@ -274,6 +274,9 @@ class FunctionResult:
     attempted: bool = True
     """False when the function is still as the assignment gave it: every call raised
     NotImplementedError, returned None, or found no function."""
+    mistake_group: str | None = None
+    """A failing function no recogniser names: the id of the outputs it returns on the hidden
+    cases, shared by every student who returns the same (grader.groups)."""
 
 
 @dataclass(frozen=True)

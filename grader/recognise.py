@@ -112,8 +112,9 @@ class Evidence:
         )
 
     def trivial(self) -> bool:
-        """The answer ignores its inputs: every call failed, or all returned the same value
-        where the expected values differ (one case alone cannot tell)."""
+        """The answer ignores what it is asked: every call failed, all returned the same value
+        where the expected values differ (one case alone cannot tell), or each returned one of
+        its arguments unchanged."""
         values = [self.got(c.id) for c in self.cases]
         returned = [v for v in values if v is not NO_VALUE]
         if not returned:
@@ -121,7 +122,15 @@ class Evidence:
         if len(returned) < len(values):
             return False
         expected = {_key(self.expected.get(c.id)) for c in self.cases}
-        return len(expected) > 1 and len({_key(v) for v in returned}) == 1
+        if len(expected) > 1 and len({_key(v) for v in returned}) == 1:
+            return True
+        return self._echoes()
+
+    def _echoes(self) -> bool:
+        """Every call returned one of its own positional arguments unchanged (the same one)."""
+        keys = [(_key(self.got(c.id)), [_key(a) for a in self.args(c.id)]) for c in self.cases]
+        n = min((len(args) for _, args in keys), default=0)
+        return any(all(got == args[i] for got, args in keys) for i in range(n))
 
     def runs(self, mistake: str, spelling: str | None = None) -> tuple[MutantRun, ...]:
         """The mutant runs of a catalogue id (one spelling, or all)."""

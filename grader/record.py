@@ -65,6 +65,8 @@ def to_json(result: GradingResult) -> dict[str, Any]:
         if f.error:
             fd["error"] = dict(f.error)
         fd["attempted"] = f.attempted
+        if f.mistake_group:
+            fd["mistake_group"] = f.mistake_group
         functions.append(fd)
     return {
         "schema": SCHEMA,
@@ -115,6 +117,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
             ),
             error=f.get("error"),
             attempted=bool(f.get("attempted", True)),
+            mistake_group=_text_or_none(f.get("mistake_group")),
         )
         for f in data["functions"]
     )
@@ -136,6 +139,10 @@ def from_json(data: dict[str, Any]) -> GradingResult:
         path=data.get("path", ""),
         graded_at=data.get("graded_at", ""),
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def dumps(result: GradingResult) -> str:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -19,6 +19,9 @@ from grader.model import MAX_FATAL_CELLS, FunctionResult, GradingResult
 from grader.record import safe_name
 from grader.roster import Missing
 from grader.similarity import Similar
+
+if TYPE_CHECKING:
+    from grader.groups import MistakeGroup
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("grader", "templates"),
@@ -330,9 +333,10 @@ def render_summary(
     *,
     missing: Sequence[Missing] = (),
     similar: Sequence[Similar] = (),
+    groups: Sequence[MistakeGroup] = (),
 ) -> str:
     """The class summary; `missing` is the work not handed in, `similar` the pairs of
-    submissions copy detection found."""
+    submissions copy detection found, `groups` the uncatalogued mistakes students share."""
     rows = sorted(results, key=lambda r: (r.student, r.assignment))
     fn_stats: dict[tuple[str, str], list[int]] = {}
     test_stats: dict[tuple[str, str, str], list[int]] = {}
@@ -354,6 +358,7 @@ def render_summary(
         "help": needs_help(results, missing),
         "missing": missing,
         "similar": similar,
+        "groups": groups,
         "students": len({r.student for r in results} | {m.student for m in missing}),
         "help_below": HELP_BELOW,
         "rows": rows,

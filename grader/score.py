@@ -13,6 +13,7 @@ from grader.compare import compare
 from grader.diagnose import diagnose
 from grader.display import exact, split_points
 from grader.evidence import view
+from grader.groups import group_id
 from grader.memo import JudgementMemo
 from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
 from grader.oracle import Oracle
@@ -165,7 +166,7 @@ def grade_function(
         kind = kinds.pop()
         if kind in ("missing", "timeout", "memory", "crashed", "exit", "not-run"):
             error = {"kind": kind, "message": _failure_message(outcomes[cases[0].id])}
-    return FunctionResult(
+    result = FunctionResult(
         name=fspec.name,
         score=score,
         max_score=float(fspec.points),
@@ -174,6 +175,7 @@ def grade_function(
         error=error,
         attempted=score > 0 or not all(_untouched(outcomes[c.id]) for c in cases),
     )
+    return replace(result, mistake_group=group_id(result, evidence))
 
 
 def _untouched(outcome: CallOutcome) -> bool:

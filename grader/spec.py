@@ -1,7 +1,8 @@
 """Tests are data: what each graded function is called with, how its output is judged, and the
-mutants that prove each recogniser fires. One module per assignment under `grader.specs`, one under
-`grader.mutants` and one under `grader.recognisers`; adding an assignment adds those modules, a
-reference module and a notebook. Loading them is `grader.oracle.load`'s job.
+mutants that prove each recogniser fires. One module per assignment under
+`grader.instructor.specs`, one under `grader.instructor.mutants` and one under
+`grader.recognisers`; adding an assignment adds those modules, a reference module and a
+notebook. Loading them is `grader.oracle.load`'s job.
 """
 
 from __future__ import annotations

@@ -22,7 +22,13 @@ def _as_student(assignment: str, function: str, impl) -> dict[str, CallOutcome]:
         out = safe_call(impl, c, oracle.inputs(fspec, c))
         if type(out).__name__ == "Raised":
             outcomes[c.id] = CallOutcome(
-                c.id, False, error={"kind": "exception", "type": "E", "message": out.description}
+                c.id,
+                False,
+                error={
+                    "kind": "exception",
+                    "type": out.description.split(":")[0],
+                    "message": out.description,
+                },
             )
         else:
             outcomes[c.id] = CallOutcome(c.id, True, value=out)

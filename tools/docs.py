@@ -66,8 +66,9 @@ def functions_md() -> str:
         ]
         for f in spec.functions:
             signature = inspect.signature(getattr(module, f.name))
-            public = sum(1 for c in f.cases if c.visibility == "public")
-            hidden = len(f.cases) - public
+            tests = [c for c in f.cases if not c.probe]  # probes are called, never judged
+            public = sum(1 for c in tests if c.visibility == "public")
+            hidden = len(tests) - public
             draws = "yes" if f.draws else ""
             lines.append(
                 f"| `{f.name}{signature}` | {f.points:g} | {public} | {hidden} | {draws} |"

@@ -1,21 +1,112 @@
-"""Recognisers of the gradient-checking assignment's mistakes."""
+"""Recognisers of the gradient-checking assignment's mistakes.
+
+Formula mistakes (one-sided, divide by eps, the denominators, another norm, x perturbed) are
+exact: every spelling of the same arithmetic returns the same number, which the mutants compute.
+Two mistakes are behaviour, found by probe calls:
+- `gc-inlines-forward`: the result does not change when `forward_propagation` is rebound to
+  another J (a probe with the same x, theta and epsilon), so J was computed inline; whether the
+  backward pass is inlined too does not matter;
+- `gc-no-reset`: a probe binds a `forward_propagation_n` that raises PerturbationsAccumulate as
+  soon as it is handed parameters with more than one entry perturbed (the probe's parameters are
+  all zero), whatever copy pattern let the perturbations pile up."""
 
 from __future__ import annotations
 
-from grader.recognise import Recogniser, exact
+from typing import Any
+
+import numpy as np
+
+from grader.recognise import Evidence, Recogniser, as_float, close, each_failing, matches
+from grader.spec import Case
 
 ONE = "gradient_check"
 N = "gradient_check_n"
 BOTH = (ONE, N)
+ACCUMULATED = "PerturbationsAccumulate"
+"""The exception type of grader.bindings.reset_guard_forward_propagation_n."""
+
+
+def _value_failing(ev: Evidence) -> list[str]:
+    return [c.id for c in ev.failing if c.check is None]
+
+
+def _inlines_forward(ev: Evidence) -> list[str]:
+    for probe in ev.cases:
+        base = ev.case(probe.same_inputs_as or "")
+        if not probe.probe or base is None:
+            continue
+        a, b = as_float(ev.got(probe.id)), as_float(ev.got(base.id))
+        e_a, e_b = as_float(ev.expected[probe.id]), as_float(ev.expected[base.id])
+        if None in (a, b, e_a, e_b) or ev.same(e_a, e_b, base):
+            continue
+        if ev.same(a, b, base):
+            return _value_failing(ev)
+    return []
+
+
+def _no_reset(ev: Evidence) -> list[str]:
+    if any(c.probe and ev.error_type(c.id) == ACCUMULATED for c in ev.cases):
+        return _value_failing(ev)
+    return []
+
+
+def _run_output(ev: Evidence, spelling: str, case: Case) -> Any:
+    for run in ev.runs("gc-no-norm", spelling):
+        return run.outputs.get(case.id)
+    return None
+
+
+def _no_norm(ev: Evidence, case: Case) -> bool | None:
+    got = ev.got(case.id)
+    numerator = as_float(_run_output(ev, "numerator", case))
+    residual = _run_output(ev, "no-norm-residual", case)
+    exp = as_float(ev.expected[case.id])
+    if numerator is None or residual is None or exp is None:
+        return False
+    scalar = as_float(got)
+    if scalar is not None:
+        return bool(np.isclose(abs(scalar), numerator, rtol=1e-4, atol=1e-12))
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "iuf":
+        return False
+    res = np.abs(np.ravel(np.asarray(residual, dtype=float)))
+    flat = np.abs(got.astype(float).ravel())
+    if flat.size != res.size:
+        return False
+    if close(flat, res, rtol=1e-4, atol=1e-12):
+        return True
+    return bool(exp > 0 and close(flat, res * exp / numerator, rtol=1e-4, atol=1e-12))
+
+
+def _exact(mistake: str, functions: tuple[str, ...], prop: str) -> Recogniser:
+    return Recogniser(mistake, frozenset(functions), prop, matches(mistake))
+
 
 RECOGNISERS: list[Recogniser] = [
-    exact("gc-one-sided", BOTH, "a one-sided difference"),
-    exact("gc-divide-by-eps", BOTH, "(J+ - J-) / eps"),
-    exact("gc-no-reset", (N,), "perturbations accumulate"),
-    exact("gc-denominator-grad-only", BOTH, "denominator norm(grad)"),
-    exact("gc-denominator-sum", BOTH, "denominator norm(grad + approx)"),
-    exact("gc-wrong-norm", (N,), "another norm"),
-    exact("gc-no-norm", BOTH, "unnormalised"),
-    exact("gc-inlines-forward", (ONE,), "theta * x inline"),
-    exact("gc-perturbs-x", (ONE,), "x perturbed"),
+    Recogniser(
+        "gc-inlines-forward",
+        frozenset({ONE}),
+        "the result is unchanged when forward_propagation is rebound to another J",
+        _inlines_forward,
+        rank=3,
+    ),
+    Recogniser(
+        "gc-no-reset",
+        frozenset({N}),
+        "forward_propagation_n is handed parameters with more than one entry perturbed",
+        _no_reset,
+        rank=3,
+    ),
+    _exact("gc-one-sided", BOTH, "the slope is (J(theta + eps) - J(theta)) / eps (or backward)"),
+    _exact("gc-divide-by-eps", BOTH, "the slope is (J+ - J-) / eps"),
+    _exact("gc-denominator-grad-only", BOTH, "the denominator is norm(grad)"),
+    _exact("gc-denominator-sum", BOTH, "the denominator is norm(grad + approx)"),
+    _exact("gc-wrong-norm", (N,), "the norms are 1-norms or max-norms"),
+    Recogniser(
+        "gc-no-norm",
+        frozenset(BOTH),
+        "the result is norm(grad - approx) (or its sign), or an array of the entries' "
+        "differences (raw or each divided by the right denominator)",
+        each_failing(_no_norm),
+    ),
+    _exact("gc-perturbs-x", (ONE,), "the slope is taken in x: (J(x + eps) - J(x - eps)) / 2eps"),
 ]

@@ -25,63 +25,74 @@ def _weights(parameters: dict[str, Any], prefix: str) -> list[str]:
     return [k for k in parameters if k.startswith(prefix) and k[1:].isdigit()]
 
 
-def _cost_parts(ev: Evidence, case: Case) -> tuple[float, float, float] | None:
-    """(got, cross-entropy, P) for a cost case; None when the output is not a number."""
-    got = as_float(ev.got(case.id))
-    exp = as_float(ev.expected[case.id])
-    if got is None or exp is None:
-        return None
-    A3, Y = ev.args(case.id)[0], ev.args(case.id)[1]
-    ce = float(compute_cost(A3, Y))
-    return got, ce, exp - ce
-
-
-def _cost(penalty: Callable[[Evidence, Case, float], float | None]) -> Callable[..., bool | None]:
-    """The cost is the cross-entropy plus penalty(P) instead of P."""
-
-    def test(ev: Evidence, case: Case) -> bool | None:
-        parts = _cost_parts(ev, case)
-        if parts is None:
-            return False
-        got, ce, P = parts
-        want = penalty(ev, case, P)
-        if want is None:
-            return False
-        if np.isclose(want, P, rtol=1e-9, atol=1e-15):
-            return None  # the mistake does not show here (lambd = 0)
-        return bool(np.isclose(got, ce + want, rtol=1e-6, atol=1e-12))
-
-    return test
-
-
 def _sum_sq(parameters: dict[str, Any], keys: list[str]) -> float:
     return float(sum(np.sum(np.square(parameters[k])) for k in keys))
 
 
-def _ratio(ev: Evidence, case: Case, P: float, numerator: float) -> float:
-    params = ev.args(case.id)[2]
-    total = _sum_sq(params, _weights(params, "W"))
-    return P * numerator / total if total else P
+FACTORS = {"": 1.0, "l2-cost-lambda-over-m": 2.0, "l2-cost-no-m": None}
+"""The penalty's factor relative to the right one (None: m, the number of examples)."""
 
 
-def _with_bias(ev: Evidence, case: Case, P: float) -> float:
-    params = ev.args(case.id)[2]
-    keys = _weights(params, "W") + _weights(params, "b")
-    return _ratio(ev, case, P, _sum_sq(params, keys))
+def _hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
+    """The sets of cost mistakes whose penalty gives the student's cost on this case (the empty
+    set is the right cost); None when the output is not a number. Mistakes combine: students
+    who sum W1, W2, W3 by hand (l2-cost-fixed-layers) make the others on top of it."""
+    got = as_float(ev.got(case.id))
+    exp = as_float(ev.expected[case.id])
+    if got is None or exp is None:
+        return None
+    A3, Y, params = ev.args(case.id)[:3]
+    m = float(Y.shape[1])
+    ce = float(compute_cost(A3, Y))
+    all_w = _weights(params, "W")
+    total = _sum_sq(params, all_w)
+    if total == 0:
+        return None
+    k = (exp - ce) / total  # lambd / (2m), read off the expected cost
+    found: list[frozenset[str]] = []
+    if np.isclose(got, ce, rtol=1e-6, atol=1e-12):
+        found.append(frozenset({"l2-cost-no-penalty"}))
+    first = [f"W{l}" for l in (1, 2, 3) if f"W{l}" in params]
+    keysets: list[tuple[list[str], frozenset[str]]] = [(all_w, frozenset())]
+    if first != all_w and len(first) == 3:
+        keysets.append((first, frozenset({"l2-cost-fixed-layers"})))
+    for keys, fixed in keysets:
+        for bias in (False, True):
+            chosen = keys + ([f"b{k[1:]}" for k in keys if f"b{k[1:]}" in params] if bias else [])
+            for squared in (True, False):
+                if squared:
+                    S = _sum_sq(params, chosen)
+                else:
+                    S = float(sum(np.linalg.norm(params[c]) for c in chosen))
+                for mistake, f in FACTORS.items():
+                    factor = m if f is None else f
+                    if np.isclose(got, ce + factor * k * S, rtol=1e-6, atol=1e-12):
+                        found.append(
+                            fixed
+                            | {x for x in (mistake,) if x}
+                            | ({"l2-cost-includes-bias"} if bias else set())
+                            | (set() if squared else {"l2-cost-not-squared"})
+                        )
+    return found
 
 
-def _not_squared(ev: Evidence, case: Case, P: float) -> float:
-    params = ev.args(case.id)[2]
-    norms = float(sum(np.linalg.norm(params[k]) for k in _weights(params, "W")))
-    return _ratio(ev, case, P, norms)
+def _cost(mistake: str) -> Callable[[Evidence, Case], bool | None]:
+    """The student's cost is one with `mistake` among its mistakes."""
 
+    def test(ev: Evidence, case: Case) -> bool | None:
+        params = ev.args(case.id)[2]
+        if not all(f"W{l}" in params for l in (1, 2, 3)) and ev.error_type(case.id):
+            # W3 looked up and not found: fixed layers, whatever else the penalty does
+            return True if mistake == "l2-cost-fixed-layers" else None
+        found = _hypotheses(ev, case)
+        if not found:
+            return False
+        with_it = [h for h in found if mistake in h]
+        if len(with_it) == len(found):
+            return True
+        return None if with_it else False
 
-def _fixed_layers(ev: Evidence, case: Case) -> bool | None:
-    params = ev.args(case.id)[2]
-    first = [f"W{l}" for l in (1, 2, 3)]
-    if not all(k in params for k in first):
-        return ev.error_type(case.id) != ""  # W3 looked up and not found (KeyError, TypeError)
-    return _cost(lambda e, c, P: _ratio(e, c, P, _sum_sq(params, first)))(ev, case)
+    return test
 
 
 def _grad_parts(
@@ -150,43 +161,17 @@ def _r(mistake: str, function: str, prop: str, test: Callable[..., bool | None])
     return Recogniser(mistake, frozenset({function}), prop, each_failing(test))
 
 
+COST_MISTAKES = {
+    "l2-cost-no-penalty": "the cost is the cross-entropy alone",
+    "l2-cost-lambda-over-m": "the penalty is twice the right one (lambd/m)",
+    "l2-cost-no-m": "the penalty is m times the right one (lambd/2)",
+    "l2-cost-includes-bias": "the penalty sums the squares of the biases too",
+    "l2-cost-not-squared": "the penalty sums the Frobenius norms of the W<l>, not their squares",
+    "l2-cost-fixed-layers": "the penalty covers W1, W2, W3 only (raising when there are fewer)",
+}
+
 RECOGNISERS: list[Recogniser] = [
-    _r(
-        "l2-cost-no-penalty",
-        COST,
-        "the cost is the cross-entropy alone",
-        _cost(lambda e, c, P: 0.0),
-    ),
-    _r(
-        "l2-cost-lambda-over-m",
-        COST,
-        "the penalty is twice the right one (lambd/m)",
-        _cost(lambda e, c, P: 2 * P),
-    ),
-    _r(
-        "l2-cost-no-m",
-        COST,
-        "the penalty is m times the right one (lambd/2)",
-        _cost(lambda e, c, P: P * ev_m(e, c)),
-    ),
-    _r(
-        "l2-cost-includes-bias",
-        COST,
-        "the penalty sums the squares of the biases too",
-        _cost(_with_bias),
-    ),
-    _r(
-        "l2-cost-not-squared",
-        COST,
-        "the penalty sums the Frobenius norms of the W<l>, not their squares",
-        _cost(_not_squared),
-    ),
-    _r(
-        "l2-cost-fixed-layers",
-        COST,
-        "the penalty covers W1, W2, W3 only (raising when the dict has fewer)",
-        _fixed_layers,
-    ),
+    *(_r(mistake, COST, prop, _cost(mistake)) for mistake, prop in COST_MISTAKES.items()),
     _r(
         "l2-grad-no-penalty",
         BACKWARD,
@@ -221,8 +206,3 @@ RECOGNISERS: list[Recogniser] = [
         _grad(lambda T, W, m: np.sum(T)),
     ),
 ]
-
-
-def ev_m(ev: Evidence, case: Case) -> float:
-    """m, the number of examples of a cost case."""
-    return float(ev.args(case.id)[1].shape[1])

@@ -27,6 +27,14 @@ def wrong_linear_backward(x: Any, theta: Any) -> Any:
     return x + 1
 
 
+def negated_double_linear_forward(x: Any, theta: Any) -> Any:
+    """J(theta) = -2 theta x: another J, to see whether a check calls forward_propagation. Its
+    slope differs from the notebook's in sign and in size, so a check whose result depends only
+    on the signs of grad and approx (norm(grad + approx) / (norm(grad) + norm(approx)) is 1 in
+    1-D whenever they agree) or only on their sizes still changes its result."""
+    return -2 * theta * x
+
+
 def cubic_forward(x: Any, theta: Any) -> Any:
     """J(theta) = x * theta**3: nonlinear, so one-sided and centred differences disagree."""
     return x * theta**3
@@ -49,15 +57,35 @@ def course_forward_propagation_n(X: Any, Y: Any, parameters: Any) -> Any:
     return forward_propagation_n(X, Y, parameters)
 
 
+class PerturbationsAccumulate(Exception):
+    """Raised by reset_guard_forward_propagation_n: the parameters it was handed have more than
+    one entry perturbed, so a gradient check did not start each entry from an unperturbed copy."""
+
+
+def reset_guard_forward_propagation_n(X: Any, Y: Any, parameters: Any) -> Any:
+    """The course's forward_propagation_n for parameters that are all zero unperturbed: it
+    raises PerturbationsAccumulate when more than one entry is non-zero."""
+    import numpy as np
+
+    perturbed = sum(int(np.count_nonzero(v)) for v in parameters.values())
+    if perturbed > 1:
+        raise PerturbationsAccumulate(
+            f"forward_propagation_n was handed {perturbed} perturbed entries at once"
+        )
+    return course_forward_propagation_n(X, Y, parameters)
+
+
 BINDINGS: dict[str, Callable[..., Any]] = {
     f.__name__: f
     for f in (
         linear_forward,
         linear_backward,
         wrong_linear_backward,
+        negated_double_linear_forward,
         cubic_forward,
         cubic_backward,
         wrong_cubic_backward,
         course_forward_propagation_n,
+        reset_guard_forward_propagation_n,
     )
 }

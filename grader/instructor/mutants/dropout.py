@@ -45,6 +45,8 @@ def forward(mistake: str) -> Callable[..., Any]:
         p = parameters
         if mistake == "input-layer":
             X = drop(X, mask(X.shape, keep_prob, rng), keep_prob)
+        if mistake == "input-layer-unscaled":
+            X = X * mask(X.shape, keep_prob, rng)
         Z1 = p["W1"] @ X + p["b1"]
         A1 = relu(Z1)
         D1 = mask(A1.shape, keep_prob, rng)
@@ -99,15 +101,16 @@ BACKWARD = "backward_propagation_with_dropout"
 MUTANTS: list[Mutant] = [
     Mutant("dropout-no-scale", FORWARD, forward("no-scale")),
     Mutant("dropout-multiply-keep-prob", FORWARD, forward("multiply-keep-prob")),
-    Mutant("dropout-inverted-mask", FORWARD, forward("inverted-mask")),
-    Mutant("dropout-inverted-mask", FORWARD, forward("inverted-mask-1-p")),
+    Mutant("dropout-inverted-mask", FORWARD, forward("inverted-mask"), "rand-greater"),
+    Mutant("dropout-inverted-mask", FORWARD, forward("inverted-mask-1-p"), "one-minus"),
     Mutant("dropout-normal-mask", FORWARD, forward("normal-mask")),
     Mutant("dropout-output-layer", FORWARD, forward("output-layer")),
     Mutant("dropout-input-layer", FORWARD, forward("input-layer")),
+    Mutant("dropout-input-layer", FORWARD, forward("input-layer-unscaled"), "unscaled"),
     Mutant("rng-reseed", FORWARD, forward("reseed")),
     Mutant("rng-other-generator", FORWARD, forward("other-generator")),
     Mutant("dropout-grad-no-scale", BACKWARD, backward("no-scale")),
     Mutant("dropout-grad-multiply-keep-prob", BACKWARD, backward("multiply-keep-prob")),
     Mutant("dropout-grad-no-mask", BACKWARD, backward("no-mask")),
-    Mutant("dropout-grad-no-mask", BACKWARD, backward("no-mask-no-scale")),
+    Mutant("dropout-grad-no-mask", BACKWARD, backward("no-mask-no-scale"), "unscaled"),
 ]

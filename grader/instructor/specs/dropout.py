@@ -41,6 +41,8 @@ def consistent_dropout(got: Any, expected: Any, inputs: Inputs) -> Verdict:
     arrays = (A3, Z1, D1, A1, Z2, D2, A2, Z3)
     if not all(isinstance(a, np.ndarray) and a.dtype.kind in "biuf" for a in arrays):
         return Verdict(False, "the cache does not hold numeric arrays")
+    if D1.shape != A1.shape or D2.shape != A2.shape:
+        return Verdict(False, "a mask's shape is not its layer's: one draw per unit and example")
     try:
         for D in (D1, D2):
             if not np.all((D == 0) | (D == 1)):

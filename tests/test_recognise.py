@@ -1,0 +1,925 @@
+"""Recognisers: every catalogue id is named on several spellings of its mistake (loops or
+vectorised, other names, other orderings), never on a correct style, never on a trivial answer;
+and constants, None, zero arrays and echoed inputs pass no test of any function."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import coursekit.gradcheck
+import coursekit.network
+from grader.instructor.sampleclass import STYLES
+from grader.model import CallOutcome
+from grader.oracle import available, load, safe_call
+from grader.score import grade_function
+from reference.solved import reference_source
+
+ASSIGNMENT_OF = {f.name: a for a in sorted(available()) for f in load(a)[0].functions}
+
+
+def _namespace() -> dict:
+    ns: dict = {"np": np, "numpy": np}
+    for module in (coursekit.network, coursekit.gradcheck):
+        ns.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+    return ns
+
+
+def _outcomes(assignment: str, function: str, impl) -> dict[str, CallOutcome]:
+    spec, oracle = load(assignment)
+    fspec = next(f for f in spec.functions if f.name == function)
+    out = {}
+    for c in fspec.cases:
+        value = safe_call(impl, c, oracle.inputs(fspec, c))
+        if type(value).__name__ == "Raised":
+            err = {
+                "kind": "exception",
+                "type": value.description.split(":")[0],
+                "message": value.description,
+            }
+            out[c.id] = CallOutcome(c.id, False, error=err)
+        else:
+            out[c.id] = CallOutcome(c.id, True, value=value)
+    return out
+
+
+def grade_source(function: str, source: str):
+    ns = _namespace()
+    exec(compile(source, f"<{function}>", "exec"), ns)
+    return grade_impl(function, ns[function])
+
+
+def grade_impl(function: str, impl):
+    assignment = ASSIGNMENT_OF[function]
+    spec, oracle = load(assignment)
+    fspec = next(f for f in spec.functions if f.name == function)
+    return grade_function(
+        spec, oracle, fspec, list(fspec.cases), _outcomes(assignment, function, impl)
+    )
+
+
+def edit(function: str, *pairs: tuple[str, str]) -> str:
+    src = reference_source(ASSIGNMENT_OF[function], function)
+    for old, new in pairs:
+        assert old in src, (function, old)
+        src = src.replace(old, new)
+    return src
+
+
+ZEROS, RANDOM = "initialize_parameters_zeros", "initialize_parameters_random"
+HE, XAVIER, SCALES = "initialize_parameters_he", "initialize_parameters_xavier", "activation_scales"
+COST, L2B = "compute_cost_with_regularization", "backward_propagation_with_regularization"
+DF, DB = "forward_propagation_with_dropout", "backward_propagation_with_dropout"
+GC, GCN = "gradient_check", "gradient_check_n"
+
+HE_LOOP = """def initialize_parameters_he(layers_dims):
+    parameters = {}
+    L = len(layers_dims) - 1
+    for l in range(1, L + 1):
+        parameters['W' + str(l)] = np.random.randn(layers_dims[l], layers_dims[l-1]) * FACTOR
+        parameters['b' + str(l)] = BIAS
+    return parameters
+"""
+
+
+def he(factor: str = "np.sqrt(2. / layers_dims[l-1])", bias: str = "np.zeros((layers_dims[l], 1))"):
+    return HE_LOOP.replace("FACTOR", factor).replace("BIAS", bias)
+
+
+XAVIER_ZIP = """def initialize_parameters_xavier(layers_dims):
+    params = {}
+    for i, (n_in, n_out) in enumerate(zip(layers_dims[:-1], layers_dims[1:]), start=1):
+        params["W%d" % i] = DRAW
+        params["b%d" % i] = np.zeros((n_out, 1))
+    return params
+"""
+
+
+def xavier(draw: str):
+    return XAVIER_ZIP.replace("DRAW", draw)
+
+
+GC_SRC = """def gradient_check(x, theta, epsilon=1e-7):
+    thetaplus = theta + epsilon
+    thetaminus = theta - epsilon
+    J_plus = JPLUS
+    J_minus = JMINUS
+    gradapprox = APPROX
+    grad = GRAD
+    numerator = np.linalg.norm(grad - gradapprox)
+    denominator = DENOM
+    difference = RESULT
+    return difference
+"""
+
+
+def gc(**parts: str) -> str:
+    defaults = {
+        "JPLUS": "forward_propagation(x, thetaplus)",
+        "JMINUS": "forward_propagation(x, thetaminus)",
+        "APPROX": "(J_plus - J_minus) / (2 * epsilon)",
+        "GRAD": "backward_propagation(x, theta)",
+        "DENOM": "np.linalg.norm(grad) + np.linalg.norm(gradapprox)",
+        "RESULT": "numerator / denominator",
+    }
+    src = GC_SRC
+    for k, v in {**defaults, **parts}.items():
+        src = src.replace(k, v)
+    return src
+
+
+GCN_SRC = """def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7):
+    parameters_values = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients, parameters)
+    num_parameters = parameters_values.shape[0]
+    J_plus = np.zeros((num_parameters, 1))
+    J_minus = np.zeros((num_parameters, 1))
+    gradapprox = np.zeros((num_parameters, 1))
+    SETUP
+    for i in range(num_parameters):
+        LOOP
+        J_plus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaplus, parameters))
+        MINUS
+        J_minus[i], _ = forward_propagation_n(X, Y, vector_to_dictionary(thetaminus, parameters))
+        gradapprox[i] = APPROX
+    numerator = NUMER
+    denominator = DENOM
+    difference = RESULT
+    return difference
+"""
+
+
+def gcn(**parts: str) -> str:
+    defaults = {
+        "SETUP": "pass",
+        "LOOP": "thetaplus = np.copy(parameters_values)\n        thetaplus[i][0] = thetaplus[i][0] + epsilon",
+        "MINUS": "thetaminus = np.copy(parameters_values)\n        thetaminus[i][0] = thetaminus[i][0] - epsilon",
+        "APPROX": "(J_plus[i] - J_minus[i]) / (2 * epsilon)",
+        "NUMER": "np.linalg.norm(grad - gradapprox)",
+        "DENOM": "np.linalg.norm(grad) + np.linalg.norm(gradapprox)",
+        "RESULT": "numerator / denominator",
+    }
+    src = GCN_SRC
+    for k, v in {**defaults, **parts}.items():
+        src = src.replace(k, v)
+    return src
+
+
+DF_SRC = """def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
+    W1 = parameters["W1"]; b1 = parameters["b1"]
+    W2 = parameters["W2"]; b2 = parameters["b2"]
+    W3 = parameters["W3"]; b3 = parameters["b3"]
+    PRE
+    Z1 = np.dot(W1, X) + b1
+    A1 = relu(Z1)
+    D1 = MASK1
+    A1 = DROP1
+    Z2 = np.dot(W2, A1) + b2
+    A2 = relu(Z2)
+    D2 = MASK2
+    A2 = DROP2
+    Z3 = np.dot(W3, A2) + b3
+    A3 = sigmoid(Z3)
+    POST
+    cache = (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
+    return A3, cache
+"""
+
+
+def df(**parts: str) -> str:
+    defaults = {
+        "PRE": "pass",
+        "MASK1": "np.random.rand(A1.shape[0], A1.shape[1]) < keep_prob",
+        "MASK2": "np.random.rand(A2.shape[0], A2.shape[1]) < keep_prob",
+        "DROP1": "A1 * D1 / keep_prob",
+        "DROP2": "A2 * D2 / keep_prob",
+        "POST": "pass",
+    }
+    src = DF_SRC
+    for k, v in {**defaults, **parts}.items():
+        src = src.replace(k, v)
+    return src
+
+
+def drops(expr: str) -> dict[str, str]:
+    return {
+        "DROP1": expr.replace("A", "A1").replace("D", "D1"),
+        "DROP2": expr.replace("A", "A2").replace("D", "D2"),
+    }
+
+
+def masks(expr: str) -> dict[str, str]:
+    return {"MASK1": expr.replace("A", "A1"), "MASK2": expr.replace("A", "A2")}
+
+
+L2_COURSERA = """def compute_cost_with_regularization(A3, Y, parameters, lambd):
+    m = Y.shape[1]
+    W1 = parameters["W1"]
+    W2 = parameters["W2"]
+    W3 = parameters["W3"]
+    cross_entropy_cost = compute_cost(A3, Y)
+    L2_regularization_cost = PENALTY
+    cost = cross_entropy_cost + L2_regularization_cost
+    return cost
+"""
+FIXED_SUM = "(np.sum(np.square(W1)) + np.sum(np.square(W2)) + np.sum(np.square(W3)))"
+
+SPELLINGS: dict[str, list[tuple[str, str]]] = {
+    "init-transposed": [
+        (
+            ZEROS,
+            edit(
+                ZEROS,
+                ("(layers_dims[l], layers_dims[l - 1])", "(layers_dims[l - 1], layers_dims[l])"),
+            ),
+        ),
+        (
+            RANDOM,
+            edit(
+                RANDOM,
+                (
+                    "randn(layers_dims[l], layers_dims[l - 1])",
+                    "randn(layers_dims[l - 1], layers_dims[l])",
+                ),
+            ),
+        ),
+        (
+            HE,
+            he().replace(
+                "randn(layers_dims[l], layers_dims[l-1])", "randn(layers_dims[l-1], layers_dims[l])"
+            ),
+        ),
+        (XAVIER, xavier("np.random.randn(n_in, n_out) / np.sqrt(n_in)")),
+    ],
+    "init-bias-shape": [
+        (ZEROS, edit(ZEROS, ("np.zeros((layers_dims[l], 1))", "np.zeros(layers_dims[l])"))),
+        (HE, he(bias="np.zeros((layers_dims[1], 1))")),
+        (HE, he(bias="0")),
+        (RANDOM, edit(RANDOM, ("np.zeros((layers_dims[l], 1))", "np.zeros((1, layers_dims[l]))"))),
+    ],
+    "init-random-bias": [
+        (
+            RANDOM,
+            edit(RANDOM, ("np.zeros((layers_dims[l], 1))", "np.random.randn(layers_dims[l], 1)")),
+        ),
+        (HE, he(bias="np.random.randn(layers_dims[l], 1) * 0.01")),
+        (
+            ZEROS,
+            edit(ZEROS, ("np.zeros((layers_dims[l], 1))", "np.random.rand(layers_dims[l], 1)")),
+        ),
+    ],
+    "init-missing-layer": [
+        (ZEROS, edit(ZEROS, ("range(1, len(layers_dims))", "range(1, len(layers_dims) - 1)"))),
+        (HE, he().replace("range(1, L + 1)", "range(1, L)")),
+        (RANDOM, edit(RANDOM, ("range(1, len(layers_dims))", "range(len(layers_dims) - 1)"))),
+    ],
+    "init-uniform": [
+        (RANDOM, edit(RANDOM, ("np.random.randn(", "np.random.rand("))),
+        (HE, he().replace("np.random.randn(", "np.random.rand(")),
+        (XAVIER, xavier("np.random.random((n_out, n_in)) * np.sqrt(1 / n_in)")),
+    ],
+    "init-no-scale": [
+        (RANDOM, edit(RANDOM, (" * 10\n", "\n"))),
+        (HE, he("1")),
+        (XAVIER, xavier("np.random.normal(size=(n_out, n_in))")),
+    ],
+    "init-xavier-scale": [
+        (HE, he("np.sqrt(1. / layers_dims[l-1])")),
+        (HE, he("1 / np.sqrt(layers_dims[l-1])")),
+        (HE, edit(HE, ("np.sqrt(2 / layers_dims[l - 1])", "(1 / layers_dims[l - 1]) ** 0.5"))),
+    ],
+    "init-he-scale": [
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * np.sqrt(2 / n_in)")),
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * np.sqrt(2) / np.sqrt(n_in)")),
+        (
+            XAVIER,
+            edit(XAVIER, ("np.sqrt(1 / layers_dims[l - 1])", "np.sqrt(2.0 / layers_dims[l - 1])")),
+        ),
+    ],
+    "init-current-layer-scale": [
+        (HE, he("np.sqrt(2. / layers_dims[l])")),
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * np.sqrt(1 / n_out)")),
+        (HE, edit(HE, ("np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(2 / layers_dims[l])"))),
+    ],
+    "init-variance-not-std": [
+        (HE, he("2. / layers_dims[l-1]")),
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * (1 / n_in)")),
+        (HE, edit(HE, ("np.sqrt(2 / layers_dims[l - 1])", "(2 / layers_dims[l - 1])"))),
+    ],
+    "rng-reseed": [
+        (HE, he().replace("    parameters = {}\n", "    np.random.seed(3)\n    parameters = {}\n")),
+        (
+            RANDOM,
+            edit(RANDOM, ("    parameters = {}\n", "    parameters = {}\n    np.random.seed(0)\n")),
+        ),
+        (
+            XAVIER,
+            XAVIER_ZIP.replace("DRAW", "np.random.randn(n_out, n_in) / np.sqrt(n_in)").replace(
+                "    params = {}\n", "    params = {}\n    np.random.seed(1)\n"
+            ),
+        ),
+        (DF, df(PRE="np.random.seed(1)")),
+    ],
+    "rng-other-generator": [
+        (XAVIER, xavier("np.random.default_rng().standard_normal((n_out, n_in)) / np.sqrt(n_in)")),
+        (
+            HE,
+            he().replace(
+                "np.random.randn(layers_dims[l], layers_dims[l-1])",
+                "np.random.RandomState().randn(layers_dims[l], layers_dims[l-1])",
+            ),
+        ),
+        (DF, df(**masks("np.random.RandomState().rand(*A.shape) < keep_prob"))),
+        (DF, df(**masks("np.random.default_rng().random(A.shape) < keep_prob"))),
+    ],
+    "scales-of-z": [
+        (SCALES, edit(SCALES, ("np.std(A)", "np.std(Z)"))),
+        (
+            SCALES,
+            STYLES["initialization"][SCALES].replace(
+                'A = g(parameters["W%d" % l] @ A + parameters["b%d" % l])\n        out.append(A.std())',
+                'Z = parameters["W%d" % l] @ A + parameters["b%d" % l]\n        out.append(Z.std())\n        A = g(Z)',
+            ),
+        ),
+        (
+            SCALES,
+            edit(
+                SCALES,
+                ("np.zeros(L)", "[0.0] * L"),
+                ("scales[l - 1] = np.std(A)", "scales[l - 1] = Z.std()"),
+                ("return scales", "return np.array(scales)"),
+            ),
+        ),
+    ],
+    "scales-includes-input": [
+        (
+            SCALES,
+            edit(
+                SCALES,
+                ("np.zeros(L)", "np.zeros(L + 1)"),
+                ("A = X\n", "A = X\n    scales[0] = np.std(X)\n"),
+                ("scales[l - 1]", "scales[l]"),
+            ),
+        ),
+        (
+            SCALES,
+            STYLES["initialization"][SCALES].replace("A, out = X, []", "A, out = X, [X.std()]"),
+        ),
+        (
+            SCALES,
+            edit(
+                SCALES,
+                ("np.zeros(L)", "[np.std(X)]"),
+                ("scales[l - 1] = np.std(A)", "scales.append(np.std(A))"),
+                ("return scales", "return np.array(scales)"),
+            ),
+        ),
+    ],
+    "scales-mean": [
+        (SCALES, edit(SCALES, ("np.std(A)", "np.mean(A)"))),
+        (SCALES, STYLES["initialization"][SCALES].replace("A.std()", "A.mean()")),
+        (SCALES, edit(SCALES, ("np.std(A)", "np.average(A)"))),
+    ],
+    "scales-variance": [
+        (SCALES, edit(SCALES, ("np.std(A)", "np.var(A)"))),
+        (SCALES, STYLES["initialization"][SCALES].replace("A.std()", "A.var()")),
+        (SCALES, edit(SCALES, ("np.std(A)", "np.std(A) ** 2"))),
+    ],
+    "l2-cost-no-penalty": [
+        (COST, edit(COST, (" + lambd / (2 * m) * squares", ""))),
+        (COST, L2_COURSERA.replace("PENALTY", "0")),
+        (COST, STYLES["regularization"][COST].replace(" + (lambd / (2 * m)) * total", "")),
+    ],
+    "l2-cost-lambda-over-m": [
+        (COST, edit(COST, ("lambd / (2 * m)", "lambd / m"))),
+        (COST, L2_COURSERA.replace("PENALTY", f"(lambd / m) * {FIXED_SUM}")),
+        (COST, STYLES["regularization"][COST].replace("(lambd / (2 * m))", "lambd * (1 / m)")),
+    ],
+    "l2-cost-no-m": [
+        (COST, edit(COST, ("lambd / (2 * m)", "lambd / 2"))),
+        (COST, L2_COURSERA.replace("PENALTY", f"(lambd / 2) * {FIXED_SUM}")),
+        (COST, STYLES["regularization"][COST].replace("(lambd / (2 * m))", "0.5 * lambd")),
+    ],
+    "l2-cost-includes-bias": [
+        (COST, edit(COST, (' if k[:1] == "W" and k[1:].isdigit()', ""))),
+        (
+            COST,
+            STYLES["regularization"][COST].replace('if name.startswith("W")', 'if name[0] in "Wb"'),
+        ),
+        (
+            COST,
+            L2_COURSERA.replace(
+                "PENALTY",
+                "(1 / m) * (lambd / 2) * sum(np.sum(np.square(v)) for v in parameters.values())",
+            ),
+        ),
+    ],
+    "l2-cost-not-squared": [
+        (COST, edit(COST, ("np.sum(np.square(v))", "np.linalg.norm(v)"))),
+        (COST, STYLES["regularization"][COST].replace("np.sum(W * W)", "np.linalg.norm(W)")),
+        (
+            COST,
+            L2_COURSERA.replace(
+                "PENALTY",
+                "(1 / m) * (lambd / 2) * (np.linalg.norm(W1) + np.linalg.norm(W2) + np.linalg.norm(W3))",
+            ),
+        ),
+    ],
+    "l2-cost-fixed-layers": [
+        (COST, L2_COURSERA.replace("PENALTY", f"(1 / m) * (lambd / 2) * {FIXED_SUM}")),
+        (
+            COST,
+            L2_COURSERA.replace(
+                "PENALTY", "lambd / (2 * m) * (np.sum(W1 ** 2) + np.sum(W2 ** 2) + np.sum(W3 ** 2))"
+            ),
+        ),
+        (
+            COST,
+            L2_COURSERA.replace(
+                "PENALTY", "lambd * sum(np.sum(np.square(W)) for W in (W1, W2, W3)) / (2 * m)"
+            ),
+        ),
+    ],
+    "l2-grad-no-penalty": [
+        (
+            L2B,
+            edit(
+                L2B, (" + lambd / m * W3", ""), (" + lambd / m * W2", ""), (" + lambd / m * W1", "")
+            ),
+        ),
+        (L2B, edit(L2B, ("lambd / m * W", "0 * W"))),
+        (L2B, edit(L2B, ("lambd / m * W3", "0"), ("lambd / m * W2", "0"), ("lambd / m * W1", "0"))),
+    ],
+    "l2-grad-half": [
+        (L2B, edit(L2B, ("lambd / m * W", "lambd / (2 * m) * W"))),
+        (L2B, edit(L2B, ("lambd / m * W", "(lambd / 2) / m * W"))),
+        (L2B, edit(L2B, ("lambd / m * W", "0.5 * lambd / m * W"))),
+    ],
+    "l2-grad-no-m": [
+        (L2B, edit(L2B, ("lambd / m * W", "lambd * W"))),
+        (
+            L2B,
+            edit(
+                L2B,
+                ("lambd / m * W3", "np.multiply(lambd, W3)"),
+                ("lambd / m * W2", "np.multiply(lambd, W2)"),
+                ("lambd / m * W1", "np.multiply(lambd, W1)"),
+            ),
+        ),
+        (
+            L2B,
+            edit(
+                L2B,
+                ("lambd / m * W3", "W3 * lambd"),
+                ("lambd / m * W2", "W2 * lambd"),
+                ("lambd / m * W1", "W1 * lambd"),
+            ),
+        ),
+    ],
+    "l2-grad-double": [
+        (L2B, edit(L2B, ("lambd / m * W", "2 * lambd / m * W"))),
+        (L2B, edit(L2B, ("lambd / m * W", "(lambd / m) * 2 * W"))),
+        (L2B, edit(L2B, ("lambd / m * W", "lambd * 2 / m * W"))),
+    ],
+    "l2-grad-bias": [
+        (
+            L2B,
+            edit(
+                L2B,
+                (
+                    "db3 = 1.0 / m * np.sum(dZ3, axis=1, keepdims=True)",
+                    "db3 = 1.0 / m * np.sum(dZ3, axis=1, keepdims=True) + lambd / m * b3",
+                ),
+                (
+                    "db2 = 1.0 / m * np.sum(dZ2, axis=1, keepdims=True)",
+                    "db2 = 1.0 / m * np.sum(dZ2, axis=1, keepdims=True) + lambd / m * b2",
+                ),
+                (
+                    "db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)",
+                    "db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True) + lambd / m * b1",
+                ),
+            ),
+        ),
+        (
+            L2B,
+            edit(L2B, ("keepdims=True)\n", "keepdims=True) + (lambd / m) * BIAS\n"))
+            .replace(
+                "dZ3, axis=1, keepdims=True) + (lambd / m) * BIAS",
+                "dZ3, axis=1, keepdims=True) + (lambd / m) * b3",
+            )
+            .replace(
+                "dZ2, axis=1, keepdims=True) + (lambd / m) * BIAS",
+                "dZ2, axis=1, keepdims=True) + (lambd / m) * b2",
+            )
+            .replace(
+                "dZ1, axis=1, keepdims=True) + (lambd / m) * BIAS",
+                "dZ1, axis=1, keepdims=True) + (lambd / m) * b1",
+            ),
+        ),
+        (
+            L2B,
+            edit(
+                L2B,
+                (
+                    "    return {",
+                    "    db1, db2, db3 = db1 + lambd * b1 / m, db2 + lambd * b2 / m, db3 + lambd * b3 / m\n    return {",
+                ),
+            ),
+        ),
+    ],
+    "l2-grad-scalar": [
+        (
+            L2B,
+            edit(
+                L2B,
+                ("lambd / m * W3", "lambd * np.sum(W3) / m"),
+                ("lambd / m * W2", "lambd * np.sum(W2) / m"),
+                ("lambd / m * W1", "lambd * np.sum(W1) / m"),
+            ),
+        ),
+        (
+            L2B,
+            edit(
+                L2B,
+                ("lambd / m * W3", "(lambd / m) * W3.sum()"),
+                ("lambd / m * W2", "(lambd / m) * W2.sum()"),
+                ("lambd / m * W1", "(lambd / m) * W1.sum()"),
+            ),
+        ),
+        (
+            L2B,
+            edit(
+                L2B,
+                ("lambd / m * W3", "np.sum(lambd / m * W3)"),
+                ("lambd / m * W2", "np.sum(lambd / m * W2)"),
+                ("lambd / m * W1", "np.sum(lambd / m * W1)"),
+            ),
+        ),
+    ],
+    "dropout-no-scale": [
+        (DF, df(**drops("A * D"))),
+        (DF, df(**drops("np.multiply(A, D)"))),
+        (
+            DF,
+            edit(
+                DF,
+                ("A1 = A1 * D1 / keep_prob", "A1 = A1 * D1"),
+                ("A2 = A2 * D2 / keep_prob", "A2 = A2 * D2"),
+            ),
+        ),
+    ],
+    "dropout-multiply-keep-prob": [
+        (DF, df(**drops("A * D * keep_prob"))),
+        (DF, df(**drops("np.multiply(A, D) * keep_prob"))),
+        (DF, df(**drops("keep_prob * (A * D)"))),
+    ],
+    "dropout-inverted-mask": [
+        (DF, df(**masks("np.random.rand(A.shape[0], A.shape[1]) > keep_prob"))),
+        (DF, df(**masks("np.random.rand(*A.shape) < 1 - keep_prob"))),
+        (DF, df(**masks("(np.random.rand(A.shape[0], A.shape[1]) >= keep_prob).astype(int)"))),
+    ],
+    "dropout-normal-mask": [
+        (DF, df(**masks("np.random.randn(A.shape[0], A.shape[1]) < keep_prob"))),
+        (DF, df(**masks("(np.random.randn(*A.shape) < keep_prob).astype(float)"))),
+        (DF, df(**masks("np.random.standard_normal(A.shape) < keep_prob"))),
+    ],
+    "dropout-output-layer": [
+        (
+            DF,
+            df(
+                POST="D3 = np.random.rand(A3.shape[0], A3.shape[1]) < keep_prob\n    A3 = A3 * D3 / keep_prob"
+            ),
+        ),
+        (DF, df(POST="A3 = np.multiply(A3, np.random.rand(*A3.shape) < keep_prob) / keep_prob")),
+        (DF, df(POST="A3 = A3 * (np.random.rand(*A3.shape) < keep_prob)")),
+    ],
+    "dropout-input-layer": [
+        (
+            DF,
+            df(
+                PRE="D0 = np.random.rand(X.shape[0], X.shape[1]) < keep_prob\n    X = X * D0 / keep_prob"
+            ),
+        ),
+        (DF, df(PRE="X = np.multiply(X, np.random.rand(*X.shape) < keep_prob) / keep_prob")),
+        (DF, df(PRE="X = X * (np.random.rand(*X.shape) < keep_prob)")),
+    ],
+    "dropout-grad-no-scale": [
+        (
+            DB,
+            edit(
+                DB,
+                ("dA2 = dA2 * D2 / keep_prob", "dA2 = dA2 * D2"),
+                ("dA1 = dA1 * D1 / keep_prob", "dA1 = dA1 * D1"),
+            ),
+        ),
+        (
+            DB,
+            edit(
+                DB,
+                ("dA2 * D2 / keep_prob", "np.multiply(dA2, D2)"),
+                ("dA1 * D1 / keep_prob", "np.multiply(dA1, D1)"),
+            ),
+        ),
+        (DB, edit(DB, ("/ keep_prob", "/ 1"))),
+    ],
+    "dropout-grad-multiply-keep-prob": [
+        (DB, edit(DB, ("/ keep_prob", "* keep_prob"))),
+        (
+            DB,
+            edit(
+                DB,
+                ("dA2 * D2 / keep_prob", "keep_prob * dA2 * D2"),
+                ("dA1 * D1 / keep_prob", "keep_prob * dA1 * D1"),
+            ),
+        ),
+        (
+            DB,
+            edit(
+                DB,
+                ("dA2 * D2 / keep_prob", "np.multiply(dA2, D2) * keep_prob"),
+                ("dA1 * D1 / keep_prob", "np.multiply(dA1, D1) * keep_prob"),
+            ),
+        ),
+    ],
+    "dropout-grad-no-mask": [
+        (
+            DB,
+            edit(
+                DB,
+                ("    dA2 = dA2 * D2 / keep_prob\n", ""),
+                ("    dA1 = dA1 * D1 / keep_prob\n", ""),
+            ),
+        ),
+        (
+            DB,
+            edit(
+                DB,
+                ("dA2 * D2 / keep_prob", "dA2 / keep_prob"),
+                ("dA1 * D1 / keep_prob", "dA1 / keep_prob"),
+            ),
+        ),
+        (DB, edit(DB, ("dA2 * D2 / keep_prob", "dA2 * 1"), ("dA1 * D1 / keep_prob", "dA1 * 1"))),
+    ],
+    "gc-one-sided": [
+        (GC, gc(APPROX="(J_plus - forward_propagation(x, theta)) / epsilon")),
+        (GC, gc(APPROX="(forward_propagation(x, theta) - J_minus) / epsilon")),
+        (
+            GCN,
+            gcn(
+                SETUP="J, _ = forward_propagation_n(X, Y, parameters)",
+                APPROX="(J_plus[i] - J) / epsilon",
+            ),
+        ),
+    ],
+    "gc-divide-by-eps": [
+        (GC, gc(APPROX="(J_plus - J_minus) / epsilon")),
+        (GC, gc(APPROX="(J_plus - J_minus) / 2 * epsilon"))
+        if False
+        else (GC, gc(APPROX="np.divide(J_plus - J_minus, epsilon)")),
+        (GCN, gcn(APPROX="(J_plus[i] - J_minus[i]) / epsilon")),
+    ],
+    "gc-denominator-grad-only": [
+        (GC, gc(DENOM="np.linalg.norm(grad)")),
+        (GCN, gcn(DENOM="np.linalg.norm(grad)")),
+        (GCN, gcn(RESULT="numerator / np.linalg.norm(grad)")),
+    ],
+    "gc-denominator-sum": [
+        (GC, gc(DENOM="np.linalg.norm(grad + gradapprox)")),
+        (GCN, gcn(DENOM="np.linalg.norm(grad + gradapprox)")),
+        (GCN, gcn(DENOM="np.sqrt(np.sum((grad + gradapprox) ** 2))")),
+    ],
+    "gc-wrong-norm": [
+        (
+            GCN,
+            gcn(
+                NUMER="np.sum(np.abs(grad - gradapprox))",
+                DENOM="np.sum(np.abs(grad)) + np.sum(np.abs(gradapprox))",
+            ),
+        ),
+        (
+            GCN,
+            gcn(
+                NUMER="np.linalg.norm(grad - gradapprox, ord=1)",
+                DENOM="np.linalg.norm(grad, ord=1) + np.linalg.norm(gradapprox, ord=1)",
+            ),
+        ),
+        (
+            GCN,
+            gcn(
+                NUMER="np.max(np.abs(grad - gradapprox))",
+                DENOM="np.max(np.abs(grad)) + np.max(np.abs(gradapprox))",
+            ),
+        ),
+    ],
+    "gc-no-norm": [
+        (GC, gc(RESULT="numerator")),
+        (GC, gc(RESULT="grad - gradapprox")),
+        (GCN, gcn(RESULT="numerator")),
+        (GCN, gcn(RESULT="grad - gradapprox")),
+        (GCN, gcn(RESULT="np.abs(grad - gradapprox) / denominator")),
+    ],
+    "gc-no-reset": [
+        (
+            GCN,
+            gcn(
+                SETUP="thetaplus = np.copy(parameters_values)\n    thetaminus = np.copy(parameters_values)",
+                LOOP="thetaplus[i][0] = thetaplus[i][0] + epsilon",
+                MINUS="thetaminus[i][0] = thetaminus[i][0] - epsilon",
+            ),
+        ),
+        (
+            GCN,
+            gcn(
+                LOOP="thetaplus = parameters_values\n        thetaplus[i][0] += epsilon",
+                MINUS="thetaminus = parameters_values\n        thetaminus[i][0] -= 2 * epsilon",
+            ),
+        ),
+        (
+            GCN,
+            gcn(
+                SETUP="thetaplus = parameters_values.copy()",
+                LOOP="thetaplus[i] += epsilon",
+                MINUS="thetaminus = np.copy(thetaplus)\n        thetaminus[i] -= 2 * epsilon",
+            ),
+        ),
+    ],
+    "gc-inlines-forward": [
+        (GC, gc(JPLUS="thetaplus * x", JMINUS="thetaminus * x")),
+        (GC, gc(JPLUS="thetaplus * x", JMINUS="thetaminus * x", GRAD="x")),
+        (GC, gc(JPLUS="np.dot(thetaplus, x)", JMINUS="np.dot(thetaminus, x)", GRAD="x")),
+    ],
+    "gc-perturbs-x": [
+        (
+            GC,
+            gc(
+                JPLUS="forward_propagation(x + epsilon, theta)",
+                JMINUS="forward_propagation(x - epsilon, theta)",
+            ),
+        ),
+        (
+            GC,
+            gc(
+                APPROX="(forward_propagation(x + epsilon, theta) - forward_propagation(x - epsilon, theta)) / (2 * epsilon)"
+            ),
+        ),
+        (
+            GC,
+            gc(
+                JPLUS="forward_propagation(x + epsilon * 1.0, theta)",
+                JMINUS="forward_propagation(x - epsilon, theta)",
+            ),
+        ),
+    ],
+}
+
+CASES = [
+    (mistake, function, source, i)
+    for mistake, spellings in SPELLINGS.items()
+    for i, (function, source) in enumerate(spellings)
+]
+
+
+def test_every_catalogued_id_of_these_assignments_has_three_spellings():
+    from grader.catalogue import CATALOGUE
+    from grader.oracle import load_mutants
+
+    ids = {
+        m.id
+        for a in ("initialization", "regularization", "dropout", "gradient_checking")
+        for m in load_mutants(a)
+    }
+    assert ids <= set(CATALOGUE)
+    for mistake in ids:
+        assert len(SPELLINGS.get(mistake, [])) >= 3, mistake
+
+
+@pytest.mark.parametrize(
+    "mistake, function, source, i", CASES, ids=[f"{m}-{i}" for m, _, _, i in CASES]
+)
+def test_a_spelling_of_a_mistake_is_named_and_loses_marks(mistake, function, source, i):
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert mistake in result.diagnoses, (
+        result.diagnoses,
+        [(t.id, t.message) for t in result.tests if not t.passed],
+    )
+
+
+CORRECT = (
+    [
+        (f.name, reference_source(a, f.name))
+        for a in ("initialization", "regularization", "dropout", "gradient_checking")
+        for f in load(a)[0].functions
+    ]
+    + [(name, source) for a in STYLES for name, source in STYLES[a].items()]
+    + [
+        (HE, he()),
+        (HE, he("np.sqrt(2) / np.sqrt(layers_dims[l-1])")),
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * np.sqrt(1 / n_in)")),
+        (XAVIER, xavier("np.random.normal(0, np.sqrt(1 / n_in), (n_out, n_in))")),
+        (
+            COST,
+            "def compute_cost_with_regularization(A3, Y, parameters, lambd):\n"
+            "    m = Y.shape[1]\n"
+            "    L2 = sum(np.sum(np.square(parameters[k])) for k in parameters if k[0] == 'W')\n"
+            "    return compute_cost(A3, Y) + lambd / (2 * m) * L2\n",
+        ),
+        (DF, df()),
+        (DF, df(**masks("(np.random.rand(A.shape[0], A.shape[1]) < keep_prob).astype(int)"))),
+        (GC, gc()),
+        (
+            GC,
+            gc(
+                JPLUS="forward_propagation(x, theta + epsilon)",
+                GRAD="float(backward_propagation(x, theta))",
+            ),
+        ),
+        (GCN, gcn()),
+        (
+            GCN,
+            gcn(
+                LOOP="thetaplus = parameters_values.copy()\n        thetaplus[i] += epsilon",
+                MINUS="thetaminus = parameters_values.copy()\n        thetaminus[i] -= epsilon",
+            ),
+        ),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "function, source", CORRECT, ids=[f"{f}-{i}" for i, (f, _) in enumerate(CORRECT)]
+)
+def test_correct_styles_score_full_marks_and_no_name(function, source):
+    result = grade_source(function, source)
+    assert result.diagnoses == ()
+    assert result.score == result.max_score, [
+        (t.id, t.message) for t in result.tests if not t.passed
+    ]
+
+
+def _trivial_answers(args):
+    yield "None", lambda *a, **k: None
+    yield "0", lambda *a, **k: 0
+    yield "0.0", lambda *a, **k: 0.0
+    yield "1.0", lambda *a, **k: 1.0
+    yield "zeros", lambda *a, **k: np.zeros((1, 1))
+    for i in range(len(args)):
+        yield f"echo-{i}", lambda *a, i=i, **k: a[i]
+
+
+# backward_propagation(x, theta) = x: the right answer is the echoed first argument.
+# gradient_check: a wrong derivative of the other sign gives exactly 1 (|g - a| = |g| + |a|),
+# and only such a case tells norm(grad + approx) from the right denominator in 1-D: one hidden
+# test of weight 1 in 12 expects 1.0.
+ECHO_IS_RIGHT = {("backward_propagation", "echo-0")}
+ALL_FUNCTIONS = [(a, f.name) for a in sorted(available()) for f in load(a)[0].functions]
+
+
+@pytest.mark.parametrize("assignment, function", ALL_FUNCTIONS)
+def test_trivial_answers_pass_no_test_and_get_no_name(assignment, function):
+    spec, oracle = load(assignment)
+    fspec = next(f for f in spec.functions if f.name == function)
+    args = oracle.inputs(fspec, fspec.cases[0])[0]
+    for label, impl in _trivial_answers(args):
+        if (function, label) in ECHO_IS_RIGHT:
+            continue
+        result = grade_impl(function, impl)
+        if (function, label) == ("gradient_check", "1.0"):
+            assert [t.id for t in result.tests if t.passed] == ["hidden-8"]
+        else:
+            assert result.score == 0, (label, [t.id for t in result.tests if t.passed])
+        assert result.diagnoses == (), (label, result.diagnoses)
+
+
+def test_a_he_initializer_with_no_return_gets_no_name():
+    result = grade_source(HE, he().replace("    return parameters\n", ""))
+    assert result.score == 0 and result.diagnoses == ()
+
+
+def test_a_dropout_mask_shared_by_every_example_gets_no_name_and_no_partial_credit():
+    source = df(**masks("np.random.rand(A.shape[0], 1) < keep_prob"))
+    result = grade_source(DF, source)
+    assert "rng-other-generator" not in result.diagnoses
+    assert result.diagnoses == ()
+    assert result.score == 0
+
+
+@pytest.mark.parametrize(
+    "function, source",
+    [
+        (HE, he("np.sqrt(2.2 / layers_dims[l-1])")),
+        (HE, he("0.01")),
+        (XAVIER, xavier("np.random.randn(n_out, n_in) * np.sqrt(2 / (n_in + n_out))")),
+        (RANDOM, edit(RANDOM, (" * 10\n", " * 0.01\n"))),
+        (COST, edit(COST, ("lambd / (2 * m)", "lambd / (3 * m)"))),
+        (L2B, edit(L2B, ("(A2 > 0)", "(A2 >= 0)"))),
+        (GC, gc(RESULT="numerator / denominator ** 2")),
+        (GCN, gcn(RESULT="numerator ** 2 / denominator")),
+        (DF, df(**drops("A * D / (1 - keep_prob)"))),
+        (SCALES, edit(SCALES, ("np.std(A)", "np.max(A)"))),
+    ],
+)
+def test_an_uncatalogued_mistake_loses_marks_without_a_name(function, source):
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert result.diagnoses == ()
