@@ -58,6 +58,11 @@ INTERRUPT_GRACE_S = 2.0
 CALL_SLACK_S = 0.5
 """Added to the call limit for what the clock outside counts besides the call itself (sending
 the inputs, the answer's way back, a loaded machine). A call still running then is killed."""
+MAX_OUTPUT_CHARS = 256 * 1024
+"""Printed output kept per submission over all its cells (each cell's is cut at 8192 already):
+a notebook of many printing cells cannot make the grader hold or write more."""
+RUNS_BUDGET = 2.0
+"""The time for cells over all the runs of one submission, in notebook budgets (`timeout_s`)."""
 KILL_GRACE_S = 3.0
 """How long the sandbox has to answer after a kill or at the end."""
 MAX_VALUES_BYTES = 8 * 2**20
@@ -157,11 +162,18 @@ class Sandbox:
         pending = list(probes)
         stop_at: int | None = None
         runs = restarts = 0
+        # One budget for the cells of every run: the reruns past fatal cells and lost functions
+        # share it, so no submission holds its worker for more than RUNS_BUDGET notebooks' time.
+        cells_left = RUNS_BUDGET * self.limits.timeout_s
         while True:
             skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
-            attempt = self._attempt(graded, pending, skip, stop_at)
+            attempt = self._attempt(graded, pending, skip, stop_at, cells_left)
             runs += 1
+            cells_left -= attempt.cells_spent
             outcomes.update(attempt.outcomes)
+            if (attempt.fatal is not None or attempt.lost_function) and cells_left <= 0:
+                attempt.out_of_runs(graded)
+                break
             if attempt.fatal is not None:
                 fatal.append(attempt.fatal)
                 if len(fatal) <= MAX_FATAL_CELLS:
@@ -192,6 +204,7 @@ class Sandbox:
         probes: Sequence[ProbeCall],
         skip: Mapping[int, FatalCell],
         stop_at: int | None,
+        cells_left: float,
     ) -> _Attempt:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
@@ -215,7 +228,7 @@ class Sandbox:
         }
         data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         ctl, ctl_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        attempt = _Attempt(self.limits, data, ctl, self._jobs_socket)
+        attempt = _Attempt(self.limits, data, ctl, self._jobs_socket, cell_budget=cells_left)
         try:
             try:
                 socket.send_fds(
@@ -278,8 +291,18 @@ class _Attempt:
     values_left: int = MAX_VALUES_BYTES
     probing: str | None = None
     """The function whose calls are under way, if any."""
+    output_left: int = 0
+    """Characters of cell output still to keep for this submission (set from
+    MAX_OUTPUT_CHARS)."""
+    cell_budget: float = float("inf")
+    """What is left of the submission's time for cells, over all its runs."""
+    cells_spent: float = 0.0
+    """The time this run's cells took."""
+    runs_out: bool = False
+    """The submission's time for cells, over all its runs, ran out after this run."""
 
     def __post_init__(self) -> None:
+        self.output_left = MAX_OUTPUT_CHARS
         self.frames = channel.Frames(self.data)
         self.data.setblocking(False)
         self.ctl_open = True
@@ -399,7 +422,21 @@ class _Attempt:
     ) -> None:
         limits = self.limits
         self._await_isolation()
-        budget_end = time.monotonic() + limits.timeout_s  # from when the runner is ready
+        start = time.monotonic()  # the budget counts from when the runner is ready
+        budget_end = start + max(0.0, min(limits.timeout_s, self.cell_budget))
+        try:
+            self._each_cell(cells, skip, stop_at, budget_end)
+        finally:
+            self.cells_spent = time.monotonic() - start
+
+    def _each_cell(
+        self,
+        cells: Sequence[CodeCell],
+        skip: Mapping[int, FatalCell],
+        stop_at: int | None,
+        budget_end: float,
+    ) -> None:
+        limits = self.limits
         for cell in cells:
             if cell.index in skip or (stop_at is not None and cell.index >= stop_at):
                 f = skip.get(cell.index)
@@ -429,7 +466,7 @@ class _Attempt:
             while True:
                 event, value = self._next(deadline)
                 if event == "data":
-                    run = channel.cell_reply(value, cell.index)
+                    run = self._within_output_budget(channel.cell_reply(value, cell.index))
                     run = replace(run, number=cell.number)
                     if interrupted and run.error and run.error["type"] == "KeyboardInterrupt":
                         run = _timed_out(run, limits, per_cell)
@@ -603,6 +640,30 @@ class _Attempt:
             self.answer = _receive(self.jobs, time.monotonic() + KILL_GRACE_S)
         return self.answer is not None
 
+    def _within_output_budget(self, run: CellRun) -> CellRun:
+        """The cells' printed output kept for one submission is bounded in total: past
+        MAX_OUTPUT_CHARS, a cell's output is cut (its count of characters stays)."""
+        keep = min(len(run.output), max(0, self.output_left))
+        self.output_left -= len(run.output)
+        return run if keep == len(run.output) else replace(run, output=run.output[:keep])
+
+    def out_of_runs(self, cells: Sequence[CodeCell]) -> None:
+        """The submission's time for cells over all its runs is used up: no run again. A cell
+        that ended this run's process says so in its own place."""
+        self.runs_out = True
+        f = self.fatal
+        if f is None:
+            return
+        number = next((c.number for c in cells if c.index == f.index), 0)
+        message = (
+            f"this cell ended the notebook's process ({f.reason}); the notebook was not run "
+            f"again without it, because its runs had used up the "
+            f"{RUNS_BUDGET * self.limits.timeout_s:g} s it may take over all runs"
+        )
+        error = {"kind": "crashed", "type": "", "message": message, "traceback": []}
+        self.cells.append(CellRun(f.index, False, error, "", 0, number=number))
+        self.fatal = None
+
     def out_of_memory(self) -> None:
         """The worker saw the kernel kill a process of this sandbox for its control group's
         memory limit: a cell that ended by SIGKILL ended for that."""
@@ -632,6 +693,11 @@ class _Attempt:
                 continue
             if self.tampered:
                 why = "the submission's process sent a record the grader could not accept"
+            elif self.runs_out:
+                why = (
+                    "the notebook was not run again: its runs past cells that ended its process "
+                    f"used up its {RUNS_BUDGET * self.limits.timeout_s:g} s over all runs"
+                )
             elif self.fatal is not None:
                 why = f"the notebook's process ended in cell [{self.fatal.index + 1}]"
             else:

@@ -108,6 +108,14 @@ def _test_output(message: str, diagnosis: str | None) -> str:
     return message
 
 
+def _hidden_verdict(passed: bool, kind: str) -> str:
+    """What a hidden test may tell, as on the student's page: its verdict and kind of difference,
+    never a message (a student's exception text can carry the hidden inputs out)."""
+    from grader.render import TEST_KINDS
+
+    return "passed" if passed else TEST_KINDS.get(kind, "did not match")
+
+
 def gradescope(result: GradingResult) -> dict[str, Any]:
     """Gradescope's results.json for one submission. Public tests are visible at once; hidden
     tests show after the grades are published, and carry only their verdict and kind of
@@ -122,7 +130,12 @@ def gradescope(result: GradingResult) -> dict[str, Any]:
                     "score": t.points,
                     "max_score": t.max_points,
                     "status": "passed" if t.passed else "failed",
-                    "output": _test_output(t.message, t.diagnosis),
+                    "output": _test_output(
+                        t.message
+                        if t.visibility == "public"
+                        else _hidden_verdict(t.passed, t.kind),
+                        t.diagnosis,
+                    ),
                     "output_format": "text",
                     "tags": [d for d in (t.diagnosis,) if d],
                     "visibility": "visible" if t.visibility == "public" else "after_published",

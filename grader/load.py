@@ -16,6 +16,9 @@ from grader.model import CodeCell, Submission
 from grader.names import shown
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20
+MAX_CODE_CELLS = 1000
+"""Code cells a notebook may hold (the course's have about 30): each runs and is recorded, so a
+notebook of tens of thousands of tiny cells would cost the grader gigabytes."""
 
 
 def read_notebook(path: Path) -> bytes:
@@ -131,6 +134,11 @@ def load_submission(
         tags = meta.get("tags", [])
         tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
         cells.append(CodeCell(index=i, source=source, tags=tags, number=len(cells) + 1))
+        if len(cells) > MAX_CODE_CELLS:
+            raise UnreadableNotebook(
+                f"{path.name}: more than {MAX_CODE_CELLS} code cells; a course notebook has "
+                "a few dozen"
+            )
     assignment = assignment_of(data, assignment or path.stem)
     if assignment not in known:
         raise UnknownAssignment(

@@ -201,7 +201,7 @@ def problems(result: GradingResult) -> list[str]:
     if result.fatal_cells:
         add("skipped fatal cell")
     for c in result.cells:
-        if _kind(c.error) in ("timeout", "memory"):
+        if _kind(c.error) in ("timeout", "memory", "crashed"):
             add(_kind(c.error))
     for f in result.functions:
         for t in f.tests:

@@ -163,7 +163,11 @@ def inline() -> Runner:
     def run(jobs: Iterable[Job]) -> Iterator[Outcome]:
         try:
             for job in jobs:
-                yield run_job(job)
+                try:
+                    outcome = run_job(job)
+                except Exception as exc:  # a bug of ours: say so, keep the batch going
+                    outcome = lost(job, f"internal error while grading: {exc!r}")
+                yield outcome
         finally:
             if _LOCAL.sandbox is not None:
                 _LOCAL.sandbox.close()

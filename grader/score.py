@@ -88,6 +88,21 @@ def judge_case(
         raise RuntimeError(
             f"reference failed on {spec.name}.{fspec.name}/{case.id}: {expected.description}"
         )
+    try:
+        return _judge(fspec, oracle, case, outcome, expected)
+    except Exception as exc:  # a returned value no check or comparison foresaw: it fails alone
+        return Judgement(
+            False,
+            "value",
+            f"the returned value could not be checked against the expected one "
+            f"({type(exc).__name__})",
+            {"inputs": case.summary} if case.visibility == "public" else {},
+        )
+
+
+def _judge(
+    fspec: FunctionSpec, oracle: Oracle, case: Case, outcome: CallOutcome, expected: Any
+) -> Judgement:
     public = case.visibility == "public"
     detail: dict[str, Any] = {}
     if public:

@@ -133,6 +133,18 @@ def test_shell_escapes_and_magics_never_reach_the_host(sandbox, tmp_path):
     assert not marker.exists()
 
 
+def test_the_output_kept_over_all_cells_is_bounded(sandbox):
+    """Each cell's output is cut at 8192 characters, and all of a submission's cells together
+    keep at most MAX_OUTPUT_CHARS: many printing cells cannot make the grader hold more."""
+    from grader.execute import MAX_OUTPUT_CHARS
+
+    n = MAX_OUTPUT_CHARS // 8192 + 8
+    ex = run(sandbox, *["print('\\x01' * 9000)"] * n)
+    assert all(c.ok for c in ex.cells) and len(ex.cells) == n
+    assert sum(len(c.output) for c in ex.cells) == MAX_OUTPUT_CHARS
+    assert ex.cells[-1].output == "" and ex.cells[-1].output_chars == 9001
+
+
 def test_printed_output_is_bounded(sandbox):
     ex = run(sandbox, "for i in range(200000):\n    print('PASSED ' * 10)")
     assert ex.cells[0].ok

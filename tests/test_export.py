@@ -231,3 +231,19 @@ def test_a_well_kept_junit_reader_reads_the_same_verdicts():
     assert kinds["Error"] >= 2 and kinds["Skipped"] == 1
     n_tests = sum(len(f.tests) for f in r.functions) + 1
     assert sum(s.tests for s in xml) == n_tests
+
+
+def test_gradescope_hidden_tests_carry_their_verdict_never_a_message():
+    """A student's exception text on a hidden test could carry its inputs out (Gradescope shows
+    hidden tests once grades are published): only the verdict and kind of difference go."""
+    from dataclasses import replace
+
+    r = result()
+    f = r.functions[0]
+    leak = "raised ValueError: X=[0.2906, 0.1] lambd=0.7"
+    hidden = replace(f.tests[1], passed=False, points=0.0, message=leak, kind="exception")
+    r = replace(r, functions=(replace(f, tests=(f.tests[0], hidden)),))
+    tests = {t["name"].split(": ")[1]: t for t in gradescope(r)["tests"]}
+    assert "0.2906" not in tests["hidden-1"]["output"]
+    assert tests["hidden-1"]["output"].startswith("raised")  # its kind, in the page's words
+    assert tests["public-1"]["output"].startswith(r.functions[0].tests[0].message)

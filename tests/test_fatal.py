@@ -172,3 +172,21 @@ def test_the_summary_counts_and_names_timeouts_and_who_they_hit(sandbox, tmp_pat
     for student in ("pat", "tim", "oz"):
         assert student in help_section
     assert "ada" not in help_section
+
+
+def test_the_runs_past_fatal_cells_share_one_time_budget():
+    """Each run past a fatal cell spends cell time again: they share RUNS_BUDGET notebook
+    budgets, so a notebook of slow cells and many fatal ones cannot hold its worker for
+    (MAX_FATAL_CELLS + 2) budgets. Here each run sleeps 1.8 s of a 2 s budget (4 s in all):
+    without the shared budget it would run 5 times."""
+    from grader.execute import RUNS_BUDGET
+    from grader.model import CodeCell, Limits
+
+    limits = Limits(timeout_s=2, call_timeout_s=1, cell_timeout_s=2, memory_mb=256)
+    sources = ["import time\ntime.sleep(1.8)", *["import os\nos._exit(0)"] * 4, "y = 1"]
+    with Sandbox(limits) as sb:
+        ex = sb.run([CodeCell(i, s, ()) for i, s in enumerate(sources)], [])
+    assert RUNS_BUDGET * limits.timeout_s < 5 * 1.8
+    assert ex.runs <= 3, ex.runs
+    said = " ".join(str((c.error or {}).get("message", "")) for c in ex.cells)
+    assert "used up" in said or ex.notebook_timed_out, said

@@ -95,3 +95,17 @@ def test_a_json_error_is_a_whole_sentence(tmp_path):
     assert caught.value.message.endswith(
         "not valid JSON: unterminated string starting at line 1, column 48"
     )
+
+
+def test_a_notebook_of_too_many_code_cells_is_refused_in_one_line(tmp_path):
+    """Each cell runs and is recorded: tens of thousands of tiny printing cells would cost the
+    grader gigabytes, so a notebook may hold MAX_CODE_CELLS."""
+    from grader.load import MAX_CODE_CELLS
+
+    p = tmp_path / "s" / "dropout.ipynb"
+    p.parent.mkdir()
+    p.write_text(nb([code("print('x' * 9000)") for _ in range(MAX_CODE_CELLS + 1)]))
+    with pytest.raises(UnreadableNotebook, match="more than 1000 code cells"):
+        load_submission(p, KNOWN)
+    p.write_text(nb([code("x = 1") for _ in range(MAX_CODE_CELLS)]))
+    assert len(load_submission(p, KNOWN).cells) == MAX_CODE_CELLS

@@ -47,3 +47,13 @@ def test_decoding_is_bounded_and_strict():
         wire.decode({"__nd__": "|O", "shape": [1], "data": ""})
     with pytest.raises(wire.WireError):
         wire.decode({"__float__": "__import__('os')"})
+
+
+def test_numpy_scalars_and_0_d_arrays_keep_their_shape():
+    for x in (np.float64(2.5), np.int32(-3), np.bool_(True), np.float32(0.5)):
+        back = roundtrip(x)
+        assert isinstance(back, np.generic) and back.dtype == x.dtype and back == x
+    back = roundtrip(np.array(7.0))
+    assert isinstance(back, np.ndarray) and back.shape == () and back == 7.0
+    t = np.arange(6.0).reshape(2, 3).T  # not C-contiguous
+    assert roundtrip(t).tolist() == t.tolist() and roundtrip(t).shape == (3, 2)

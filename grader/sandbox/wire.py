@@ -42,7 +42,8 @@ def encode(obj: Any, _depth: int = 0) -> Any:
         kind = arr.dtype.kind
         if kind not in SAFE_KINDS:
             return {"__other__": f"numpy array of dtype {arr.dtype.name}", "shape": list(arr.shape)}
-        arr = np.ascontiguousarray(arr)
+        # tobytes() is C order whatever the layout; ascontiguousarray would make a 0-d array
+        # (a numpy scalar) 1-d, and a returned np.float64 would arrive as shape (1,).
         return {
             "__nd__": arr.dtype.str,
             "shape": list(arr.shape),
