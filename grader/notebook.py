@@ -6,6 +6,7 @@ any markup."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +56,47 @@ def require() -> None:
         )
 
 
+MAX_MARKDOWN_CHARS = 20_000
+"""Markdown cells longer than this are shown as text, not rendered (course prose is shorter)."""
+MAX_MARKDOWN_NESTING = 32
+"""Nor deeper nesting of brackets, emphasis or quotes: a markdown renderer's time grows
+faster than the text on deeply nested input (seen: 73 s for 170 KB of nested brackets)."""
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}" and depth:
+            depth -= 1
+    run = max(
+        (len(r) for r in text.replace("\n", " ").split(" ") if set(r) <= set("*_>`~")), default=0
+    )
+    return max(deepest, run)
+
+
+def renderable(source: str) -> bool:
+    """A markdown cell can be rendered in bounded time: not too long, not too deeply nested."""
+    return len(source) <= MAX_MARKDOWN_CHARS and _nesting(source) <= MAX_MARKDOWN_NESTING
+
+
+def as_text(source: str) -> Any:
+    """A markdown cell that is not `renderable`, as a cell of plain text (escaped, cut at
+    MAX_MARKDOWN_CHARS) that nbconvert passes through without parsing it."""
+    import nbformat
+
+    text = source[:MAX_MARKDOWN_CHARS]
+    cut = " (cut)" if len(source) > len(text) else ""
+    cell = nbformat.v4.new_raw_cell(
+        f"<p><em>This markdown cell is shown as text: too long or too deeply nested to "
+        f"render{cut}.</em></p><pre>{html.escape(text)}</pre>"
+    )
+    cell.metadata["raw_mimetype"] = "text/html"
+    return cell
+
+
 def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
     """The submitted notebook with the outputs of the grader's run in place of its own."""
     import nbformat
@@ -64,6 +106,8 @@ def executed(raw: bytes, cells: Sequence[CellRun]) -> Any:
     for i, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             cell.pop("attachments", None)  # images inside markdown are not worth the risk
+            if cell.get("cell_type") == "markdown" and not renderable(str(cell.get("source", ""))):
+                nb.cells[i] = as_text(str(cell.get("source", "")))
             continue
         cell.outputs = []
         cell.execution_count = None

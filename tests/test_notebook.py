@@ -81,3 +81,21 @@ def test_without_nbconvert_the_option_says_how_to_get_it(monkeypatch):
     monkeypatch.setattr(notebook, "available", lambda: False)
     with pytest.raises(UsageError, match=r"pip install 'nn-practical-grader\[notebook\]'"):
         notebook.require()
+
+
+def test_markdown_too_nested_or_too_long_to_render_in_bounded_time_is_shown_as_text():
+    """A markdown renderer's time grows faster than the text on deeply nested brackets (the red
+    team's 170 KB cell took 73 s): such cells are shown as text, their words kept."""
+    nested = "[" * 5000 + "x" + "]" * 5000
+    long = "word " * 10_000
+    prose = "# Heading\n\nSome *emphasis* and (brackets [nested] once) and `code`."
+    raw = _raw(*(nbformat.v4.new_markdown_cell(s) for s in (nested, long, prose)))
+    nb = notebook.executed(raw, [])
+    for cell in nb.cells[:2]:
+        assert cell.cell_type == "raw" and "shown as text" in cell.source
+    assert "[[[[x]]]]" in nb.cells[0].source.replace("[" * 4996, "").replace("]" * 4996, "")
+    assert nb.cells[1].source.count("word") == notebook.MAX_MARKDOWN_CHARS // 5
+    assert nb.cells[2].cell_type == "markdown" and nb.cells[2].source == prose
+    page = notebook.to_html(raw, [])
+    assert "shown as text" in page and "<h1" in page  # the prose still renders
+    assert page.count("[") >= 5000 // 2  # the student's words are there, as text
