@@ -74,7 +74,8 @@ class BatchReport:
     reasons: dict[str, int] = field(default_factory=dict)
     """Error kinds among this run's results, with their counts."""
     refused: tuple[str, ...] = ()
-    """Submissions not graded because the student's id is one of the batch's own file names."""
+    """Submissions not graded because the student's id is one of the batch's own file names, or
+    because a folder inside another student's credits them to a student (`intake.settle`)."""
     unlisted: tuple[str, ...] = ()
     """Students who handed in work but are not on the roster (graded all the same)."""
     missing: tuple[Missing, ...] = ()
@@ -136,7 +137,10 @@ def _jobs(planned: Sequence[Job], found: dict[str, intake.Found]) -> Iterator[Jo
     batch holds a few notebooks in memory rather than the whole class. (The result's hash is
     taken from the bytes actually graded.)"""
     for job in planned:
-        yield replace(job, raw=intake.read_or_none(found[job.source]))
+        try:
+            yield replace(job, raw=intake.read(found[job.source]))
+        except UnreadableNotebook as exc:  # changed since planning: never read from elsewhere
+            yield replace(job, raw=None, problem=exc.message)
 
 
 def _written(out: Path, key: Key) -> GradingResult | None:
@@ -204,7 +208,8 @@ class _Plan:
     duplicates: tuple[str, ...]
     """Resubmissions set aside, in words."""
     refused: tuple[str, ...]
-    """Students refused (their id is one of the batch's own file names), in words."""
+    """Students refused (their id is one of the batch's own file names), and notebooks refused
+    (a folder inside another student's names their student: `intake.settle`), in words."""
     unlisted: tuple[str, ...]
     """Students found who are not on the roster."""
     fingerprints: tuple[Fingerprint, ...]
@@ -267,7 +272,16 @@ def _plan(
     found_by: dict[str, intake.Found] = {}
     fingerprints: list[Fingerprint] = []
     for (student, assignment), entries in by_pair.items():
-        chosen, older = intake.newest([f for f, _, _ in entries])
+        settled = intake.settle([f for f, _, _ in entries])
+        if settled.why:
+            refused.append(f"{student}/{assignment}: {settled.why}")
+        chosen, older = settled.kept, settled.older
+        if chosen is None:  # places disagree on whose it is: an error result says so
+            problem = f"{student}/{assignment}: {settled.why}"
+            problems.append(job(source=settled.refused[0].source, student=student,
+                                assignment=assignment, sha256=sha256_of(problem.encode()),
+                                problem=problem, problem_kind="error"))  # fmt: skip
+            continue
         sha, why = next((s, w) for f, s, w in entries if f is chosen)
         if older:
             duplicates.append(

@@ -69,11 +69,13 @@ PATTERNS: tuple[Pattern, ...] = (
         ),
     ),
     # Blackboard Learn, "Download Assignment":
-    # <assignment>_<username>_attempt_<yyyy-mm-dd-hh-mm-ss>_<file>
+    # <assignment>_<username>_attempt_<yyyy-mm-dd-hh-mm-ss>_<file>. Anchored on the first
+    # "_attempt_": the file name after it is the student's, and may hold another "_attempt_".
     Pattern(
         "blackboard",
         re.compile(
-            r".+_(?P<student>[^_]+)_attempt_(?P<attempt>\d{4}(?:-\d\d){5})(?:_(?P<file>.+))?"
+            r"(?:(?!_attempt_).)+?_(?P<student>[^_]+)_attempt_(?P<attempt>\d{4}(?:-\d\d){5})"
+            r"(?:_(?P<file>.+))?"
         ),
     ),
 )
@@ -116,6 +118,12 @@ class Found:
     """The platform marked it late."""
     problem: str = ""
     """Why it cannot be read (a broken zip): it becomes an error result, not a stop."""
+    claimed_in: str = ""
+    """Empty when the student's own place named the student: a first-level folder or zip of the
+    class, or a name the platform made at its top. Otherwise the first-level folder whose inside
+    named the student (`<class>/s1/bob/dropout.ipynb`, but also `<class>/alice/bob/...`): names
+    another student may have chosen, so they never set aside work from the student's own place
+    (`settle`)."""
 
 
 def _matches(name: str, patterns: Sequence[Pattern]) -> re.Match[str] | None:
@@ -153,47 +161,59 @@ class _Place:
     """That student's platform id, if the zip's name carried one."""
     root_name: str
     """The class container's own name: the student of notebooks lying at its top."""
+    claimed_in: str = ""
+    """`Found.claimed_in` of everything inside (a zip in a folder below the first level)."""
+
+
+def _folder_student(parts: Sequence[str], patterns: Sequence[Pattern]) -> tuple[str, str, bool]:
+    """(student, lms_id, claimed) of what lies under the folders `parts` of a class (not in a
+    student's zip). The first-level folder decides when a platform made it (Moodle "in
+    folders"); else the parent folder, as the contract says. `claimed`: that parent is below the
+    first level, so a name inside someone's folder decided."""
+    m = _matches(parts[0], patterns)
+    if m:
+        return m.group("student"), m.groupdict().get("lms_id") or "", False
+    return parts[-1], "", len(parts) > 1
 
 
 def _identify(
     parts: Sequence[str], name: str, place: _Place, patterns: Sequence[Pattern]
-) -> tuple[str, str, str, bool, str]:
-    """(student, lms_id, stem, late, attempt) of a notebook called `name` under the folders
-    `parts` of `place`."""
+) -> tuple[str, str, str, bool, str, bool]:
+    """(student, lms_id, stem, late, attempt, claimed) of a notebook called `name` under the
+    folders `parts` of `place`. A student's zip decides its notebooks' student, whatever their
+    names; the platforms' patterns apply only to names at the top of the class, which the
+    platform made, never to a name inside a student's folder or zip."""
     file_name = name
-    student, lms_id, late, attempt = None, "", False, ""
-    m = _matches(name, patterns)
-    if m and m.group("file"):
-        student, file_name = m.group("student"), m.group("file")
-        lms_id = m.groupdict().get("lms_id") or ""
-        late, attempt = bool(m.groupdict().get("late")), m.groupdict().get("attempt") or ""
-    if student is None and place.owner is not None:
-        student, lms_id = place.owner, place.owner_lms
-    if student is None:
-        for part in reversed(parts):  # a platform's per-student folder (Moodle "in folders")
-            m = _matches(part, patterns)
-            if m:
-                student, lms_id = m.group("student"), m.groupdict().get("lms_id") or ""
-                break
-    if student is None:
-        student = parts[-1] if parts else place.root_name
+    lms_id, late, attempt, claimed = "", False, "", False
+    if place.owner is not None:
+        student = place.owner
+        lms_id = place.owner_lms
+    elif parts:
+        student, lms_id, claimed = _folder_student(parts, patterns)
+    else:
+        student = place.root_name
+        m = _matches(name, patterns)
+        if m and m.group("file"):
+            student, file_name = m.group("student"), m.group("file")
+            lms_id = m.groupdict().get("lms_id") or ""
+            late, attempt = bool(m.groupdict().get("late")), m.groupdict().get("attempt") or ""
     stem = file_name[: -len(".ipynb")] if file_name.lower().endswith(".ipynb") else file_name
-    return shown(student), lms_id, stem, late, attempt
+    return shown(student), lms_id, stem, late, attempt, claimed
 
 
 def _owner_of_zip(
     parts: Sequence[str], name: str, place: _Place, patterns: Sequence[Pattern]
-) -> tuple[str, str]:
-    """The student a zip found inside a class belongs to."""
+) -> tuple[str, str, bool]:
+    """(student, lms_id, claimed) of a zip found inside a class: the student every notebook in
+    it belongs to."""
     if place.owner is not None:
-        return place.owner, place.owner_lms
-    if parts:  # inside a student's folder
-        m = _matches(parts[-1], patterns)
-        return (m.group("student"), m.groupdict().get("lms_id") or "") if m else (parts[-1], "")
+        return place.owner, place.owner_lms, False
+    if parts:  # inside a folder
+        return _folder_student(parts, patterns)
     m = _matches(name, patterns)
     if m:
-        return m.group("student"), m.groupdict().get("lms_id") or ""
-    return (name[:-4] if name.lower().endswith(".zip") else name), ""
+        return m.group("student"), m.groupdict().get("lms_id") or "", False
+    return (name[:-4] if name.lower().endswith(".zip") else name), "", False
 
 
 def find(paths: Sequence[Path], patterns: Sequence[Pattern] = PATTERNS) -> Iterator[Found]:
@@ -212,7 +232,7 @@ def find(paths: Sequence[Path], patterns: Sequence[Pattern] = PATTERNS) -> Itera
         else:
             parent = shown(path.resolve().parent.name) or "student"
             place = _Place(source, str(path), (), None, "", parent)
-            student, lms, stem, late, attempt = _identify([], path.name, place, patterns)
+            student, lms, stem, late, attempt, _ = _identify([], path.name, place, patterns)
             yield _found(source, str(path), (), student, lms, stem, late, attempt, path)
 
 
@@ -227,11 +247,12 @@ def _found(
     attempt: str,
     path: Path | None = None,
     when: float = 0.0,
+    claimed_in: str = "",
 ) -> Found:
     base, number = _split_revision(stem)
     if path is not None:
         try:
-            when = path.stat().st_mtime
+            when = path.lstat().st_mtime
         except OSError:
             when = 0.0
     return Found(
@@ -243,22 +264,39 @@ def _found(
         stem=shown(base),
         revision=(number, attempt, when, source),
         late=late,
+        claimed_in=claimed_in,
     )
 
 
+LINK = "a symbolic link, which the grader does not follow"
+"""Why a linked notebook or zip is not read: a link could hand in another student's work or
+any file on the host."""
+
+
 def _folder(root: Path, place: _Place, patterns: Sequence[Pattern]) -> Iterator[Found]:
-    for path in sorted(root.rglob("*")):
+    for path in sorted(root.rglob("*")):  # rglob does not descend into linked folders
         rel = path.relative_to(root).parts
-        if any(_hidden(p) for p in rel) or not path.is_file():
+        if any(_hidden(p) for p in rel):
+            continue
+        link = path.is_symlink()  # found like any file, and never followed
+        if not link and not path.is_file():
             continue
         parts = [shown(p) for p in rel[:-1]]
         source = shown(str(path))
-        if path.suffix.lower() == ".ipynb":
-            student, lms, stem, late, attempt = _identify(parts, path.name, place, patterns)
-            yield _found(source, str(path), (), student, lms, stem, late, attempt, path)
+        first = shown(str(root / rel[0]))
+        if path.suffix.lower() == ".ipynb":  # `read` refuses a link (O_NOFOLLOW)
+            student, lms, stem, late, attempt, claimed = _identify(
+                parts, path.name, place, patterns
+            )
+            yield _found(source, str(path), (), student, lms, stem, late, attempt, path,
+                         claimed_in=first if claimed else "")  # fmt: skip
         elif path.suffix.lower() == ".zip":
-            owner, lms = _owner_of_zip(parts, path.name, place, patterns)
-            inner = _Place(source, str(path), (), shown(owner), lms, shown(path.stem))
+            owner, lms, claimed = _owner_of_zip(parts, path.name, place, patterns)
+            inner = _Place(source, str(path), (), shown(owner), lms, shown(path.stem),
+                           claimed_in=first if claimed else "")  # fmt: skip
+            if link:
+                yield _broken(inner, LINK)
+                continue
             yield from _zip_file(path, inner, patterns)
 
 
@@ -285,6 +323,7 @@ def _broken(place: _Place, why: str) -> Found:
         stem="",
         revision=(0, "", 0.0, place.source),
         problem=f"{place.source}: {why}",
+        claimed_in=place.claimed_in,
     )
 
 
@@ -309,12 +348,17 @@ def _zip_members(
         source = f"{place.source}!{shown(info.filename)}"
         members = (*place.members, info.filename)
         when = _zip_time(info)
+        # Only a class's zip has no owner; below its first level, names are someone's.
+        first = f"{place.source}!{shown(rel[0])}"
         if lower.endswith(".ipynb"):
-            student, lms, stem, late, attempt = _identify(parts, name, place, patterns)
-            yield _found(source, place.file, members, student, lms, stem, late, attempt, when=when)
+            student, lms, stem, late, attempt, claimed = _identify(parts, name, place, patterns)
+            claimed_in = first if claimed else place.claimed_in
+            yield _found(source, place.file, members, student, lms, stem, late, attempt,
+                         when=when, claimed_in=claimed_in)  # fmt: skip
             continue
-        owner, lms = _owner_of_zip(parts, name, place, patterns)
-        inner = _Place(source, place.file, members, shown(owner), lms, shown(name[:-4]))
+        owner, lms, claimed = _owner_of_zip(parts, name, place, patterns)
+        inner = _Place(source, place.file, members, shown(owner), lms, shown(name[:-4]),
+                       claimed_in=first if claimed else place.claimed_in)  # fmt: skip
         if depth >= MAX_DEPTH:
             yield _broken(inner, f"zips nested more than {MAX_DEPTH} deep are not opened")
             continue
@@ -356,7 +400,7 @@ def read(found: Found) -> bytes:
     if not found.members:
         from grader.load import read_notebook
 
-        return read_notebook(Path(found.file))
+        return read_notebook(Path(found.file), follow_links=False)
     try:
         data = b""
         with zipfile.ZipFile(found.file) as zf:
@@ -451,9 +495,69 @@ def assignment_for(found: Found, raw: bytes | None, known: frozenset[str]) -> tu
 
 
 def newest(found: Sequence[Found]) -> tuple[Found, tuple[Found, ...]]:
-    """The newest of one student's notebooks for one assignment, and the ones it supersedes."""
+    """The newest of one student's notebooks for one assignment, and the ones it supersedes:
+    the highest resubmission suffix, then the platform's attempt, then the file's time. The
+    student names these, so they only ever order one student's own notebooks from one place;
+    notebooks of several students, or from several places, are `settle`'s to decide."""
+    if len({(f.student, f.claimed_in) for f in found}) != 1:
+        raise ValueError("newest: notebooks of one student from one place only")
     ordered = sorted(found, key=lambda f: f.revision)
     return ordered[-1], tuple(ordered[:-1])
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Which of one student's notebooks for one assignment is graded, and why the rest are not."""
+
+    kept: Found | None
+    """The one to grade; None when places that are not the student's own disagree."""
+    older: tuple[Found, ...]
+    """Older resubmissions from the same place as `kept`."""
+    refused: tuple[Found, ...]
+    """Notebooks a folder not the student's own credits to them, not graded."""
+    why: str
+    """One line on what was refused and why; empty when nothing was."""
+
+
+def settle(found: Sequence[Found]) -> Settled:
+    """Choose among one student's notebooks for one assignment. The notebooks from the
+    student's own place (their first-level folder, their zip, the platform's names) come first,
+    newest first: a notebook that a folder inside someone else's names as theirs
+    (`<class>/alice/bob/dropout.ipynb`) never sets that work aside, and is refused, saying so.
+    With no own notebook, one outside place is graded like one; two or more that disagree are
+    reported and none is graded (an error result says so), rather than one picked silently."""
+    if len({f.student for f in found}) != 1:
+        raise ValueError("settle: notebooks of one student only")
+    student = found[0].student
+    own = [f for f in found if not f.claimed_in]
+    places: dict[str, list[Found]] = {}
+    for f in found:
+        if f.claimed_in:
+            places.setdefault(f.claimed_in, []).append(f)
+    if not own and len(places) == 1:
+        own = next(iter(places.values()))
+        places = {}
+    if not places:
+        kept, older = newest(own)
+        return Settled(kept, older, (), "")
+    refused = tuple(f for group in places.values() for f in group)
+    where = ", ".join(f"{f.source} (in {f.claimed_in})" for f in refused)
+    if own:
+        kept, older = newest(own)
+        return Settled(
+            kept,
+            older,
+            refused,
+            f"{where} named {student!r} by a folder inside another's, not graded; "
+            f"{student!r}'s own is {kept.source}",
+        )
+    return Settled(
+        None,
+        (),
+        refused,
+        f"{len(places)} folders each hold a notebook named {student!r} by a folder inside "
+        f"them: {where}; none graded until only one does",
+    )
 
 
 def with_student(found: Found, student: str) -> Found:

@@ -6,8 +6,11 @@ What we need, a list of cells with text sources, is checked strictly."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +24,35 @@ MAX_CODE_CELLS = 1000
 notebook of tens of thousands of tiny cells would cost the grader gigabytes."""
 
 
-def read_notebook(path: Path) -> bytes:
-    """The file's bytes, refusing what is too large to be a notebook."""
+def read_notebook(path: Path, *, follow_links: bool = True) -> bytes:
+    """The file's bytes, refusing what is too large to be a notebook. With `follow_links`
+    false (a class's files) a symbolic link is refused, never followed: it is opened with
+    O_NOFOLLOW, so a link put there after the class was searched is refused too."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
-            raise UnreadableNotebook(f"{path.name}: {size // 2**20} MB is too large for a notebook")
-        return path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno == errno.ELOOP:
+            raise UnreadableNotebook(
+                f"{path}: a symbolic link, which the grader does not follow"
+            ) from None
+        raise UnreadableNotebook(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not follow_links and not stat.S_ISREG(st.st_mode):
+                raise UnreadableNotebook(f"{path}: not a regular file")
+            if st.st_size > MAX_NOTEBOOK_BYTES:
+                mb = st.st_size // 2**20
+                raise UnreadableNotebook(f"{path.name}: {mb} MB is too large for a notebook")
+            data = f.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
         raise UnreadableNotebook(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise UnreadableNotebook(f"{path.name}: too large for a notebook")
+    return data
 
 
 def read_or_none(path: Path) -> bytes | None:

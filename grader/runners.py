@@ -57,6 +57,9 @@ class Job:
     problem: str = ""
     """Why the notebook cannot be read (a broken zip, a file too large): the job's result is
     that error, without running anything."""
+    problem_kind: str = ""
+    """The error kind of `problem` when it is not a file that cannot be read (e.g. `error`
+    when places disagree on whose a notebook is)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ def unreadable(job: Job) -> Outcome:
     result = GradingResult.from_error(
         student=job.student,
         assignment=job.assignment,
-        kind="unreadable-notebook" if job.assignment else "unreadable-archive",
+        kind=job.problem_kind
+        or ("unreadable-notebook" if job.assignment else "unreadable-archive"),
         message=job.problem,
         max_score=load_spec(job.assignment).points(job.visibility)
         if job.assignment in available()

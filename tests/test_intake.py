@@ -13,7 +13,7 @@ import pytest
 
 from grader import intake
 from grader.batch import grade_batch
-from grader.errors import UsageError
+from grader.errors import UnreadableNotebook, UsageError
 from grader.oracle import available
 from reference.solved import solved_notebook
 
@@ -195,3 +195,163 @@ def test_a_folder_name_that_is_not_utf8_is_graded_under_a_readable_id(tmp_path):
     report = grade_batch(paths=[root], out=tmp_path / "out", workers=1)
     assert [r.student for r in report.graded] == ["caf\\xe9"]
     assert report.graded[0].score == 20.0
+
+
+# --- names a student controls never decide another student's work (red-team F1) ---------------
+
+
+def handout(assignment: str) -> str:
+    """The untouched handout: a notebook worth 0 points, with the course metadata."""
+    from coursekit.notebooks import build_notebook
+
+    return nbformat.writes(build_notebook(assignment))
+
+
+def aged(path: Path, when: float) -> Path:
+    os.utime(path, (when, when))
+    return path
+
+
+def test_a_platform_name_inside_a_student_s_folder_or_zip_credits_no_one_else(tmp_path):
+    # the red team's make_impersonation.py, its three layouts
+    folder = tmp_path / "folder" / "class"
+    aged(put(folder / "bob" / "dropout.ipynb", text("dropout")), 1e9)
+    aged(put(folder / "alice" / "dropout.ipynb", text("dropout")), 1e9)
+    put(folder / "alice" / "x_bob_attempt_2099-01-01-00-00-00_dropout.ipynb", handout("dropout"))
+    canvas = tmp_path / "canvas" / "export"
+    put(canvas / "smithbob_333_444_dropout.ipynb", text("dropout"))
+    zipped(
+        canvas / "jonesalice_111_222_work.zip",
+        {
+            "jonesalice_111_222_dropout.ipynb": text("dropout"),
+            "Dropout_smithbob_attempt_2030-01-01-00-00-00_dropout.ipynb": handout("dropout"),
+        },
+    )
+    board = tmp_path / "blackboard" / "export"
+    put(board / "Dropout_bbob_attempt_2026-11-30-09-00-00_dropout.ipynb", text("dropout"))
+    put(board / "Dropout_balice_attempt_2026-11-30-10-00-00_dropout.ipynb", text("dropout"))
+    put(
+        board / "Dropout_balice_attempt_2026-11-30-10-05-00_x_bbob_attempt_2026-12-01-10-00-00"
+        "_dropout.ipynb",
+        handout("dropout"),
+    )
+    whose = {f.source.rsplit("/", 1)[-1]: f.student for f in intake.find([folder, canvas, board])}
+    assert whose["x_bob_attempt_2099-01-01-00-00-00_dropout.ipynb"] == "alice"
+    assert (
+        whose[
+            "jonesalice_111_222_work.zip!Dropout_smithbob_attempt_2030-01-01-00-00-00_dropout.ipynb"
+        ]
+        == "jonesalice"
+    )
+    assert (
+        whose[
+            "Dropout_balice_attempt_2026-11-30-10-05-00_x_bbob_attempt_2026-12-01-10-00-00"
+            "_dropout.ipynb"
+        ]
+        == "balice"
+    )
+    report = grade_batch(paths=[folder, canvas, board], out=tmp_path / "out", workers=1)
+    scores = {r.student: r.score for r in report.graded}
+    assert scores["bob"] == scores["smithbob"] == scores["bbob"] == 20.0
+    assert not any("bob/" in d for d in report.duplicates), report.duplicates
+
+
+def test_the_blackboard_pattern_takes_the_first_attempt_and_leaves_the_rest_to_the_file():
+    name = "Dropout HW_jsmith_attempt_2026-10-01-12-30-45_x_bob_attempt_2099-01-01-00-00-00_d.ipynb"
+    (board,) = [p for p in intake.PATTERNS if p.platform == "blackboard"]
+    m = board.regex.fullmatch(name)
+    assert m and m["student"] == "jsmith" and m["attempt"] == "2026-10-01-12-30-45"
+    assert m["file"] == "x_bob_attempt_2099-01-01-00-00-00_d.ipynb"
+    assert board.regex.fullmatch("Dropout HW_jsmith_attempt_2026-10-01-12-30-45_d.ipynb")["file"]
+
+
+def test_a_folder_inside_another_student_s_never_sets_aside_the_student_s_own_work(tmp_path):
+    root = tmp_path / "class"
+    aged(put(root / "bob" / "dropout.ipynb", text("dropout")), 1e9)
+    put(root / "alice" / "bob" / "dropout.ipynb", handout("dropout"))  # newer
+    put(root / "alice" / "bob" / "dropout-9.ipynb", handout("dropout"))
+    # sections: <class>/<section>/<student>/ is the contract's layout; two of them both naming
+    # carol cannot be told apart, so neither is graded and the result says why
+    put(root / "s1" / "carol" / "dropout.ipynb", text("dropout"))
+    put(root / "s2" / "carol" / "dropout.ipynb", handout("dropout"))
+    put(root / "s1" / "dan" / "dropout.ipynb", text("dropout"))
+    report = grade_batch(paths=[root], out=tmp_path / "out", workers=1)
+    got = {r.student: r for r in report.graded}
+    assert got["bob"].score == 20.0 and got["bob"].path == f"{root}/bob/dropout.ipynb"
+    assert got["dan"].score == 20.0  # one section naming a student: graded as the contract says
+    assert got["carol"].error and got["carol"].error["kind"] == "error"
+    assert "2 folders" in got["carol"].error["message"]
+    assert any(line.startswith("bob/dropout: ") and "alice/bob/dropout.ipynb" in line
+               for line in report.refused)  # fmt: skip
+    assert any(line.startswith("carol/dropout: ") for line in report.refused)
+    found = {f.source.split("class/", 1)[1]: f for f in intake.find([root])}
+    assert found["alice/bob/dropout.ipynb"].student == "bob"  # the contract's parent folder
+    assert found["alice/bob/dropout.ipynb"].claimed_in == f"{root}/alice"
+    assert found["bob/dropout.ipynb"].claimed_in == ""
+    settled = intake.settle([f for f in found.values() if f.student == "bob"])
+    assert settled.kept is found["bob/dropout.ipynb"] and not settled.older
+    assert len(settled.refused) == 2 and "not graded" in settled.why
+    with pytest.raises(ValueError):
+        intake.newest([found["bob/dropout.ipynb"], found["alice/bob/dropout.ipynb"]])
+    with pytest.raises(ValueError):
+        intake.newest([found["bob/dropout.ipynb"], found["s1/dan/dropout.ipynb"]])
+
+
+def test_resubmissions_compare_one_student_s_own_notebooks_only(tmp_path):
+    root = tmp_path / "class"
+    zipped(root / "alice.zip", {"smithbob_1_2_dropout-9.ipynb": handout("dropout")})
+    put(root / "smithbob_3_4_dropout.ipynb", text("dropout"))
+    zipped(root / "bob" / "work.zip", {"ada/dropout.ipynb": text("dropout")})
+    found = list(intake.find([root]))
+    assert {(f.student, f.source.split("class/", 1)[1]) for f in found} == {
+        ("alice", "alice.zip!smithbob_1_2_dropout-9.ipynb"),
+        ("smithbob", "smithbob_3_4_dropout.ipynb"),
+        ("bob", "bob/work.zip!ada/dropout.ipynb"),  # a student's zip: its folders name no one
+    }
+    with pytest.raises(ValueError):
+        intake.newest(found)
+
+
+# --- symbolic links are refused, never followed (red-team F5) ----------------------------------
+
+
+def test_a_linked_notebook_or_zip_is_refused_and_never_read(tmp_path):
+    root = tmp_path / "class"
+    put(root / "bob" / "dropout.ipynb", text("dropout"))
+    outside = put(tmp_path / "elsewhere" / "dropout.ipynb", text("dropout"))
+    elsewhere_zip = zipped(tmp_path / "elsewhere" / "work.zip", {"dropout.ipynb": text("dropout")})
+    (root / "alice").mkdir()
+    (root / "alice" / "dropout.ipynb").symlink_to("../bob/dropout.ipynb")  # inside the class
+    (root / "carol").mkdir()
+    (root / "carol" / "dropout.ipynb").symlink_to(outside)  # a host file
+    (root / "dave.zip").symlink_to(elsewhere_zip)
+    (root / "erin").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    found = {f.student: f for f in intake.find([root])}
+    assert set(found) == {"bob", "alice", "carol", "dave"}  # a linked folder is not searched
+    for student in ("alice", "carol"):
+        with pytest.raises(UnreadableNotebook, match="symbolic link"):
+            intake.read(found[student])
+    assert "symbolic link" in found["dave"].problem
+    report = grade_batch(paths=[root], out=tmp_path / "out", workers=1)
+    got = {r.student: r for r in report.graded}
+    assert got["bob"].score == 20.0
+    for student, kind in (("alice", "unreadable-notebook"), ("carol", "unreadable-notebook"),
+                          ("dave", "unreadable-archive")):  # fmt: skip
+        assert got[student].score == 0 and got[student].error, student
+        assert got[student].error["kind"] == kind
+        assert "symbolic link" in got[student].error["message"]
+
+
+def test_read_notebook_refuses_a_link_only_when_asked(tmp_path):
+    from grader.load import read_notebook
+
+    real = put(tmp_path / "real.ipynb", text("dropout"))
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(real)
+    assert read_notebook(link) == real.read_bytes()  # `grader check link.ipynb`: one's own file
+    with pytest.raises(UnreadableNotebook, match="symbolic link"):
+        read_notebook(link, follow_links=False)
+    assert read_notebook(real, follow_links=False) == real.read_bytes()
+    os.mkfifo(tmp_path / "pipe.ipynb")
+    with pytest.raises(UnreadableNotebook, match="not a regular file"):
+        read_notebook(tmp_path / "pipe.ipynb", follow_links=False)
