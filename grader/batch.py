@@ -140,7 +140,9 @@ def _jobs(planned: Sequence[Job], found: dict[str, intake.Found]) -> Iterator[Jo
         try:
             yield replace(job, raw=intake.read(found[job.source]))
         except UnreadableNotebook as exc:  # changed since planning: never read from elsewhere
-            yield replace(job, raw=None, problem=exc.message)
+            yield replace(
+                job, raw=None, problem=exc.message, sha256=sha256_of(exc.message.encode())
+            )
 
 
 def _written(out: Path, key: Key) -> GradingResult | None:

@@ -12,7 +12,13 @@ student: the zip's own name at the top of the class, else the folder it lies in.
 is the notebook's `metadata.grader.assignment`, else the file's name once the platform's prefix
 and a resubmission suffix (`-1`, ` (2)`) are taken off, else the graded functions the notebook
 defines (from the installed specs). Resubmissions of one assignment by one student keep the
-newest. Nothing here runs or trusts a notebook: it reads names, bytes and JSON."""
+newest. Nothing here runs or trusts a notebook: it reads names, bytes and JSON.
+
+Students name the files in their own folders and zips, so those names never decide whose work
+is whose: the platforms' patterns apply only at the top of a class (names the platform made),
+a student's zip owns everything in it, and a notebook that a folder below the first level
+credits to a student (`<class>/alice/bob/`) never sets aside that student's own (`settle`).
+Symbolic links are never followed (`LINK`)."""
 
 from __future__ import annotations
 
@@ -541,22 +547,22 @@ def settle(found: Sequence[Found]) -> Settled:
         kept, older = newest(own)
         return Settled(kept, older, (), "")
     refused = tuple(f for group in places.values() for f in group)
-    where = ", ".join(f"{f.source} (in {f.claimed_in})" for f in refused)
+    where = ", ".join(f"{f.source} (inside {f.claimed_in})" for f in refused)
     if own:
         kept, older = newest(own)
         return Settled(
             kept,
             older,
             refused,
-            f"{where} named {student!r} by a folder inside another's, not graded; "
-            f"{student!r}'s own is {kept.source}",
+            f"not graded: {where}, credited to {student!r} by a folder below the class's first "
+            f"level; graded {student!r}'s own {kept.source}",
         )
     return Settled(
         None,
         (),
         refused,
-        f"{len(places)} folders each hold a notebook named {student!r} by a folder inside "
-        f"them: {where}; none graded until only one does",
+        f"not graded: {len(places)} folders each credit a notebook to {student!r} by a folder "
+        f"inside them: {where}; remove all but one",
     )
 
 

@@ -280,10 +280,14 @@ def test_a_folder_inside_another_student_s_never_sets_aside_the_student_s_own_wo
     assert got["bob"].score == 20.0 and got["bob"].path == f"{root}/bob/dropout.ipynb"
     assert got["dan"].score == 20.0  # one section naming a student: graded as the contract says
     assert got["carol"].error and got["carol"].error["kind"] == "error"
-    assert "2 folders" in got["carol"].error["message"]
+    assert "2 folders each credit" in got["carol"].error["message"]
     assert any(line.startswith("bob/dropout: ") and "alice/bob/dropout.ipynb" in line
                for line in report.refused)  # fmt: skip
     assert any(line.startswith("carol/dropout: ") for line in report.refused)
+    (root / "s2" / "carol" / "dropout.ipynb").unlink()  # settled: the error row goes
+    grade_batch(paths=[root], out=tmp_path / "out", workers=1)
+    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "out" / "grades.csv").open())}
+    assert rows["carol"]["dropout"] == "20" and rows["carol"]["errors"] == ""
     found = {f.source.split("class/", 1)[1]: f for f in intake.find([root])}
     assert found["alice/bob/dropout.ipynb"].student == "bob"  # the contract's parent folder
     assert found["alice/bob/dropout.ipynb"].claimed_in == f"{root}/alice"
@@ -355,3 +359,19 @@ def test_read_notebook_refuses_a_link_only_when_asked(tmp_path):
     os.mkfifo(tmp_path / "pipe.ipynb")
     with pytest.raises(UnreadableNotebook, match="not a regular file"):
         read_notebook(tmp_path / "pipe.ipynb", follow_links=False)
+
+
+def test_a_notebook_swapped_for_a_link_after_planning_is_refused_when_graded(tmp_path):
+    from grader.batch import _jobs
+    from grader.model import Limits
+    from grader.runners import Job
+
+    root = tmp_path / "class"
+    notebook = put(root / "alice" / "dropout.ipynb", text("dropout"))
+    outside = put(tmp_path / "elsewhere.ipynb", text("dropout"))
+    (found,) = intake.find([root])
+    job = Job(found.source, "alice", "dropout", "x", None, frozenset(), Limits())
+    notebook.unlink()
+    notebook.symlink_to(outside)
+    (ready,) = _jobs([job], {found.source: found})
+    assert ready.raw is None and "symbolic link" in ready.problem and ready.sha256 != "x"
