@@ -78,6 +78,9 @@ class BatchReport:
     because a folder inside another student's credits them to a student (`intake.settle`)."""
     unlisted: tuple[str, ...] = ()
     """Students who handed in work but are not on the roster (graded all the same)."""
+    credited: tuple[str, ...] = ()
+    """Notebooks graded as one student's that lie in another student's folder (`alice/bob/`),
+    in words: graded as the contract says, but for the instructor to check."""
     missing: tuple[Missing, ...] = ()
     """Work not handed in: a roster student and an assignment graded in this output folder."""
     similar: tuple[Similar, ...] = ()
@@ -214,6 +217,8 @@ class _Plan:
     (a folder inside another student's names their student: `intake.settle`), in words."""
     unlisted: tuple[str, ...]
     """Students found who are not on the roster."""
+    credited: tuple[str, ...]
+    """Graded notebooks that lie in another student's folder, in words."""
     fingerprints: tuple[Fingerprint, ...]
     """What copy detection compares, one per job."""
 
@@ -230,9 +235,12 @@ def _plan(
     refused: list[str] = []
     unlisted: set[str] = set()
     prints: dict[str, Fingerprint] = {}
+    own_places: set[str] = set()  # the students a first-level folder or zip of a class names
     seen_any = False
     for found in intake.find(paths, patterns):
         seen_any = True
+        if not found.claimed_in:
+            own_places.add(found.student)
         student = found.student
         if roster is not None:
             member = roster.match(found.student, found.lms_id)
@@ -273,6 +281,7 @@ def _plan(
     duplicates: list[str] = []
     found_by: dict[str, intake.Found] = {}
     fingerprints: list[Fingerprint] = []
+    credited: list[str] = []
     for (student, assignment), entries in by_pair.items():
         settled = intake.settle([f for f, _, _ in entries])
         if settled.why:
@@ -285,6 +294,13 @@ def _plan(
                                 problem=problem, problem_kind="error"))  # fmt: skip
             continue
         sha, why = next((s, w) for f, s, w in entries if f is chosen)
+        holder = shown(chosen.claimed_in.rsplit("!", 1)[-1].rsplit("/", 1)[-1])
+        if chosen.claimed_in and holder in own_places and holder != chosen.student:
+            credited.append(
+                f"{student}/{assignment}: {chosen.source} is inside the folder of {holder!r}, "
+                f"another student; graded as the work of {student!r} (the folder it is in): "
+                "check it is"
+            )
         if older:
             duplicates.append(
                 f"{student}/{assignment}: kept {chosen.source} (the newest), set aside "
@@ -303,6 +319,7 @@ def _plan(
         duplicates=tuple(duplicates),
         refused=tuple(refused),
         unlisted=tuple(sorted(unlisted)),
+        credited=tuple(credited),
         fingerprints=tuple(fingerprints),
     )
 
@@ -430,6 +447,7 @@ def grade_batch(
         reasons=dict(reasons.most_common()),
         refused=plan.refused,
         unlisted=plan.unlisted,
+        credited=plan.credited,
         missing=missing,
         similar=tuple(similar),
         groups=groups,

@@ -274,6 +274,8 @@ def _report(report: BatchReport) -> None:
         click.echo(f"resubmission: {d}")
     for line in report.refused:
         click.echo(f"refused: {line}")
+    for line in report.credited:
+        click.echo(f"check: {line}")
     if report.unlisted:
         shown = ", ".join(report.unlisted[:10]) + (" ..." if len(report.unlisted) > 10 else "")
         click.echo(f"not on the roster (graded all the same): {shown}")

@@ -175,11 +175,12 @@ def _folder_student(parts: Sequence[str], patterns: Sequence[Pattern]) -> tuple[
     """(student, lms_id, claimed) of what lies under the folders `parts` of a class (not in a
     student's zip). The first-level folder decides when a platform made it (Moodle "in
     folders"); else the parent folder, as the contract says. `claimed`: that parent is below the
-    first level, so a name inside someone's folder decided."""
+    first level (and not named as the first-level one), so a name inside someone's folder
+    decided."""
     m = _matches(parts[0], patterns)
     if m:
         return m.group("student"), m.groupdict().get("lms_id") or "", False
-    return parts[-1], "", len(parts) > 1
+    return parts[-1], "", len(parts) > 1 and parts[-1] != parts[0]
 
 
 def _identify(
@@ -555,7 +556,7 @@ def settle(found: Sequence[Found]) -> Settled:
             older,
             refused,
             f"not graded: {where}, credited to {student!r} by a folder below the class's first "
-            f"level; graded {student!r}'s own {kept.source}",
+            f"level; graded {kept.source}, from the student's own place",
         )
     return Settled(
         None,

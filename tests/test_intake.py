@@ -284,6 +284,7 @@ def test_a_folder_inside_another_student_s_never_sets_aside_the_student_s_own_wo
     assert any(line.startswith("bob/dropout: ") and "alice/bob/dropout.ipynb" in line
                for line in report.refused)  # fmt: skip
     assert any(line.startswith("carol/dropout: ") for line in report.refused)
+    assert not report.credited  # s1 and s2 are no students
     (root / "s2" / "carol" / "dropout.ipynb").unlink()  # settled: the error row goes
     grade_batch(paths=[root], out=tmp_path / "out", workers=1)
     rows = {r["student"]: r for r in csv.DictReader((tmp_path / "out" / "grades.csv").open())}
@@ -375,3 +376,22 @@ def test_a_notebook_swapped_for_a_link_after_planning_is_refused_when_graded(tmp
     notebook.symlink_to(outside)
     (ready,) = _jobs([job], {found.source: found})
     assert ready.raw is None and "symbolic link" in ready.problem and ready.sha256 != "x"
+
+
+def test_work_credited_from_inside_another_student_s_folder_is_graded_and_flagged(tmp_path):
+    root = tmp_path / "class"
+    put(root / "alice" / "dropout.ipynb", text("dropout"))
+    put(root / "alice" / "bob" / "regularization.ipynb", handout("regularization"))
+    put(root / "alice" / "alice" / "gradient_checking.ipynb", text("gradient_checking"))
+    found = {f.source.split("class/", 1)[1]: f for f in intake.find([root])}
+    assert found["alice/alice/gradient_checking.ipynb"].claimed_in == ""  # her own, twice over
+    report = grade_batch(paths=[root], out=tmp_path / "out", workers=1)
+    assert {(r.student, r.assignment) for r in report.graded} == {
+        ("alice", "dropout"),
+        ("alice", "gradient_checking"),
+        ("bob", "regularization"),
+    }
+    assert report.credited == (
+        f"bob/regularization: {root}/alice/bob/regularization.ipynb is inside the folder of "
+        "'alice', another student; graded as the work of 'bob' (the folder it is in): check it is",
+    )
