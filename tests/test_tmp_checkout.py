@@ -108,6 +108,10 @@ def test_a_checkout_under_tmp_keeps_every_layer_and_the_course_module(checkout):
 @needs_root
 def test_without_binding_them_back_the_course_module_under_tmp_is_lost(checkout):
     """Teeth: with the rebind switched off, the private /tmp hides the checkout's course
-    module: its files are gone from the submission's view."""
+    module: its files are gone from the submission's view (and, where the virtual environment
+    lives under /tmp as well, numpy with them, so the notebook's imports fail)."""
     seen = _grade_from(checkout, disable="tmp-rebind")
-    assert seen["value"]["course_source"] is False
+    if seen["value"] is None:  # the virtual environment is under /tmp too (as in CI): all lost
+        assert seen["cell"] is not None or seen["error"] is not None
+    else:
+        assert seen["value"]["course_source"] is False
