@@ -11,7 +11,7 @@ rule's answers (its mutants), which is what `matches` checks."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -194,18 +194,21 @@ def _column(x: Any) -> np.ndarray | None:
     return x.astype(float).ravel()
 
 
-def _stats_wrong_axis(ev: Evidence, case: Case, at: Sequence[int]) -> bool | None:
-    """The returned mean is the mean over each example's features (axis 0)."""
-    X = np.asarray(ev.args(case.id)[0], dtype=float)
-    got = ev.got(case.id)
-    if not isinstance(got, (tuple, list)) or len(got) <= max(at):
-        return None
-    mu = _column(got[at[0]])
-    if mu is None:
-        return None
-    if X.shape[0] == X.shape[1]:
-        return None  # a square X cannot tell the axes apart by shape
-    return close(mu, X.mean(axis=0))
+def _wrong_axis(index: int, length: int) -> Callable[[Evidence, Case], bool | None]:
+    """The mean returned (output `index` of `length`) is each example's mean over its features
+    (axis 0) of the call's first argument."""
+
+    def test(ev: Evidence, case: Case) -> bool | None:
+        X = np.asarray(ev.args(case.id)[0], dtype=float)
+        got = ev.got(case.id)
+        if not isinstance(got, (tuple, list)) or len(got) != length:
+            return None
+        mu = _column(got[index])
+        if mu is None or X.shape[0] == X.shape[1]:  # a square X cannot tell the axes apart
+            return None
+        return close(mu, X.mean(axis=0))
+
+    return test
 
 
 def _stats_ddof(ev: Evidence, case: Case) -> bool | None:
@@ -302,17 +305,6 @@ def _own_stats(ev: Evidence, case: Case) -> bool | None:
     return shown or None
 
 
-def _wrong_axis_splits(ev: Evidence, case: Case) -> bool | None:
-    X = np.asarray(ev.args(case.id)[0], dtype=float)
-    got = ev.got(case.id)
-    if not isinstance(got, (tuple, list)) or len(got) != 5 or X.shape[0] == X.shape[1]:
-        return None
-    mu = _column(got[3])
-    if mu is None:
-        return None
-    return close(mu, X.mean(axis=0))
-
-
 def _stream_unless_unshuffled(recognisers: list[Recogniser]) -> list[Recogniser]:
     """rng-reseed for split_data, except when the sets are the examples in their original
     order: a split that never shuffles does not change with the seed either, and that is
@@ -363,9 +355,7 @@ RECOGNISERS: list[Recogniser] = [
         "norm-wrong-axis",
         frozenset({STATS}),
         "the mean returned is each example's mean over its features (axis 0)",
-        either(
-            _all_cases(lambda ev, c: _stats_wrong_axis(ev, c, (0,))), matches("norm-wrong-axis")
-        ),
+        either(_all_cases(_wrong_axis(0, 2)), matches("norm-wrong-axis")),
     ),
     Recogniser(
         "norm-sample-variance",
@@ -389,7 +379,7 @@ RECOGNISERS: list[Recogniser] = [
         "norm-wrong-axis",
         frozenset({SPLITS}),
         "the mean returned is each training example's mean over its features (axis 0)",
-        either(_all_cases(_wrong_axis_splits), matches("norm-wrong-axis")),
+        either(_all_cases(_wrong_axis(3, 5)), matches("norm-wrong-axis")),
     ),
     Recogniser(
         "norm-divide-variance",
