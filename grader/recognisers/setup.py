@@ -320,84 +320,98 @@ def _stream_unless_unshuffled(recognisers: list[Recogniser]) -> list[Recogniser]
     ]
 
 
+def _by_property(
+    mistake: str,
+    function: str,
+    prop: str,
+    test: Callable[[Evidence, Case], bool | None],
+    rank: int = 1,
+) -> Recogniser:
+    """A recogniser of `mistake` in `function` by its defining property on every failing value
+    case (`test`), or else by its mutants' outputs."""
+    return Recogniser(
+        mistake, frozenset({function}), prop, either(_all_cases(test), matches(mistake)), rank=rank
+    )
+
+
 RECOGNISERS: list[Recogniser] = [
-    Recogniser(
+    _by_property(
         "split-no-shuffle",
-        frozenset({SPLIT}),
+        SPLIT,
         "the sets are consecutive runs of the examples in their original order",
-        either(_all_cases(_no_shuffle), matches("split-no-shuffle")),
+        _no_shuffle,
         rank=2,
     ),
-    Recogniser(
+    _by_property(
         "split-rows",
-        frozenset({SPLIT}),
+        SPLIT,
         "a returned X set holds rows of X (whole or cut) instead of its columns",
-        either(_all_cases(_rows), matches("split-rows")),
+        _rows,
         rank=2,
     ),
-    Recogniser(
+    _by_property(
         "split-separate-shuffles",
-        frozenset({SPLIT}),
+        SPLIT,
         "X's and Y's sets are each a partition of the examples, but the labels are not "
         "their examples' labels",
-        either(_all_cases(_separate_shuffles), matches("split-separate-shuffles")),
+        _separate_shuffles,
         rank=2,
     ),
-    Recogniser(
+    _by_property(
         "split-overlap",
-        frozenset({SPLIT}),
+        SPLIT,
         "some example is in more than one set",
-        either(_all_cases(_overlap), matches("split-overlap")),
+        _overlap,
         rank=2,
     ),
     *_stream_unless_unshuffled(random_stream((SPLIT,))),
-    Recogniser(
+    _by_property(
         "norm-wrong-axis",
-        frozenset({STATS}),
+        STATS,
         "the mean returned is each example's mean over its features (axis 0)",
-        either(_all_cases(_wrong_axis(0, 2)), matches("norm-wrong-axis")),
+        _wrong_axis(0, 2),
     ),
-    Recogniser(
+    _by_property(
         "norm-sample-variance",
-        frozenset({STATS}),
+        STATS,
         "the mean is right and the variance is m / (m - 1) times the right one",
-        either(_all_cases(_stats_ddof), matches("norm-sample-variance")),
+        _stats_ddof,
     ),
-    Recogniser(
+    _by_property(
         "norm-divide-variance",
-        frozenset({NORM}),
+        NORM,
         "the output is (X - mu) / (sigma2 + epsilon), or / sigma2",
-        either(_all_cases(_norm_formula("divide-variance")), matches("norm-divide-variance")),
+        _norm_formula("divide-variance"),
     ),
-    Recogniser(
+    _by_property(
         "norm-no-center",
-        frozenset({NORM}),
+        NORM,
         "the output is X / sqrt(sigma2 + epsilon): scaled, not centred",
-        either(_all_cases(_norm_formula("no-center")), matches("norm-no-center")),
+        _norm_formula("no-center"),
     ),
-    Recogniser(
+    _by_property(
         "norm-wrong-axis",
-        frozenset({SPLITS}),
+        SPLITS,
         "the mean returned is each training example's mean over its features (axis 0)",
-        either(_all_cases(_wrong_axis(3, 5)), matches("norm-wrong-axis")),
+        _wrong_axis(3, 5),
     ),
-    Recogniser(
+    _by_property(
         "norm-divide-variance",
-        frozenset({SPLITS}),
+        SPLITS,
         "each set is (X - mu) / (sigma2 + epsilon) with the training statistics",
-        either(_all_cases(_splits_formula("divide-variance")), matches("norm-divide-variance")),
+        _splits_formula("divide-variance"),
     ),
-    Recogniser(
+    _by_property(
         "norm-no-center",
-        frozenset({SPLITS}),
+        SPLITS,
         "each set is X / sqrt(sigma2 + epsilon) with the training statistics",
-        either(_all_cases(_splits_formula("no-center")), matches("norm-no-center")),
+        _splits_formula("no-center"),
     ),
-    Recogniser(
+    _by_property(
         "norm-own-stats",
-        frozenset({SPLITS}),
+        SPLITS,
         "dev or test normalized with its own statistics, or another set's statistics returned",
-        either(_all_cases(_own_stats), matches("norm-own-stats")),
+        _own_stats,
     ),
     exact("bv-ignores-base", (BV,), "the verdict of train_error compared with 0, not base_error"),
     exact("bv-variance-from-zero", (BV,), "the verdict of dev_error alone taken as variance"),
