@@ -2,9 +2,12 @@
 running submission (the kernel counts tmpfs pages, memfd, shared memory and, on cgroup v1 with
 `memory.kmem`, kernel memory such as inodes), a process count, and CPU time across the tree.
 
-The warm worker makes the group (`create`) when it starts; each submission's first process moves
-itself into it (`join`) before forking anything, and the worker reads how many OOM kills the
-group saw (`oom_kills`) to name a memory verdict honestly. Only one submission runs in a worker
+The warm worker makes the group (`create`) when it starts and moves itself into it (`join`), so
+every submission it forks starts inside with no move of its own (a move costs 5-25 ms of waiting
+for the kernel on cgroup v1); each submission's first process makes itself the group's first
+choice for an OOM kill (`first_to_kill`) before anything else. Where the worker cannot join,
+each submission's first process moves itself in instead. The worker reads how many OOM kills
+the group saw (`oom_kills`) to name a memory verdict honestly. Only one submission runs in a worker
 at a time, so the group's limits are that submission's.
 
 cgroup v2 (unified) and v1 (one hierarchy per controller, as on this project's CI machine) are
@@ -244,6 +247,15 @@ def join(group: Group) -> bool:
     """Move this process (and what it forks from now on) into the group."""
     me = str(os.getpid())
     return all(_write(os.path.join(p, "cgroup.procs"), me) for p in group.paths)
+
+
+def first_to_kill() -> bool:
+    """In a submission's first process (and so in everything it forks): be the kernel's first
+    choice when the group runs out of memory. The warm worker sits in the same group at the
+    default score; raising a score needs no privilege, lowering one needs CAP_SYS_RESOURCE,
+    which containers often lack. A submission that lowers its score again can only bring its
+    own worker down, which the grader then replaces."""
+    return _write("/proc/self/oom_score_adj", "1000")
 
 
 def oom_kills(group: Group) -> int:

@@ -259,7 +259,7 @@ def enter_worker(staging: str, trusted: Sequence[str], blocked: Sequence[str]) -
     layers.remove("worker-mount-namespace")
     if "allowlist-root" in DISABLE:
         return Worker(tuple(layers), (*notes, "no allowlist root: switched off for a test"))
-    seccomp.available()  # libseccomp opened now, while its file is in sight
+    seccomp.program()  # built now, while libseccomp's file is in sight
     try:
         allow = rootfs.derive(blocked_dirs=blocked)
         os.makedirs(staging, mode=0o755, exist_ok=True)

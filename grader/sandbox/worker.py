@@ -35,10 +35,12 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import gc
 import importlib.util
 import io
 import json
 import linecache
+import mmap
 import os
 import resource
 import select
@@ -58,7 +60,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader.sandbox import cgroup, jail, wire
+from grader.sandbox import cgroup, jail, seccomp, wire
 from grader.sandbox.bindings import BINDINGS
 from grader.sandbox.ipysyntax import needs_transform, plain
 from grader.sandbox.lifeline import die_with_parent
@@ -84,9 +86,20 @@ OUTPUT_EXCERPT = 8192
 PR_SET_DUMPABLE = 4
 
 
-def _warm_imports() -> None:
-    """What every notebook needs, imported once in the zygote rather than once per submission."""
+def _warm_imports(root: str) -> None:
+    """What every notebook needs, imported once in the zygote rather than once per submission.
+    matplotlib's pyplot among them: a notebook that imports it (the setup notebook does) would
+    otherwise pay about half a second for the import, and as much again for a font list built
+    anew in each submission's empty home, every time."""
     from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
+
+    os.environ["MPLCONFIGDIR"] = os.path.join(root, ".matplotlib")  # the font list, once
+    try:
+        import matplotlib.pyplot  # noqa: F401
+    except Exception:  # a course without plots may run without matplotlib
+        pass
+    finally:
+        del os.environ["MPLCONFIGDIR"]  # not one of the submission's variables
 
     try:
         import coursekit
@@ -115,7 +128,9 @@ class _Stream:
         self.fd = fd
 
     def send(self, record: dict[str, Any]) -> None:
-        payload = _dumps(record).encode()
+        self.send_payload(_dumps(record).encode())
+
+    def send_payload(self, payload: bytes) -> None:
         data = memoryview(_pack(len(payload)) + payload)
         try:
             while data:
@@ -301,7 +316,7 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int,
         layers, notes = list(shared.layers), list(shared.notes)
         if job.get("uid") is not None and os.geteuid() == 0:
             job["uid"] = jail.submission_uid()
-            if _GROUP is not None and cgroup.join(_GROUP):
+            if _GROUP is not None and _in_group(_GROUP):
                 layers += _GROUP.layers
             cgroup.let_go()
             own, own_notes = jail.enter(
@@ -484,9 +499,11 @@ def _runner(
     sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
     stream = _Stream(data)
     in_namespace = "pid-namespace" in layers
+    private_proc = in_namespace and "private-proc" in layers
     max_value = int(job["max_value_bytes"])
     ns, run_cell = _cell_runner()
     me = _getpid()
+    board = _Board()
     while True:
         order = stream.recv()
         op = order.get("op")
@@ -498,14 +515,17 @@ def _runner(
                 _clear(in_namespace)  # an interrupted cell's processes go with it
             stream.send(record)
         elif op == "probe":
-            name = str(order["function"])
+            # One probe process for the functions to come: it takes the grader's orders itself
+            # until a call ends it, something a call started is still running when its function
+            # is done, or the grader says the end.
             _clear(in_namespace)
+            board.reset(str(order["function"]))
             pid = _fork_when_room()
             if pid == 0:
                 try:
                     os.setpgid(0, 0)  # its processes can be killed as one group, forks and all
                     die_with_parent(signal.SIGKILL, me)
-                    _probe(ns, name, stream, max_value)
+                    _probe(ns, order, stream, max_value, board, private_proc)
                 finally:
                     _exit(0)
             how, code = _status(_waitpid(pid, 0)[1])
@@ -516,11 +536,44 @@ def _runner(
             except OSError:
                 pass
             _clear(in_namespace)
-            stream.send({"function": name, "ended": how, "code": code})
+            if board.ended():
+                break  # it took the grader's "end"
+            stream.send({"function": board.function(), "ended": how, "code": code})
         elif op == "end":
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
+
+
+class _Board:
+    """A page the runner shares with its probe process: the function whose calls are under
+    way, and whether the probe process took the grader's "end". What the runner reads here
+    when the probe process has ended tells it what to say; student code can write here too,
+    but only to confuse the account of its own submission."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._page = mmap.mmap(-1, self.SIZE)  # anonymous and shared: survives the fork
+
+    def reset(self, function: str) -> None:
+        self._page[0:1] = b"\0"
+        self.set_function(function)
+
+    def set_function(self, function: str) -> None:
+        name = function.encode("utf-8", "replace")[: self.SIZE - 3]
+        self._page[1:3] = len(name).to_bytes(2, "big")
+        self._page[3 : 3 + len(name)] = name
+
+    def function(self) -> str:
+        n = min(int.from_bytes(self._page[1:3], "big"), self.SIZE - 3)
+        return self._page[3 : 3 + n].decode("utf-8", "replace")
+
+    def end(self) -> None:
+        self._page[0:1] = b"E"
+
+    def ended(self) -> bool:
+        return self._page[0:1] == b"E"
 
 
 def _fork_when_room(wait_s: float = 3.0) -> int:
@@ -578,9 +631,56 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
     return ns, run_cell
 
 
-def _probe(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> None:
-    """In a probe process: call `name` on each call the grader sends, one at a time, until it
-    says this function is done. What the calls print is dropped."""
+def _probe(
+    ns: dict[str, Any],
+    order: dict[str, Any],
+    stream: _Stream,
+    max_value: int,
+    board: _Board,
+    private_proc: bool,
+) -> None:
+    """In a probe process: for each function the grader names, call it on each call the
+    grader sends, one at a time, until it says this function is done. What the calls print is
+    dropped. Lives on to the next function only where it can tell that nothing the calls
+    started is still running (a PID namespace with its own /proc), so every function's calls
+    start with nothing of the last function's running."""
+    while True:
+        name = str(order["function"])
+        board.set_function(name)
+        _calls(ns, name, stream, max_value)  # returns on the grader's "done"
+        if not private_proc or _others_running():
+            return  # the runner clears what is left and says the function ended
+        stream.send({"function": name, "ended": "exit", "code": 0})
+        order = stream.recv()
+        if order.get("op") == "end":
+            board.end()
+            return
+        if order.get("op") != "probe":
+            return
+
+
+def _others_running() -> bool:
+    """Whether any process of the submission besides the namespace's init, the runner and this
+    probe process is alive (or dead and not yet reaped), as its own /proc shows."""
+    _reap_children()
+    mine = {1, os.getppid(), _getpid()}
+    try:
+        return any(n.isdigit() and int(n) not in mine for n in os.listdir("/proc"))
+    except OSError:
+        return True
+
+
+def _reap_children() -> None:
+    while True:
+        try:
+            if _waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+def _calls(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> None:
+    """The calls of one function, until the grader says it is done."""
     fn = ns.get(name)
     stream.send({"ready": name})  # the grader starts each call's clock from here on
     while True:
@@ -604,11 +704,11 @@ def _probe(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> No
                 }
             )
             continue
-        stream.send(_call(fn, ns, order, max_value))
+        stream.send_payload(_call(fn, ns, order, max_value))
 
 
-def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) -> dict[str, Any]:
-    """One call, bindings and seed set right before it; its answer as plain data."""
+def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) -> bytes:
+    """One call, bindings and seed set right before it; its answer as a JSON frame's text."""
     glob = getattr(fn, "__globals__", ns)
     if not isinstance(glob, dict):
         glob = ns
@@ -629,9 +729,14 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
         value = fn(*args, **kwargs)
         elapsed = _monotonic() - t0
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        encoded = _encode(value)
-        if len(_dumps(encoded)) > max_value:
-            return {
+        # Encoded once: the size check and the frame share the text.
+        payload = _dumps(
+            {"case": case, "ok": True, "value": _encode(value), "elapsed": elapsed}
+        ).encode()
+        if len(payload) <= max_value:
+            return payload
+        return _dumps(
+            {
                 "case": case,
                 "ok": False,
                 "error": {
@@ -641,10 +746,11 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
                     "traceback": [],
                 },
             }
-        return {"case": case, "ok": True, "value": encoded, "elapsed": elapsed}
+        ).encode()
     except BaseException as exc:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        return {"case": case, "ok": False, "error": _describe(exc), "elapsed": _monotonic() - t0}
+        failed = {"case": case, "ok": False, "error": _describe(exc), "elapsed": _monotonic() - t0}
+        return _dumps(failed).encode()
     finally:
         for target, old in saved.items():
             if old is _MISSING:
@@ -766,21 +872,34 @@ def _tmp_mb(limits: dict[str, Any]) -> int:
 
 _GROUP: cgroup.Group | None = None
 """The worker's control group (`grader.cgroup`), when it has one."""
+_WORKER_IN_GROUP = False
+"""Whether the worker itself is in its group (so its submissions start there)."""
+
+
+def _in_group(group: cgroup.Group) -> bool:
+    """In a submission's first process: be in the group, first in line for its OOM kills.
+    Where the worker is in the group, this process already is."""
+    if not _WORKER_IN_GROUP:
+        return cgroup.join(group)
+    cgroup.first_to_kill()
+    return True
 
 
 def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
     """The worker's own layers, once: its control group, its namespaces and the allowlist root,
     and whether its environment was scrubbed. The group's folders, the job folder and the
     grader's code stay reachable to the worker only."""
-    global _GROUP
+    global _GROUP, _WORKER_IN_GROUP
     trusted = [root, *_package_dirs("grader")]
     notes: list[str] = []
     if "cgroup" not in jail.DISABLE:
         _GROUP, notes = cgroup.create()
         if _GROUP is not None:
             cgroup.hold(_GROUP)
+            _WORKER_IN_GROUP = cgroup.join(_GROUP)
     else:
         notes = ["no cgroup: switched off for a test"]
+    seccomp.program()  # the filter, built once for every submission to load
     worker = jail.enter_worker(os.path.join(root, ".root"), trusted, plan.secret)
     env_layers, env_notes = jail.environment_layer()
     return jail.Worker(
@@ -793,11 +912,16 @@ def serve() -> None:
     sockets, and answer each with one JSON message, until the grader closes it."""
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     jobs = socket.socket(fileno=int(os.environ.pop("GRADER_JOB_SOCKET")))
-    _warm_imports()
-    plan = _plan()
     root = os.getcwd()
+    _warm_imports(root)
+    plan = _plan()
     shared = _enter_worker(plan, root)
     sys.stdout = sys.stderr
+    # Everything loaded so far goes to a generation the collector never scans: a submission's
+    # processes would otherwise write to every old object's header in their first full
+    # collection and copy the zygote's whole heap page by page (tens of ms a process).
+    gc.collect()
+    gc.freeze()
     jobs.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
     while True:
         try:
