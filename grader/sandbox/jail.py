@@ -301,14 +301,52 @@ def user_namespaces() -> str:
     return f"unprivileged user namespaces are refused here ({reason}): no namespace layers"
 
 
+def own_pid_namespace() -> int:
+    """In the warm worker, once: a handle on its own PID namespace (-1 where there is none to
+    have), to come back to after each `new_pid_namespace`."""
+    if os.geteuid() != 0 or "pid-namespace" in DISABLE:
+        return -1
+    try:
+        return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+
+
+def new_pid_namespace(own: int) -> bool:
+    """In the warm worker, right before it forks a submission's first process: make that
+    process the init of a PID namespace of its own (one process fewer than its forking one).
+    The worker must `leave_pid_namespace` right after the fork."""
+    libc = _libc()
+    return own >= 0 and libc is not None and libc.unshare(CLONE_NEWPID) == 0
+
+
+def leave_pid_namespace(own: int) -> None:
+    """In the warm worker, after the fork: its next children are in its own namespace again.
+    If that fails, it cannot go on safely (the next submission's init would be born into the
+    last one's namespace), so it ends and the grader starts another."""
+    libc = _libc()
+    if libc is None or libc.setns(own, CLONE_NEWPID) != 0:
+        os._exit(70)
+
+
 def enter(
-    plan: Plan, hidden: Sequence[str], tmp_mb: int, worker: Worker | None = None
+    plan: Plan,
+    hidden: Sequence[str],
+    tmp_mb: int,
+    worker: Worker | None = None,
+    *,
+    pid_namespace: bool = False,
 ) -> tuple[list[str], list[str]]:
     """In a submission's first process, as root: its own mount, PID, IPC and UTS namespaces,
     and its mounts laid out. Returns (layers, notes). The PID namespace applies to the children
-    this process forks from now on."""
+    this process forks from now on; with `pid_namespace`, this process is already the init of
+    one of its own (`new_pid_namespace`)."""
     namespaces = [n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE]
+    if pid_namespace:
+        namespaces = [n for n in namespaces if n[1] != "pid-namespace"]
     layers, notes = _unshare(namespaces)
+    if pid_namespace:
+        layers.append("pid-namespace")
     libc = _libc()
     if "uts-namespace" in layers and libc is not None:
         libc.sethostname(b"sandbox", 7)
@@ -595,8 +633,13 @@ def filter_syscalls() -> tuple[list[str], list[str]]:
 
 
 def submission_uid() -> int:
-    """The uid for the submission whose first process this is (see UID_BASE)."""
-    return UID_BASE + os.getpid()
+    """The uid for the submission whose first process this is (see UID_BASE). Its pid as the
+    host sees it: as the init of its own PID namespace it is 1 to itself, but the worker's /proc
+    still belongs to the host's."""
+    try:
+        return UID_BASE + int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return UID_BASE + os.getpid()
 
 
 ENVIRONMENT = {

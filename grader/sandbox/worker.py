@@ -91,8 +91,7 @@ def _warm_imports(root: str) -> None:
     matplotlib's pyplot among them: a notebook that imports it (the setup notebook does) would
     otherwise pay about half a second for the import, and as much again for a font list built
     anew in each submission's empty home, every time."""
-    from IPython.core.inputtransformer2 import TransformerManager  # noqa: F401
-
+    _warm_transforms()
     os.environ["MPLCONFIGDIR"] = os.path.join(root, ".matplotlib")  # the font list, once
     try:
         import matplotlib.pyplot  # noqa: F401
@@ -115,6 +114,43 @@ def _warm_imports(root: str) -> None:
             __import__(f"coursekit.{m.name}")
         except Exception:
             pass
+
+
+_TRANSFORMER: Any = None
+"""IPython's input transformer, made once."""
+_TRANSFORMED: dict[str, str] = {}
+"""The course notebooks' own cells that need the transformer (`%matplotlib inline`...),
+transformed once in the zygote: a student who left such a cell as it was pays nothing for it."""
+
+
+def _warm_transforms() -> None:
+    global _TRANSFORMER
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    _TRANSFORMER = TransformerManager()
+    try:
+        from coursekit import lessons
+
+        sources = [c.source for a in lessons.names() for c in lessons.cells(a) if c.kind == "code"]
+    except Exception:  # the course module is optional for foreign assignments
+        return
+    for source in sources:
+        if needs_transform(source):
+            try:
+                _TRANSFORMED[source] = _TRANSFORMER.transform_cell(source)
+            except Exception:
+                pass
+
+
+def _transform(text: str) -> str:
+    """A cell's text as Python: IPython's transformer only where it can change something (most
+    cells: not), and the course's own cells from the zygote's table."""
+    if not needs_transform(text):
+        return plain(text)
+    known = _TRANSFORMED.get(text)
+    if known is not None:
+        return known
+    return str(_TRANSFORMER.transform_cell(text))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -305,7 +341,9 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int,
     the kernel kills whatever the submission left running in the namespace, orphans included.
     Without a PID namespace this process supervises itself."""
     try:
-        die_with_parent(signal.SIGKILL, job["zygote"])
+        is_init = bool(job.get("pid_namespace"))  # the init of a PID namespace of its own
+        # (as the init, its parent is outside its namespace, and its pid there is 0 to it)
+        die_with_parent(signal.SIGKILL, None if is_init else job["zygote"])
         os.setsid()
         limits = job["limits"]
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -320,11 +358,15 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int,
                 layers += _GROUP.layers
             cgroup.let_go()
             own, own_notes = jail.enter(
-                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared
+                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared, pid_namespace=is_init
             )
             layers += own
             notes += own_notes
-        if "pid-namespace" in layers:
+        if is_init:
+            if "mount-namespace" in layers and jail.mount_proc():
+                layers.append("private-proc")
+            _supervise(job, plan, data, ctl, layers, notes, is_init=True)
+        elif "pid-namespace" in layers:
             init = _fork()
             if init == 0:
                 try:
@@ -504,6 +546,10 @@ def _runner(
     ns, run_cell = _cell_runner()
     me = _getpid()
     board = _Board()
+    # The probe process outlives a function only where it can tell nothing the calls started is
+    # still running (a PID namespace with its own /proc) and this process can wait for it and
+    # for its word at once (a pidfd).
+    persist = private_proc and _pidfd(me) >= 0
     while True:
         order = stream.recv()
         op = order.get("op")
@@ -517,18 +563,23 @@ def _runner(
         elif op == "probe":
             # One probe process for the functions to come: it takes the grader's orders itself
             # until a call ends it, something a call started is still running when its function
-            # is done, or the grader says the end.
+            # is done, or the grader says the end. Each function's end is said by this process,
+            # so a call that killed it cannot pass for a function that ended well.
             _clear(in_namespace)
             board.reset(str(order["function"]))
+            done_r, done_w = os.pipe2(os.O_CLOEXEC)
             pid = _fork_when_room()
             if pid == 0:
                 try:
                     os.setpgid(0, 0)  # its processes can be killed as one group, forks and all
                     die_with_parent(signal.SIGKILL, me)
-                    _probe(ns, order, stream, max_value, board, private_proc)
+                    _close(done_r)
+                    _probe(ns, order, stream, max_value, board, done_w if persist else -1)
                 finally:
                     _exit(0)
-            how, code = _status(_waitpid(pid, 0)[1])
+            _close(done_w)
+            how, code = _await_probe(pid, done_r, stream, board)
+            _close(done_r)
             # What it left running goes before the next function: its group at once (a kill of
             # a group cannot be outrun by forks), then anything else in the namespace.
             try:
@@ -543,6 +594,43 @@ def _runner(
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
+
+
+def _pidfd(pid: int) -> int:
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return -1
+    if pid == _getpid():  # only a test of whether the kernel has them
+        _close(fd)
+    return fd
+
+
+def _await_probe(pid: int, done: int, stream: _Stream, board: _Board) -> tuple[str, int]:
+    """Wait for the probe process to end, saying each function's end it reports on `done` on its
+    behalf meanwhile; how it ended."""
+    fd = _pidfd(pid)
+    if fd < 0:
+        return _status(_waitpid(pid, 0)[1])
+    watch = [fd, done]
+    try:
+        while True:
+            try:
+                ready, _, _ = select.select(watch, [], [])
+            except InterruptedError:
+                continue
+            if fd in ready:
+                return _status(_waitpid(pid, 0)[1])
+            try:
+                said = _read(done, 64)
+            except OSError:
+                said = b""
+            if not said:
+                watch = [fd]
+            for _ in said:
+                stream.send({"function": board.function(), "ended": "exit", "code": 0})
+    finally:
+        _close(fd)
 
 
 class _Board:
@@ -592,9 +680,8 @@ def _fork_when_room(wait_s: float = 3.0) -> int:
 def _cell_runner() -> tuple[dict[str, Any], Any]:
     """The notebook's namespace, and a function running one cell in it ("Run All" with errors
     allowed). SIGINT raises KeyboardInterrupt only while a cell runs, as Jupyter's interrupt."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    transformer = TransformerManager()
+    if _TRANSFORMER is None:
+        _warm_transforms()
     shell = _Shell()
     ns: dict[str, Any] = {
         "__name__": "__main__",
@@ -611,8 +698,7 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
         sys.stdout = sys.stderr = out
         try:
             text = order["source"]
-            # IPython's transformer only where it can change something (most cells: not).
-            source = transformer.transform_cell(text) if needs_transform(text) else plain(text)
+            source = _transform(text)
             filename = f"<cell {index}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -637,20 +723,23 @@ def _probe(
     stream: _Stream,
     max_value: int,
     board: _Board,
-    private_proc: bool,
+    done: int,
 ) -> None:
     """In a probe process: for each function the grader names, call it on each call the
     grader sends, one at a time, until it says this function is done. What the calls print is
-    dropped. Lives on to the next function only where it can tell that nothing the calls
-    started is still running (a PID namespace with its own /proc), so every function's calls
-    start with nothing of the last function's running."""
+    dropped. With `done` (a pipe to the runner), it lives on to the next function unless
+    something the calls started is still running, and asks the runner to say the function's
+    end; otherwise it ends after each function and the runner says so."""
     while True:
         name = str(order["function"])
         board.set_function(name)
         _calls(ns, name, stream, max_value)  # returns on the grader's "done"
-        if not private_proc or _others_running():
+        if done < 0 or _others_running():
             return  # the runner clears what is left and says the function ended
-        stream.send({"function": name, "ended": "exit", "code": 0})
+        try:
+            _write(done, b"d")
+        except OSError:
+            return
         order = stream.recv()
         if order.get("op") == "end":
             board.end()
@@ -913,6 +1002,7 @@ def serve() -> None:
     die_with_parent(signal.SIGKILL, int(os.environ.pop("GRADER_PARENT_PID", "0")) or None)
     jobs = socket.socket(fileno=int(os.environ.pop("GRADER_JOB_SOCKET")))
     root = os.getcwd()
+    own_pids = jail.own_pid_namespace()
     _warm_imports(root)
     plan = _plan()
     shared = _enter_worker(plan, root)
@@ -935,10 +1025,20 @@ def serve() -> None:
         job["root"] = root
         t0 = _monotonic()
         oom = _group_limits(job["limits"])
-        pid = _fork()
+        job["pid_namespace"] = (
+            job.get("uid") is not None and os.geteuid() == 0 and jail.new_pid_namespace(own_pids)
+        )
+        try:
+            pid = _fork()
+        except BaseException:
+            if job["pid_namespace"]:
+                jail.leave_pid_namespace(own_pids)
+            raise
         if pid == 0:
             os.close(jobs.detach())
             _child(job, plan, shared, fds[0], fds[1])
+        if job["pid_namespace"]:
+            jail.leave_pid_namespace(own_pids)
         for fd in fds:
             os.close(fd)
         how, code = _wait(pid, t0 + float(job["limits"]["wall_s"]))
