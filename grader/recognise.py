@@ -315,6 +315,25 @@ def _round(x: float, digits: int) -> float | str:
     return float(f"{x:.{digits}g}")
 
 
+def _rounded(value: np.ndarray, digits: int) -> np.ndarray:
+    """`_round` of every entry at once, as float64: rounded to `digits` significant digits,
+    zero below 1e-9 (either sign), one NaN for every NaN."""
+    with np.errstate(all="ignore"):
+        flat = np.array(value, dtype=np.float64).ravel()
+        finite = np.isfinite(flat)
+        tiny = finite & (np.abs(flat) < 1e-9)
+        big = finite & ~tiny
+        x = flat[big]
+        # 10**k is exact for the k in play, so scale by a power of ten, never by its inverse.
+        k = digits - 1 - np.floor(np.log10(np.abs(x)))
+        up = 10.0 ** np.maximum(k, 0)
+        down = 10.0 ** np.maximum(-k, 0)
+        flat[big] = np.where(k >= 0, np.round(x * up) / up, np.round(x / down) * down)
+        flat[tiny] = 0.0
+        flat[np.isnan(flat)] = np.nan
+    return flat
+
+
 def _key(value: Any) -> str:
     return repr(fingerprint(value, digits=12))
 
@@ -335,8 +354,7 @@ def fingerprint(value: Any, digits: int = 6) -> Any:
         return (type(value).__name__, tuple(fingerprint(v, digits) for v in value))
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "biuf":
-            flat = value.astype(float).ravel()
-            return ("array", value.shape, tuple(_round(float(x), digits) for x in flat))
+            return ("array", value.shape, _rounded(value, digits).tobytes())
         return ("array", value.shape, str(value.dtype))
     if isinstance(value, (bool, np.bool_)):
         return ("bool", bool(value))
