@@ -93,6 +93,8 @@ class Frames:
         self.buffer = bytearray()
         self.eof = False
         self.received = 0
+        self.last_size = 0
+        """The size of the last record returned, in bytes."""
 
     def fill(self) -> None:
         """Read what has arrived (the socket is ready)."""
@@ -118,12 +120,19 @@ class Frames:
             return None
         payload = bytes(self.buffer[_HEADER.size : _HEADER.size + n])
         del self.buffer[: _HEADER.size + n]
+        self.last_size = n
         return parse(payload, "a record")
 
 
-def send_frame(sock: socket.socket, record: Mapping[str, Any]) -> None:
+def frame(record: Mapping[str, Any]) -> bytes:
+    """A record as one length-prefixed frame."""
     payload = json.dumps(record).encode()
-    sock.sendall(_HEADER.pack(len(payload)) + payload)
+    return _HEADER.pack(len(payload)) + payload
+
+
+def send_frame(sock: socket.socket, record: Mapping[str, Any] | bytes) -> None:
+    """Send a record, or a frame made already (`frame`)."""
+    sock.sendall(record if isinstance(record, bytes) else frame(record))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -182,9 +182,7 @@ def _worker_cpu(sandbox: Sandbox) -> Callable[[], float]:
     thread's, which decodes what the worker sent."""
 
     def read() -> float:
-        proc = getattr(sandbox, "_proc", None)
-        pid = getattr(proc, "pid", None)
-        return (profile.process_cpu(pid) if pid else 0.0) + time.thread_time()
+        return sum(profile.process_cpu(pid) for pid in sandbox.worker_pids()) + time.thread_time()
 
     return read
 

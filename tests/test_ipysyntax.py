@@ -74,4 +74,19 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
 def test_any_text_the_check_passes_transforms_to_itself(source):
     if not needs_transform(source):
-        assert TM.transform_cell(source) == plain(source)
+        try:
+            transformed = TM.transform_cell(source)
+        except SyntaxError:  # the transformer's tokenizer refuses it: so must the compiler
+            with pytest.raises(SyntaxError):
+                compile(plain(source), "<cell>", "exec")
+            return
+        assert transformed == plain(source)
+
+
+def test_text_the_transformer_refuses_is_refused_by_the_compiler_too():
+    source = "x\n  \u2028 x"  # found by the property above: an indented line after a plain one
+    assert not needs_transform(source)
+    with pytest.raises(SyntaxError):
+        TM.transform_cell(source)
+    with pytest.raises(SyntaxError):
+        compile(plain(source), "<cell>", "exec")
