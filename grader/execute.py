@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -282,14 +283,20 @@ inputs (the oracle builds each case's once), so each order is encoded once per p
 MAX_FRAMES = 2048
 
 
-PLOT_WORDS = ("matplotlib", "pylab", "seaborn", "plotting")
-"""Words in a cell that send its notebook to the worker's plot zygote (matplotlib loaded): an
-import of matplotlib, or of the course's plotting helpers. A notebook that loads it some other
-way still runs, only slower."""
+PLOTS = re.compile(
+    r"\b(?:import|__import__|import_module)\b[^\n]*\b(?:matplotlib|pylab|seaborn)\b"
+    r"|\bfrom\s+(?:matplotlib|pylab|seaborn)\b"
+    r"|\bplot_\w+\s*\("
+)
+"""What in a graded cell sends its notebook to the worker's plot zygote (matplotlib loaded): an
+import of matplotlib (or of what is built on it), or a call of a `plot_` function such as the
+course's helpers, which import it when first called. `%matplotlib inline` and importing the
+course's helpers load nothing. A notebook that loads matplotlib some other way still runs,
+only slower."""
 
 
 def _plots(source: str) -> bool:
-    return any(word in source for word in PLOT_WORDS)
+    return PLOTS.search(source) is not None
 
 
 def _call_frame(p: ProbeCall) -> bytes:

@@ -81,3 +81,26 @@ def test_no_group_is_left_after_the_worker_or_after_one_killed_outright():
             sb.run([CodeCell(0, "x = 1\n", ())], [])
         assert not os.path.exists(stale)
     assert set(_groups()) - before == set()
+
+
+@needs_root
+def test_the_worker_sits_in_its_group_and_its_submissions_are_the_first_to_kill():
+    """The worker joins its group once (no move per submission); every submission it forks
+    starts inside, with the highest OOM score, and the worker keeps the default one."""
+    source = (
+        "score = open('/proc/self/oom_score_adj').read().strip()\n"
+        "groups = open('/proc/self/cgroup').read()"
+    )
+    with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
+        ex = sb.run([CodeCell(0, source + "\nprint(score)", ())], [])
+        layers = ex.isolation
+        worker = sb.worker_pids()[0]
+        with open(f"/proc/{worker}/cgroup") as f:
+            worker_groups = f.read()
+        with open(f"/proc/{worker}/oom_score_adj") as f:
+            worker_score = f.read().strip()
+    if "cgroup-memory" not in layers:
+        pytest.skip("no cgroup on this machine")
+    assert ex.cells[0].output == "1000\n"
+    assert f"grader-{worker}" in worker_groups
+    assert worker_score == "0"

@@ -283,3 +283,134 @@ def test_a_call_cannot_lift_its_own_time_limit(sandbox):
     assert not ex.outcomes["s"].ok
     assert ex.outcomes["s"].error["kind"] == "timeout"
     assert "limit per call" in ex.outcomes["s"].error["message"]
+
+
+def test_plots_are_told_by_imports_and_calls_not_by_magics_or_words():
+    from grader.execute import _plots
+
+    for source in (
+        "import matplotlib.pyplot as plt",
+        "import numpy as np, matplotlib",
+        "from matplotlib import pyplot as plt",
+        "from pylab import *",
+        "import seaborn as sns",
+        "plot_costs(costs)",
+        "importlib.import_module('matplotlib')",
+    ):
+        assert _plots(source), source
+    for source in (
+        "%matplotlib inline",
+        "from coursekit.plotting import plot_costs, plot_decision_boundary",
+        "x = 1  # matplotlib draws this later",
+        "import numpy as np",
+    ):
+        assert not _plots(source), source
+
+
+LOADED = "import sys\nprint(sorted(m for m in ('matplotlib.pyplot',) if m in sys.modules))"
+DRAW = (
+    "import io\nimport matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+    "ax.plot([1, 2, 3]); ax.set_title('loss'); ax.set_xlabel('epoch')\n"
+    "buf = io.BytesIO(); fig.savefig(buf, format='png'); print(buf.getvalue()[:4])"
+)
+
+
+def test_a_notebook_that_plots_starts_with_pyplot_loaded_and_draws_text(sandbox):
+    assert len(sandbox.worker_pids()) in (0, 2)  # the zygote and the plot zygote, once started
+    ex = run(sandbox, LOADED, DRAW)
+    assert [c.ok for c in ex.cells] == [True, True], [c.error for c in ex.cells]
+    assert ex.cells[0].output == "['matplotlib.pyplot']\n"  # forked from the plot zygote
+    assert ex.cells[1].output == "b'\\x89PNG'\n"  # a font was found and opened in the sandbox
+
+
+def test_a_notebook_that_does_not_plot_starts_without_pyplot(sandbox):
+    ex = run(sandbox, LOADED, "x = 1")
+    assert ex.cells[0].output == "[]\n"  # forked from the smaller zygote
+
+
+def test_without_its_plot_zygote_a_worker_still_runs_a_notebook_that_plots(tmp_path):
+    import signal
+
+    with Sandbox(Limits(timeout_s=20, call_timeout_s=5)) as sb:
+        run(sb, "x = 1")
+        zygote, plots = sb.worker_pids()
+        os.kill(plots, signal.SIGKILL)
+        _wait_gone(plots)
+        for _ in range(2):  # the zygote runs them itself, pyplot imported late
+            ex = run(sb, LOADED, DRAW)
+            assert [c.ok for c in ex.cells] == [True, True], [c.error for c in ex.cells]
+            assert ex.cells[0].output == "[]\n"
+            assert ex.cells[1].output == "b'\\x89PNG'\n"
+        assert sb.worker_pids()[0] == zygote  # the same worker all along
+
+
+def _wait_gone(pid: int) -> None:
+    """Until `pid` is a zombie or gone (it is another process's child)."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{pid} is still running")
+
+
+LEAVES_A_PROCESS = (
+    "import os, time\n"
+    "def a():\n"
+    "    if os.fork() == 0:\n"
+    "        time.sleep(30)\n"
+    "        os._exit(0)\n"
+    "    return os.getpid()\n"
+    "def quiet():\n"
+    "    return os.getpid()\n"
+    "def b():\n"
+    "    return os.getpid(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
+)
+
+
+def _pids_seen(sandbox):
+    ex = run(
+        sandbox,
+        LEAVES_A_PROCESS,
+        probes=[
+            ProbeCall("q", "quiet", (), {}, None, {}),
+            ProbeCall("q2", "quiet", (), {}, None, {}),
+            ProbeCall("a", "a", (), {}, None, {}),
+            ProbeCall("b", "b", (), {}, None, {}),
+        ],
+    )
+    return {k: o.value for k, o in ex.outcomes.items()}
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
+def test_a_function_s_calls_start_with_nothing_of_the_last_function_s_running(sandbox):
+    seen = _pids_seen(sandbox)
+    probe, visible = seen["b"]
+    # The namespace's init, the runner and b's own probe process: a's sleeper is gone, and b
+    # got a probe process of its own because a left one running.
+    assert visible == [1, 2, probe], visible
+    assert probe != seen["a"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
+def test_one_probe_process_serves_the_functions_while_nothing_is_left_running(sandbox):
+    seen = _pids_seen(sandbox)
+    assert seen["q"] == seen["q2"] == seen["a"]  # one process for quiet's calls and a's
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
+def test_without_the_check_a_leftover_process_would_reach_the_next_function(monkeypatch):
+    """The first test's teeth: with the probe process kept whatever is left running, b sees
+    a's sleeper."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", "fresh-probe")
+    with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
+        seen = _pids_seen(sb)
+    probe, visible = seen["b"]
+    assert probe == seen["a"]
+    assert len(visible) == 4, visible

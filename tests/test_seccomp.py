@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 
 import pytest
 
@@ -94,3 +95,55 @@ def test_without_the_filter_the_same_calls_are_answered_by_the_kernel():
     """The test above has teeth: unfiltered, the kernel itself answers several of them."""
     seen = _in_child(install=False)
     assert seen["shmget"] == "ok" and seen["memfd_create"] == "ok" and seen["msgget"] == "ok"
+
+
+OTHER_ABIS = """
+import ctypes, mmap, os
+
+def run(code):
+    buf = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    buf.write(code)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+    return ctypes.CFUNCTYPE(ctypes.c_long)(addr)()
+
+# getpid through the 32-bit ABI (int 0x80, eax = 20), then through x32 (syscall, 0x40000000 | 39)
+I386 = b"\\x53\\xb8\\x14\\x00\\x00\\x00\\xcd\\x80\\x48\\x63\\xc0\\x5b\\xc3"
+X32 = b"\\x48\\xb8" + (0x40000000 | 39).to_bytes(8, "little") + b"\\x0f\\x05\\xc3"
+"""
+
+
+def _abi_child(install: bool, which: str) -> tuple[str, int]:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)
+            if install:
+                seccomp.install()
+            scope: dict = {}
+            exec(OTHER_ABIS, scope)
+            scope["run"](scope[which])
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        return ("signal", os.WTERMSIG(status))
+    return ("exit", os.WEXITSTATUS(status))
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="x86_64's other system-call ABIs")
+@pytest.mark.parametrize("which", ["I386", "X32"])
+def test_the_loaded_program_kills_a_call_through_another_abi(which):
+    """The filter is built once and loaded as a BPF program: its architecture check must have
+    come along, or a 32-bit system call would pass every rule unread."""
+    assert _abi_child(install=True, which=which) == ("signal", signal.SIGSYS)
+    # Teeth: without the filter the same code returns normally (the kernel answers it).
+    assert _abi_child(install=False, which=which) == ("exit", 0)
+
+
+def test_the_program_is_built_once():
+    seccomp.program.cache_clear()
+    first = seccomp.program()
+    assert first[0] and not first[1]
+    assert seccomp.program() is first

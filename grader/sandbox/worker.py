@@ -737,7 +737,7 @@ def _probe(
         name = str(order["function"])
         board.set_function(name)
         _calls(ns, name, stream, max_value)  # returns on the grader's "done"
-        if done < 0 or _others_running():
+        if done < 0 or ("fresh-probe" not in jail.DISABLE and _others_running()):
             return  # the runner clears what is left and says the function ended
         try:
             _write(done, b"d")
@@ -1031,9 +1031,10 @@ def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) 
             return
         job = json.loads(header)
         oom = _group_limits(job["limits"])
+        answer = None
         if job.get("plots") and plots is not None and plots.alive:
             answer = plots.run(header, fds, job)
-        else:
+        if answer is None:
             answer = zygote.run(job, fds, jobs)
         if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
             answer["oom"] = True  # the kernel killed a process of it for the group's memory
@@ -1136,17 +1137,17 @@ class _PlotZygote:
             answer = zygote.run(json.loads(header), fds, sock)
             sock.send(json.dumps(answer).encode())
 
-    def run(self, header: bytes, fds: list[int], job: dict[str, Any]) -> dict[str, Any]:
+    def run(self, header: bytes, fds: list[int], job: dict[str, Any]) -> dict[str, Any] | None:
         """Hand the job to the plot zygote; its answer, or a crash if it does not give one by
-        the job's wall-clock limit and a grace (then it is killed, and not used again)."""
+        the job's wall-clock limit and a grace (then it is killed, and not used again). None
+        when it could not take the job (it is gone): the job is still to run, elsewhere."""
         try:
             socket.send_fds(self.sock, [header], fds)
         except OSError:
             self.alive = False
-            return {"id": job["id"], "ended": "crashed", "code": 0, "elapsed": 0.0}
-        finally:
-            for fd in fds:
-                os.close(fd)
+            return None
+        for fd in fds:
+            os.close(fd)
         deadline = _monotonic() + float(job["limits"]["wall_s"]) + 5.0
         raw = b""
         while True:
