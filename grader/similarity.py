@@ -213,10 +213,27 @@ def fingerprint(student: str, assignment: str, sha256: str, raw: bytes) -> Finge
     if wanted:
         for name, (fn, source) in sorted(_functions(_code_cells(raw), wanted).items()):
             try:
-                functions.append((name, source, shingles_of(fn)))
+                functions.append((name, source, _shingles_by_text(fn, source)))
             except (ValueError, RecursionError, TypeError):
                 continue
     return Fingerprint(student, assignment, sha256, tuple(functions))
+
+
+_SHINGLES: dict[str, tuple[int, ...]] = {}
+MAX_REMEMBERED = 8192
+
+
+def _shingles_by_text(fn: ast.FunctionDef, source: str) -> tuple[int, ...]:
+    """`shingles_of`, remembered by the function's own text (the same text parses to the same
+    tree): a handout's untouched stubs and answers copied whole are shingled once a batch."""
+    if not source:
+        return shingles_of(fn)
+    known = _SHINGLES.get(source)
+    if known is None:
+        if len(_SHINGLES) >= MAX_REMEMBERED:
+            _SHINGLES.clear()
+        known = _SHINGLES[source] = shingles_of(fn)
+    return known
 
 
 @functools.cache

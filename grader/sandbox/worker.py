@@ -75,7 +75,7 @@ _fork, _exit, _write, _read, _waitpid, _kill, _killpg = (
     os.kill,
     os.killpg,
 )
-_getpid, _close = os.getpid, os.close
+_getpid, _getppid, _close, _listdir = os.getpid, os.getppid, os.close, os.listdir
 _monotonic, _sleep = time.monotonic, time.sleep
 _signal, _default_int = signal.signal, signal.default_int_handler
 _dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
@@ -755,9 +755,9 @@ def _others_running() -> bool:
     """Whether any process of the submission besides the namespace's init, the runner and this
     probe process is alive (or dead and not yet reaped), as its own /proc shows."""
     _reap_children()
-    mine = {1, os.getppid(), _getpid()}
+    mine = {1, _getppid(), _getpid()}
     try:
-        return any(n.isdigit() and int(n) not in mine for n in os.listdir("/proc"))
+        return any(n.isdigit() and int(n) not in mine for n in _listdir("/proc"))
     except OSError:
         return True
 
