@@ -185,6 +185,7 @@ class Sandbox:
         pending = list(probes)
         stop_at: int | None = None
         runs = restarts = 0
+        functions = len({p.function for p in probes})
         # One budget for the cells of every run: the reruns past fatal cells and lost functions
         # share it, so no submission holds its worker for more than RUNS_BUDGET notebooks' time.
         cells_left = RUNS_BUDGET * self.limits.timeout_s
@@ -206,14 +207,19 @@ class Sandbox:
                     continue
                 break
             lost = attempt.lost_function
-            if lost is None or attempt.tampered or restarts >= MAX_FATAL_CELLS:
+            # Each fresh run past a lost function leaves that function behind, so there are at
+            # most as many as there are functions; the shared time budget bounds them too.
+            if lost is None or attempt.tampered or restarts >= max(MAX_FATAL_CELLS, functions):
                 break
             restarts += 1
+            why = (
+                "an earlier call of this function did not return"
+                if attempt.lost_hung
+                else "an earlier call of this function ended its process"
+            )
             for p in pending:
                 if p.function == lost and p.case_id not in outcomes:
-                    outcomes[p.case_id] = _not_run(
-                        p.case_id, "an earlier call of this function ended its process"
-                    )
+                    outcomes[p.case_id] = _not_run(p.case_id, why)
             pending = [p for p in pending if p.case_id not in outcomes]
             if not pending:
                 break
@@ -355,6 +361,8 @@ class _Attempt:
     lost: bool = False
     lost_function: str | None = None
     """The function whose call ended the process running the tests, if one did."""
+    lost_hung: bool = False
+    """That call ran past its limit (rather than ending the process itself)."""
     killed: bool = False
     values_left: int = MAX_VALUES_BYTES
     probing: str | None = None
@@ -368,6 +376,12 @@ class _Attempt:
     """The time this run's cells took."""
     runs_out: bool = False
     """The submission's time for cells, over all its runs, ran out after this run."""
+
+    @property
+    def inline(self) -> bool:
+        """The sandbox's runner makes the calls itself (it has a PID namespace and its own
+        /proc to clear after each function), not a probe process of its own per function."""
+        return "private-proc" in self.isolation
 
     def __post_init__(self) -> None:
         self.output_left = MAX_OUTPUT_CHARS
@@ -599,9 +613,13 @@ class _Attempt:
         t0 = time.monotonic()
         limit = self.limits.call_timeout_s
         event, value = self._next(t0 + limit + CALL_SLACK_S)
-        if event == "ended":  # the call ended the runner itself (it killed its parent)
+        if event == "ended":  # the call ended the process making the calls
             self.lost_function = name
-            self.outcomes[p.case_id] = CallOutcome(
+            if self.inline:
+                how, code = value
+                self.outcomes[p.case_id] = _lost(p.case_id, how, code, timed_out=False, limit=limit)
+                raise _Gone
+            self.outcomes[p.case_id] = CallOutcome(  # a probe process's call ended its parent
                 p.case_id,
                 False,
                 error={
@@ -613,6 +631,16 @@ class _Attempt:
                     "the other functions were tested in a fresh run",
                 },
             )
+            raise _Gone
+        if event == "time" and self.inline:
+            # Only the end of the sandbox stops a call made by the runner itself: the functions
+            # still to test get a fresh run.
+            self._order(b"kill")
+            self.outcomes[p.case_id] = _lost(
+                p.case_id, "signal", signal.SIGKILL, timed_out=True, limit=limit
+            )
+            self.lost_function = name
+            self.lost_hung = True
             raise _Gone
         if event == "time":
             self._order(b"kill-probe")

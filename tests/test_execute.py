@@ -391,26 +391,31 @@ def _pids_seen(sandbox):
 @pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
 def test_a_function_s_calls_start_with_nothing_of_the_last_function_s_running(sandbox):
     seen = _pids_seen(sandbox)
-    probe, visible = seen["b"]
-    # The namespace's init, the runner and b's own probe process: a's sleeper is gone, and b
-    # got a probe process of its own because a left one running.
-    assert visible == [1, 2, probe], visible
-    assert probe != seen["a"]
+    caller, visible = seen["b"]
+    # The namespace's init and the runner, which makes the calls itself: a's sleeper is gone.
+    assert visible == [1, caller], visible
+    assert caller == seen["a"] == seen["q"]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
-def test_one_probe_process_serves_the_functions_while_nothing_is_left_running(sandbox):
-    seen = _pids_seen(sandbox)
-    assert seen["q"] == seen["q2"] == seen["a"]  # one process for quiet's calls and a's
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
-def test_without_the_check_a_leftover_process_would_reach_the_next_function(monkeypatch):
-    """The first test's teeth: with the probe process kept whatever is left running, b sees
-    a's sleeper."""
-    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", "fresh-probe")
+def test_without_the_clearing_a_leftover_process_would_reach_the_next_function(monkeypatch):
+    """The test above has teeth: without the clearing after each function, b sees a's
+    sleeper."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", "clear-between-functions")
     with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
         seen = _pids_seen(sb)
-    probe, visible = seen["b"]
-    assert probe == seen["a"]
-    assert len(visible) == 4, visible
+    caller, visible = seen["b"]
+    assert len(visible) == 3, visible
+
+
+def test_a_process_a_call_forks_says_nothing(sandbox):
+    """A child forked inside a graded call returns from it too: it must not answer for it."""
+    ex = run(
+        sandbox,
+        "import os\ndef f():\n    os.fork()\n    return os.getpid()",
+        "def g():\n    return 5",
+        probes=[call("f", case="f1"), call("f", case="f2"), call("g", case="g1")],
+    )
+    assert ex.tampered == ""
+    assert ex.outcomes["f1"].ok and ex.outcomes["f2"].ok
+    assert ex.outcomes["g1"].value == 5

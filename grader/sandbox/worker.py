@@ -40,7 +40,6 @@ import importlib.util
 import io
 import json
 import linecache
-import mmap
 import os
 import resource
 import select
@@ -75,7 +74,7 @@ _fork, _exit, _write, _read, _waitpid, _kill, _killpg = (
     os.kill,
     os.killpg,
 )
-_getpid, _getppid, _close, _listdir = os.getpid, os.getppid, os.close, os.listdir
+_getpid, _close = os.getpid, os.close
 _monotonic, _sleep = time.monotonic, time.sleep
 _signal, _default_int = signal.signal, signal.default_int_handler
 _dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
@@ -526,7 +525,7 @@ def _runner(
     job: dict[str, Any], plan: jail.Plan, data: int, ctl: int, layers: list[str], notes: list[str]
 ) -> None:
     """Drop privileges and say what isolation holds (on `ctl`, which is then closed for good);
-    then run what the grader sends on `data`: cells, then each function's probe process."""
+    then run what the grader sends on `data`: cells, then each function's calls."""
     home = plan.tmp if "private-tmp" in layers else job["scratch"]
     os.chdir(home)
     os.environ["HOME"] = home
@@ -548,11 +547,12 @@ def _runner(
     max_value = int(job["max_value_bytes"])
     ns, run_cell = _cell_runner()
     me = _getpid()
-    board = _Board()
-    # The probe process outlives a function only where it can tell nothing the calls started is
-    # still running (a PID namespace with its own /proc) and this process can wait for it and
-    # for its word at once (a pidfd).
-    persist = private_proc and _pidfd(me) >= 0
+    # Where this process is in a PID namespace with its own /proc, it makes the calls itself:
+    # after each function it can kill whatever the calls started, and a call that ends it or
+    # runs past its limit costs a fresh run for the functions still to test (the grader's
+    # side). Elsewhere each function's calls run in a probe process of their own, whose group
+    # is killed after it.
+    inline = private_proc
     while True:
         order = stream.recv()
         op = order.get("op")
@@ -563,26 +563,24 @@ def _runner(
             if not record["ok"] and record["error"]["type"] == "KeyboardInterrupt":
                 _clear(in_namespace)  # an interrupted cell's processes go with it
             stream.send(record)
+        elif op == "probe" and inline:
+            name = str(order["function"])
+            _calls(ns, name, stream, max_value, me)  # returns on the grader's "done"
+            if "clear-between-functions" not in jail.DISABLE:
+                _clear(in_namespace)  # what the calls started goes before the next function
+            stream.send({"function": name, "ended": "exit", "code": 0})
         elif op == "probe":
-            # One probe process for the functions to come: it takes the grader's orders itself
-            # until a call ends it, something a call started is still running when its function
-            # is done, or the grader says the end. Each function's end is said by this process,
-            # so a call that killed it cannot pass for a function that ended well.
+            name = str(order["function"])
             _clear(in_namespace)
-            board.reset(str(order["function"]))
-            done_r, done_w = os.pipe2(os.O_CLOEXEC)
             pid = _fork_when_room()
             if pid == 0:
                 try:
                     os.setpgid(0, 0)  # its processes can be killed as one group, forks and all
                     die_with_parent(signal.SIGKILL, me)
-                    _close(done_r)
-                    _probe(ns, order, stream, max_value, board, done_w if persist else -1)
+                    _calls(ns, name, stream, max_value, _getpid())
                 finally:
                     _exit(0)
-            _close(done_w)
-            how, code = _await_probe(pid, done_r, stream, board)
-            _close(done_r)
+            how, code = _status(_waitpid(pid, 0)[1])
             # What it left running goes before the next function: its group at once (a kill of
             # a group cannot be outrun by forks), then anything else in the namespace.
             try:
@@ -590,81 +588,11 @@ def _runner(
             except OSError:
                 pass
             _clear(in_namespace)
-            if board.ended():
-                break  # it took the grader's "end"
-            stream.send({"function": board.function(), "ended": how, "code": code})
+            stream.send({"function": name, "ended": how, "code": code})
         elif op == "end":
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
-
-
-def _pidfd(pid: int) -> int:
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return -1
-    if pid == _getpid():  # only a test of whether the kernel has them
-        _close(fd)
-    return fd
-
-
-def _await_probe(pid: int, done: int, stream: _Stream, board: _Board) -> tuple[str, int]:
-    """Wait for the probe process to end, saying each function's end it reports on `done` on its
-    behalf meanwhile; how it ended."""
-    fd = _pidfd(pid)
-    if fd < 0:
-        return _status(_waitpid(pid, 0)[1])
-    watch = [fd, done]
-    try:
-        while True:
-            try:
-                ready, _, _ = select.select(watch, [], [])
-            except InterruptedError:
-                continue
-            if fd in ready:
-                return _status(_waitpid(pid, 0)[1])
-            try:
-                said = _read(done, 64)
-            except OSError:
-                said = b""
-            if not said:
-                watch = [fd]
-            for _ in said:
-                stream.send({"function": board.function(), "ended": "exit", "code": 0})
-    finally:
-        _close(fd)
-
-
-class _Board:
-    """A page the runner shares with its probe process: the function whose calls are under
-    way, and whether the probe process took the grader's "end". What the runner reads here
-    when the probe process has ended tells it what to say; student code can write here too,
-    but only to confuse the account of its own submission."""
-
-    SIZE = 4096
-
-    def __init__(self) -> None:
-        self._page = mmap.mmap(-1, self.SIZE)  # anonymous and shared: survives the fork
-
-    def reset(self, function: str) -> None:
-        self._page[0:1] = b"\0"
-        self.set_function(function)
-
-    def set_function(self, function: str) -> None:
-        name = function.encode("utf-8", "replace")[: self.SIZE - 3]
-        self._page[1:3] = len(name).to_bytes(2, "big")
-        self._page[3 : 3 + len(name)] = name
-
-    def function(self) -> str:
-        n = min(int.from_bytes(self._page[1:3], "big"), self.SIZE - 3)
-        return self._page[3 : 3 + n].decode("utf-8", "replace")
-
-    def end(self) -> None:
-        self._page[0:1] = b"E"
-
-    def ended(self) -> bool:
-        return self._page[0:1] == b"E"
 
 
 def _fork_when_room(wait_s: float = 3.0) -> int:
@@ -720,59 +648,10 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
     return ns, run_cell
 
 
-def _probe(
-    ns: dict[str, Any],
-    order: dict[str, Any],
-    stream: _Stream,
-    max_value: int,
-    board: _Board,
-    done: int,
-) -> None:
-    """In a probe process: for each function the grader names, call it on each call the
-    grader sends, one at a time, until it says this function is done. What the calls print is
-    dropped. With `done` (a pipe to the runner), it lives on to the next function unless
-    something the calls started is still running, and asks the runner to say the function's
-    end; otherwise it ends after each function and the runner says so."""
-    while True:
-        name = str(order["function"])
-        board.set_function(name)
-        _calls(ns, name, stream, max_value)  # returns on the grader's "done"
-        if done < 0 or ("fresh-probe" not in jail.DISABLE and _others_running()):
-            return  # the runner clears what is left and says the function ended
-        try:
-            _write(done, b"d")
-        except OSError:
-            return
-        order = stream.recv()
-        if order.get("op") == "end":
-            board.end()
-            return
-        if order.get("op") != "probe":
-            return
-
-
-def _others_running() -> bool:
-    """Whether any process of the submission besides the namespace's init, the runner and this
-    probe process is alive (or dead and not yet reaped), as its own /proc shows."""
-    _reap_children()
-    mine = {1, _getppid(), _getpid()}
-    try:
-        return any(n.isdigit() and int(n) not in mine for n in _listdir("/proc"))
-    except OSError:
-        return True
-
-
-def _reap_children() -> None:
-    while True:
-        try:
-            if _waitpid(-1, os.WNOHANG)[0] == 0:
-                return
-        except ChildProcessError:
-            return
-
-
-def _calls(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> None:
-    """The calls of one function, until the grader says it is done."""
+def _calls(ns: dict[str, Any], name: str, stream: _Stream, max_value: int, me: int) -> None:
+    """The calls of one function, until the grader says it is done. What the calls print is
+    dropped. A process a call forked (`me` is the one making the calls) comes out here: it has
+    nothing to say."""
     fn = ns.get(name)
     stream.send({"ready": name})  # the grader starts each call's clock from here on
     while True:
@@ -796,7 +675,10 @@ def _calls(ns: dict[str, Any], name: str, stream: _Stream, max_value: int) -> No
                 }
             )
             continue
-        stream.send_payload(_call(fn, ns, order, max_value))
+        answer = _call(fn, ns, order, max_value)
+        if _getpid() != me:
+            _exit(0)
+        stream.send_payload(answer)
 
 
 def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) -> bytes:
