@@ -9,21 +9,27 @@ header (limits, scratch folder, uid) and two sockets of its own, passed with it:
 - `ctl`, on which the sandbox's supervisor takes the grader's orders (interrupt the cell, kill
   the probe process, kill everything) and reports how the process running student code ended.
 
+A second zygote (`_PlotZygote`), forked from the first once the allowlist root is in place, has
+matplotlib's pyplot loaded too; notebooks that import it are forked from there, the rest from
+the first, which is smaller by pyplot's heap (every fork copies, and every exit frees, less).
+
 For each job the zygote forks a child that:
 
-1. becomes its own process group and applies rlimits; as root it also enters fresh namespaces
-   (network, mount, PID), sees a read-only filesystem with a private /tmp and none of the
-   grader's files, and runs student code under a uid of its own with no capabilities
-   (`grader.sandbox.jail`); elsewhere it runs in a fresh scratch directory and the result says what
-   was missing;
-2. is (or, in a PID namespace, forks the namespace's init to be) the supervisor: it forks the
-   runner, then only obeys `ctl` and reaps. It never runs student code and never reads `data`;
+1. becomes its own process group and applies rlimits; as root it is the init of a PID namespace
+   of its own (the zygote makes it so at the fork), enters fresh mount, IPC and UTS namespaces,
+   sees a read-only filesystem with a private /tmp and none of the grader's files, and runs
+   student code under a uid of its own with no capabilities (`grader.sandbox.jail`); elsewhere it
+   runs in a fresh scratch directory and the result says what was missing;
+2. is the supervisor: it forks the runner, then only obeys `ctl` and reaps. It never runs
+   student code and never reads `data`;
 3. the runner drops privileges, sends the isolation it has on `ctl` and closes it, so student
    code never holds that socket; then it hides the `grader` and `reference` packages, runs each
    cell it is sent ("Run All", errors allowed) and answers with what happened;
-4. for each graded function, the runner forks a probe process, which takes the function's calls
-   one at a time, with `np.random` seeded right before each, and answers with plain data
-   (JSON, arrays as bytes).
+4. then it makes each graded function's calls one at a time, with `np.random` seeded right
+   before each, and answers with plain data (JSON, arrays as bytes). In a PID namespace with its
+   own /proc it makes them itself and kills whatever they started after each function (a call
+   that ends it, or runs past its limit, costs a fresh run for the functions still to test);
+   elsewhere it forks a probe process for each function's calls.
 
 Nothing here keeps time for student code: the grader does, and tells the supervisor when to act,
 so nothing a cell does can lift a limit. The zygote holds no cells and no probe inputs (they
