@@ -89,7 +89,11 @@ def test_the_worker_sits_in_its_group_and_its_submissions_are_the_first_to_kill(
     starts inside, with the highest OOM score, and the worker keeps the default one."""
     source = (
         "score = open('/proc/self/oom_score_adj').read().strip()\n"
-        "groups = open('/proc/self/cgroup').read()"
+        "try:\n"
+        "    open('/proc/self/oom_score_adj', 'w').write('0')  # to make the worker the victim\n"
+        "except OSError as exc:\n"
+        "    score += ' ' + type(exc).__name__\n"
+        "score += ' ' + open('/proc/self/oom_score_adj').read().strip()"
     )
     with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
         ex = sb.run([CodeCell(0, source + "\nprint(score)", ())], [])
@@ -101,6 +105,6 @@ def test_the_worker_sits_in_its_group_and_its_submissions_are_the_first_to_kill(
             worker_score = f.read().strip()
     if "cgroup-memory" not in layers:
         pytest.skip("no cgroup on this machine")
-    assert ex.cells[0].output == "1000\n"
+    assert ex.cells[0].output == "1000 PermissionError 1000\n"  # and it cannot lower it
     assert f"grader-{worker}" in worker_groups
     assert worker_score == "0"

@@ -27,8 +27,9 @@ For each job the zygote forks a child that:
    cell it is sent ("Run All", errors allowed) and answers with what happened;
 4. then it makes each graded function's calls one at a time, with `np.random` seeded right
    before each, and answers with plain data (JSON, arrays as bytes). In a PID namespace with its
-   own /proc it makes them itself and kills whatever they started after each function (a call
-   that ends it, or runs past its limit, costs a fresh run for the functions still to test);
+   own /proc it makes them itself, and before each function kills whatever was started before
+   it (a call that ends it, or runs past its limit, costs a fresh run for the functions still
+   to test);
    elsewhere it forks a probe process for each function's calls.
 
 Nothing here keeps time for student code: the grader does, and tells the supervisor when to act,
@@ -554,7 +555,7 @@ def _runner(
     ns, run_cell = _cell_runner()
     me = _getpid()
     # Where this process is in a PID namespace with its own /proc, it makes the calls itself:
-    # after each function it can kill whatever the calls started, and a call that ends it or
+    # before each function it can kill whatever was started before, and a call that ends it or
     # runs past its limit costs a fresh run for the functions still to test (the grader's
     # side). Elsewhere each function's calls run in a probe process of their own, whose group
     # is killed after it.
@@ -571,9 +572,9 @@ def _runner(
             stream.send(record)
         elif op == "probe" and inline:
             name = str(order["function"])
-            _calls(ns, name, stream, max_value, me)  # returns on the grader's "done"
             if "clear-between-functions" not in jail.DISABLE:
-                _clear(in_namespace)  # what the calls started goes before the next function
+                _clear(in_namespace)  # what the cells or the last calls started goes first
+            _calls(ns, name, stream, max_value, me)  # returns on the grader's "done"
             stream.send({"function": name, "ended": "exit", "code": 0})
         elif op == "probe":
             name = str(order["function"])
@@ -909,14 +910,20 @@ def serve() -> None:
             plots.stop()
 
 
+def _next_job(sock: socket.socket) -> tuple[bytes, list[int]] | None:
+    """The next job's header and its two sockets; None when the sender has closed."""
+    try:
+        header, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
+    except OSError:
+        return None
+    if not header or len(fds) != 2:
+        return None
+    return header, fds
+
+
 def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) -> None:
-    while True:
-        try:
-            header, fds, _, _ = socket.recv_fds(jobs, 1 << 20, 2)
-        except OSError:
-            return
-        if not header or len(fds) != 2:
-            return
+    while (taken := _next_job(jobs)) is not None:
+        header, fds = taken
         job = json.loads(header)
         oom = _group_limits(job["limits"])
         answer = None
@@ -1015,13 +1022,8 @@ class _PlotZygote:
 
     @staticmethod
     def _serve(zygote: _Zygote, sock: socket.socket) -> None:
-        while True:
-            try:
-                header, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
-            except OSError:
-                return
-            if not header or len(fds) != 2:
-                return
+        while (taken := _next_job(sock)) is not None:
+            header, fds = taken
             answer = zygote.run(json.loads(header), fds, sock)
             sock.send(json.dumps(answer).encode())
 
