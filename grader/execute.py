@@ -284,12 +284,6 @@ class Sandbox:
         return attempt
 
 
-_FRAMES: dict[tuple[Any, ...], tuple[Any, Any, bytes]] = {}
-"""Call orders already encoded, by case and inputs: every student of an assignment gets the same
-inputs (the oracle builds each case's once), so each order is encoded once per process."""
-MAX_FRAMES = 2048
-
-
 PLOTS = re.compile(
     r"\b(?:import|__import__|import_module)\b[^\n]*\b(?:matplotlib|pylab|seaborn)\b"
     r"|\bfrom\s+(?:matplotlib|pylab|seaborn)\b"
@@ -304,6 +298,12 @@ only slower."""
 
 def _plots(source: str) -> bool:
     return PLOTS.search(source) is not None
+
+
+_FRAMES: dict[tuple[Any, ...], tuple[Any, Any, bytes]] = {}
+"""Call orders already encoded, by case and inputs: every student of an assignment gets the same
+inputs (the oracle builds each case's once), so each order is encoded once per process."""
+MAX_FRAMES = 2048
 
 
 def _call_frame(p: ProbeCall) -> bytes:
@@ -381,7 +381,7 @@ class _Attempt:
     @property
     def inline(self) -> bool:
         """The sandbox's runner makes the calls itself (it has a PID namespace and its own
-        /proc to clear after each function), not a probe process of its own per function."""
+        /proc to clear before each function), not a probe process of its own per function."""
         return "private-proc" in self.isolation
 
     def __post_init__(self) -> None:
@@ -609,7 +609,7 @@ class _Attempt:
         return True
 
     def _call(self, name: str, p: ProbeCall) -> bool:
-        """Make one call; whether its probe process lives on."""
+        """Make one call; whether the process making the calls lives on."""
         self._send(_call_frame(p))
         t0 = time.monotonic()
         limit = self.limits.call_timeout_s
