@@ -1,15 +1,18 @@
-"""Benchmark: grade the four solution notebooks repeatedly and compare with nbconvert.
+"""Benchmark: grade the solution notebooks repeatedly and compare with nbconvert.
 
     python bench/grade_solutions.py [--rounds 10]
 
 Prints the time per notebook for `grader` (warm worker, public and hidden tests, JSON written)
 and for `jupyter nbconvert --execute` on the same notebooks in the same run (demonstration cells
-removed, so both run the same code), and their ratio. Figures, not assertions: the machines are
-shared and noisy, so compare ratios from one run rather than absolute times across runs."""
+removed, so both run the same code), and their ratio; and, for each assignment, the CPU one
+submission costs in the sandbox's worker (its zygotes and everything they forked and reaped, read
+from /proc) and in the grading process. Figures, not assertions: the machines are shared and
+noisy, so compare ratios from one run rather than absolute times across runs."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -46,15 +49,20 @@ def main() -> None:
         t0 = time.perf_counter()
         sandbox = Sandbox()
         per_nb: list[float] = []
+        worker_cpu = {p.stem: 0.0 for p in paths}
+        grader_cpu = {p.stem: 0.0 for p in paths}
         with sandbox:
-            grade_notebook(paths[0], sandbox=sandbox)  # starts the warm worker
+            for p in paths:  # starts the warm worker, and its plot zygote's import ends
+                grade_notebook(p, sandbox=sandbox)
             startup = time.perf_counter() - t0
             for _ in range(args.rounds):
                 for p in paths:
-                    t = time.perf_counter()
+                    t, w, g = time.perf_counter(), _worker_cpu(sandbox), time.process_time()
                     result = grade_notebook(p, sandbox=sandbox)
                     write_result(result, root / "out")
                     per_nb.append(time.perf_counter() - t)
+                    worker_cpu[p.stem] += _worker_cpu(sandbox) - w
+                    grader_cpu[p.stem] += time.process_time() - g
                     assert result.score == result.max_score, (p, result.error)
 
         nbc: list[float] = []
@@ -93,6 +101,25 @@ def main() -> None:
     )
     print(f"nbconvert --execute per notebook: {n * 1000:8.1f} ms  (execution only, no grading)")
     print(f"ratio nbconvert / grader:         {n / g:8.1f}x")
+    print("CPU per submission, by assignment (the mean over the rounds):")
+    for name in worker_cpu:
+        print(
+            f"  {name:20s} worker {worker_cpu[name] * 1000 / args.rounds:7.1f} ms   "
+            f"grading process {grader_cpu[name] * 1000 / args.rounds:7.1f} ms"
+        )
+
+
+def _worker_cpu(sandbox: Sandbox) -> float:
+    """CPU seconds of the sandbox's zygotes and of the children they have reaped."""
+    total = 0.0
+    for pid in sandbox.worker_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 if __name__ == "__main__":
