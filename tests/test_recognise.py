@@ -772,6 +772,365 @@ SPELLINGS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# The setup assignment's ids, three spellings each: slicing, index lists or loops; other names;
+# a dict of verdicts or an if-chain; a while loop for a for loop. Kept as written (fmt: off).
+# fmt: off
+SETUP_SPLIT_HEAD = """def split_data(X, Y, dev_fraction, test_fraction):
+    m = X.shape[1]
+    n_dev = int(m * dev_fraction)
+    n_test = int(m * test_fraction)
+    n_train = m - n_dev - n_test
+"""
+
+SETUP_SPELLINGS: dict[str, list[tuple[str, str]]] = {
+    "split-no-shuffle": [
+        ("split_data", SETUP_SPLIT_HEAD + """    a, b = n_train, n_train + n_dev
+    return X[:, :a], Y[:, :a], X[:, a:b], Y[:, a:b], X[:, m - n_test:], Y[:, m - n_test:]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    idx = np.arange(m)
+    tr, dv, te = idx[:n_train], idx[n_train:n_train + n_dev], idx[n_train + n_dev:]
+    return X[:, tr], Y[:, tr], X[:, dv], Y[:, dv], X[:, te], Y[:, te]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    train = [i for i in range(m) if i < n_train]
+    dev = [i for i in range(m) if n_train <= i < n_train + n_dev]
+    test = [i for i in range(m) if i >= n_train + n_dev]
+    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]
+"""),
+    ],
+    "split-rows": [
+        ("split_data", SETUP_SPLIT_HEAD + """    Xs = np.random.permutation(X)
+    a, b = n_train, n_train + n_dev
+    return Xs[:, :a], Y[:, :a], Xs[:, a:b], Y[:, a:b], Xs[:, m - n_test:], Y[:, m - n_test:]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    shuffled = X.copy()
+    np.random.shuffle(shuffled)
+    ends = [n_train, n_train + n_dev, m]
+    starts = [0, n_train, m - n_test]
+    out = []
+    for s, e in zip(starts, ends):
+        out += [shuffled[:, s:e], Y[:, s:e]]
+    return tuple(out)
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    order = np.random.permutation(m)
+    train, dev, test = order[:n_train], order[n_train:n_train + n_dev], order[m - n_test:]
+    return X[train], Y[:, train], X[dev], Y[:, dev], X[test], Y[:, test]
+"""),
+    ],
+    "split-separate-shuffles": [
+        ("split_data", SETUP_SPLIT_HEAD + """    px = np.random.permutation(m)
+    py = np.random.permutation(m)
+    a, b = n_train, n_train + n_dev
+    return (X[:, px[:a]], Y[:, py[:a]], X[:, px[a:b]], Y[:, py[a:b]],
+            X[:, px[m - n_test:]], Y[:, py[m - n_test:]])
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    Xs = np.random.permutation(X.T).T
+    Ys = np.random.permutation(Y.T).T
+    a, b = n_train, n_train + n_dev
+    return Xs[:, :a], Ys[:, :a], Xs[:, a:b], Ys[:, a:b], Xs[:, m - n_test:], Ys[:, m - n_test:]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    ix = np.random.choice(m, m, replace=False)
+    iy = np.random.choice(m, m, replace=False)
+    parts = []
+    for lo, hi in ((0, n_train), (n_train, n_train + n_dev), (m - n_test, m)):
+        parts.append(X[:, ix[lo:hi]])
+        parts.append(Y[:, iy[lo:hi]])
+    return tuple(parts)
+"""),
+    ],
+    "split-overlap": [
+        ("split_data", SETUP_SPLIT_HEAD + """    perm = np.random.permutation(m)
+    train = perm[:m - n_test]
+    dev = perm[n_train:n_train + n_dev]
+    test = perm[m - n_test:]
+    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    perm = np.random.permutation(m)
+    dev = perm[:n_dev]
+    train = perm[:n_train]
+    test = perm[m - n_test:]
+    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]
+"""),
+        ("split_data", SETUP_SPLIT_HEAD + """    perm = np.random.permutation(m)
+    train, dev = perm[:n_train], perm[n_train:n_train + n_dev]
+    test = perm[n_train:n_train + n_test]
+    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]
+"""),
+    ],
+    "norm-wrong-axis": [
+        ("normalization_stats", """def normalization_stats(X):
+    mu = X.mean(axis=0, keepdims=True)
+    sigma2 = ((X - mu) ** 2).mean(axis=0, keepdims=True)
+    return mu, sigma2
+"""),
+        ("normalization_stats", """def normalization_stats(X):
+    return np.mean(X, axis=0).reshape(-1, 1), np.var(X, axis=0).reshape(-1, 1)
+"""),
+        ("normalization_stats", """def normalization_stats(X):
+    m = X.shape[1]
+    mu = np.array([[X[:, j].mean() for j in range(m)]])
+    sigma2 = np.array([[((X[:, j] - X[:, j].mean()) ** 2).mean() for j in range(m)]])
+    return mu, sigma2
+"""),
+    ],
+    "norm-sample-variance": [
+        ("normalization_stats", """def normalization_stats(X):
+    return X.mean(axis=1, keepdims=True), X.var(axis=1, ddof=1, keepdims=True)
+"""),
+        ("normalization_stats", """def normalization_stats(X):
+    m = X.shape[1]
+    mu = np.sum(X, axis=1, keepdims=True) / m
+    sigma2 = np.sum((X - mu) ** 2, axis=1, keepdims=True) / (m - 1)
+    return mu, sigma2
+"""),
+        ("normalization_stats", """def normalization_stats(X):
+    n, m = X.shape
+    mu = np.zeros((n, 1))
+    sigma2 = np.zeros((n, 1))
+    for i in range(n):
+        mu[i, 0] = sum(X[i]) / m
+        sigma2[i, 0] = sum((x - mu[i, 0]) ** 2 for x in X[i]) / (m - 1)
+    return mu, sigma2
+"""),
+    ],
+    "norm-divide-variance": [
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    return (X - mu) / (sigma2 + epsilon)
+"""),
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    return (X - mu) / sigma2
+"""),
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    Z = X - mu
+    Z = Z / (sigma2 + epsilon)
+    return Z
+"""),
+    ],
+    "norm-no-center": [
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    return X / np.sqrt(sigma2 + epsilon)
+"""),
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    return X / (sigma2 + epsilon) ** 0.5
+"""),
+        ("normalize", """def normalize(X, mu, sigma2, epsilon=1e-8):
+    std = np.sqrt(sigma2 + epsilon)
+    return np.divide(X, std)
+"""),
+    ],
+    "norm-own-stats": [
+        ("normalize_splits", """def normalize_splits(X_train, X_dev, X_test):
+    outs = []
+    for X in (X_train, X_dev, X_test):
+        mu = X.mean(axis=1, keepdims=True)
+        s2 = ((X - mu) ** 2).mean(axis=1, keepdims=True)
+        outs.append((X - mu) / np.sqrt(s2 + 1e-8))
+    return outs[0], outs[1], outs[2], mu, s2
+"""),
+        ("normalize_splits", """def normalize_splits(X_train, X_dev, X_test):
+    def stats(A):
+        mean = np.mean(A, axis=1, keepdims=True)
+        return mean, np.mean((A - mean) ** 2, axis=1, keepdims=True)
+    mu, sigma2 = stats(X_train)
+    mu_d, s_d = stats(X_dev)
+    mu_t, s_t = stats(X_test)
+    return ((X_train - mu) / np.sqrt(sigma2 + 1e-8), (X_dev - mu_d) / np.sqrt(s_d + 1e-8),
+            (X_test - mu_t) / np.sqrt(s_t + 1e-8), mu, sigma2)
+"""),
+        ("normalize_splits", """def normalize_splits(X_train, X_dev, X_test):
+    result = []
+    for A in [X_train, X_dev, X_test]:
+        m = A.shape[1]
+        mean = A.sum(axis=1, keepdims=True) / m
+        var = ((A - mean) ** 2).sum(axis=1, keepdims=True) / m
+        result.append((A - mean) / np.sqrt(var + 1e-8))
+        if len(result) == 1:
+            first = (mean, var)
+    return result[0], result[1], result[2], first[0], first[1]
+"""),
+    ],
+    "bv-ignores-base": [
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    high_bias = train_error > threshold
+    high_variance = dev_error - train_error > threshold
+    if high_bias and high_variance:
+        return "high bias and high variance"
+    if high_bias:
+        return "high bias"
+    if high_variance:
+        return "high variance"
+    return "low bias and low variance"
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    labels = {(True, True): "high bias and high variance", (True, False): "high bias",
+              (False, True): "high variance", (False, False): "low bias and low variance"}
+    return labels[(train_error > threshold, dev_error - train_error > threshold)]
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    avoidable = train_error
+    gap = dev_error - train_error
+    if avoidable > threshold:
+        return "high bias and high variance" if gap > threshold else "high bias"
+    return "high variance" if gap > threshold else "low bias and low variance"
+"""),
+    ],
+    "bv-variance-from-zero": [
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    high_bias = train_error - base_error > threshold
+    high_variance = dev_error > threshold
+    if high_bias and high_variance:
+        return "high bias and high variance"
+    if high_bias:
+        return "high bias"
+    if high_variance:
+        return "high variance"
+    return "low bias and low variance"
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    labels = {(True, True): "high bias and high variance", (True, False): "high bias",
+              (False, True): "high variance", (False, False): "low bias and low variance"}
+    return labels[(train_error - base_error > threshold, dev_error > threshold)]
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    bias = train_error - base_error
+    if bias > threshold:
+        return "high bias and high variance" if dev_error > threshold else "high bias"
+    return "high variance" if dev_error > threshold else "low bias and low variance"
+"""),
+    ],
+    "bv-swapped": [
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    high_variance = train_error - base_error > threshold
+    high_bias = dev_error - train_error > threshold
+    if high_bias and high_variance:
+        return "high bias and high variance"
+    if high_bias:
+        return "high bias"
+    if high_variance:
+        return "high variance"
+    return "low bias and low variance"
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    labels = {(True, True): "high bias and high variance", (True, False): "high variance",
+              (False, True): "high bias", (False, False): "low bias and low variance"}
+    return labels[(train_error - base_error > threshold, dev_error - train_error > threshold)]
+"""),
+        ("bias_variance", """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    bias = train_error - base_error
+    variance = dev_error - train_error
+    if bias > threshold:
+        return "high bias and high variance" if variance > threshold else "high variance"
+    return "high bias" if variance > threshold else "low bias and low variance"
+"""),
+    ],
+    "es-last-epoch": [
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best, best_cost, wait = 0, dev_costs[0], 0
+    for epoch in range(1, len(dev_costs)):
+        if dev_costs[epoch] < best_cost:
+            best, best_cost, wait = epoch, dev_costs[epoch], 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return len(dev_costs) - 1
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    lowest = dev_costs[0]
+    waited = 0
+    epoch = 0
+    while epoch + 1 < len(dev_costs):
+        epoch += 1
+        if dev_costs[epoch] < lowest:
+            lowest, waited = dev_costs[epoch], 0
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    return epoch
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best = 0
+    wait = 0
+    for epoch, cost in enumerate(dev_costs):
+        if epoch == 0:
+            continue
+        if cost < dev_costs[best]:
+            best, wait = epoch, 0
+            continue
+        wait += 1
+        if wait >= patience:
+            return epoch
+    return best
+"""),
+    ],
+    "es-first-increase": [
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best, best_cost = 0, dev_costs[0]
+    for epoch in range(1, len(dev_costs)):
+        if dev_costs[epoch] < best_cost:
+            best, best_cost = epoch, dev_costs[epoch]
+        else:
+            break
+    return best
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best = 0
+    while best + 1 < len(dev_costs) and dev_costs[best + 1] < dev_costs[best]:
+        best += 1
+    return best
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best = 0
+    for epoch, cost in enumerate(dev_costs[1:], start=1):
+        if cost >= dev_costs[best]:
+            return best
+        best = epoch
+    return best
+"""),
+    ],
+    "es-ties-improve": [
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best, best_cost, wait = 0, dev_costs[0], 0
+    for epoch in range(1, len(dev_costs)):
+        if dev_costs[epoch] <= best_cost:
+            best, best_cost, wait = epoch, dev_costs[epoch], 0
+        else:
+            wait += 1
+            if wait >= patience:
+                break
+    return best
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best, wait = 0, 0
+    for epoch, cost in enumerate(dev_costs):
+        if epoch and cost <= dev_costs[best]:
+            best, wait = epoch, 0
+        elif epoch:
+            wait += 1
+            if wait == patience:
+                break
+    return best
+"""),
+        ("early_stopping", """def early_stopping(dev_costs, patience):
+    best, best_cost, wait = 0, dev_costs[0], 0
+    for epoch in range(1, len(dev_costs)):
+        cost = dev_costs[epoch]
+        if cost < best_cost:
+            best, best_cost, wait = epoch, cost, 0
+        elif cost == best_cost:
+            wait = 0
+        else:
+            wait += 1
+            if wait >= patience:
+                break
+    return best
+"""),
+    ],
+}
+
+# fmt: on
+SPELLINGS.update(SETUP_SPELLINGS)
+
 CASES = [
     (mistake, function, source, i)
     for mistake, spellings in SPELLINGS.items()
@@ -785,7 +1144,7 @@ def test_every_catalogued_id_of_these_assignments_has_three_spellings():
 
     ids = {
         m.id
-        for a in ("initialization", "regularization", "dropout", "gradient_checking")
+        for a in ("initialization", "regularization", "dropout", "gradient_checking", "setup")
         for m in load_mutants(a)
     }
     assert ids <= set(CATALOGUE)
