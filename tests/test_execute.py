@@ -419,3 +419,24 @@ def test_a_process_a_call_forks_says_nothing(sandbox):
     assert ex.tampered == ""
     assert ex.outcomes["f1"].ok and ex.outcomes["f2"].ok
     assert ex.outcomes["g1"].value == 5
+
+
+FDS = (
+    "import os\n"
+    "seen = []\n"
+    "for fd in sorted(int(x) for x in os.listdir('/proc/self/fd')):\n"
+    "    try:\n"
+    "        seen.append(os.readlink(f'/proc/self/fd/{fd}').split(':')[0])\n"
+    "    except OSError:\n"
+    "        pass  # the listing's own\n"
+    "print(sorted(seen))"
+)
+
+
+@pytest.mark.parametrize("first", ["x = 1", "import matplotlib.pyplot"], ids=["zygote", "plots"])
+def test_a_submission_inherits_no_descriptor_of_its_zygote(sandbox, first):
+    """Only its own data socket and the null device: not the zygote's job socket, the socket to
+    the plot zygote (a student holding it could hand the plot zygote a job of its own), or a
+    handle on the worker's PID namespace."""
+    ex = run(sandbox, first, FDS)
+    assert ex.cells[1].output == "['/dev/null', '/dev/null', '/dev/null', 'socket']\n", ex.cells

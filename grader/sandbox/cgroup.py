@@ -233,6 +233,11 @@ def hold(group: Group) -> None:
             pass
 
 
+def held() -> tuple[int, ...]:
+    """The descriptors `hold` opened (for a process that closes all it does not need)."""
+    return tuple(_held.values())
+
+
 def let_go() -> None:
     """Close the held descriptors (in a submission's process, after `join`)."""
     for fd in _held.values():

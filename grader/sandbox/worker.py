@@ -81,7 +81,7 @@ _fork, _exit, _write, _read, _waitpid, _kill, _killpg = (
     os.kill,
     os.killpg,
 )
-_getpid, _close = os.getpid, os.close
+_getpid, _close, _listdir = os.getpid, os.close, os.listdir
 _monotonic, _sleep = time.monotonic, time.sleep
 _signal, _default_int = signal.signal, signal.default_int_handler
 _dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
@@ -936,6 +936,23 @@ def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) 
         jobs.send(json.dumps(answer).encode())
 
 
+def _close_all_but(*keep: int) -> None:
+    """In a submission's first process, right after the fork: close every descriptor the
+    zygote had but the job's own sockets (and the group's files, let go of before student
+    code runs). The zygotes hold trusted handles (the job socket, the socket to the plot
+    zygote, their own PID namespace) that no submission may inherit."""
+    try:
+        open_fds = [int(name) for name in _listdir("/proc/self/fd")]
+    except OSError:  # no /proc: every descriptor the process could have
+        open_fds = list(range(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0]))
+    for fd in open_fds:
+        if fd > 2 and fd not in keep:
+            try:
+                _close(fd)
+            except OSError:
+                pass
+
+
 def _freeze() -> None:
     """Everything loaded so far goes to a generation the collector never scans: a submission's
     processes would otherwise write to every old object's header in their first full
@@ -971,7 +988,8 @@ class _Zygote:
                 jail.leave_pid_namespace(self.own_pids)
             raise
         if pid == 0:
-            os.close(jobs.detach())
+            jobs.detach()
+            _close_all_but(fds[0], fds[1], *cgroup.held())
             _child(job, self.plan, self.shared, fds[0], fds[1])
         if job["pid_namespace"]:
             jail.leave_pid_namespace(self.own_pids)
