@@ -1282,3 +1282,23 @@ def test_an_uncatalogued_mistake_loses_marks_without_a_name(function, source):
     result = grade_source(function, source)
     assert result.score < result.max_score
     assert result.diagnoses == ()
+
+
+def test_arrays_and_numbers_round_alike_in_fingerprints():
+    """`_rounded` (arrays, in numpy) and `_round` (numbers, one at a time) are two spellings of
+    one rounding: a value must round the same either way, or a returned np.float64 and the
+    same number as a size-1 array would fingerprint apart."""
+    from grader.recognise import _round, _rounded
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=20_000) * 10.0 ** rng.integers(-12, 14, size=20_000)
+    special = [0.0, -0.0, 1e-10, -1e-10, 0.5, 2.5, 123456.5, 1e308, -1e308, 5e-324]
+    values = np.concatenate([values, special, [np.inf, -np.inf, np.nan]])
+    for digits in (6, 12):
+        got = _rounded(values, digits)
+        for x, g in zip(values, got, strict=True):
+            want = _round(float(x), digits)
+            if isinstance(want, str):
+                assert str(g) == want, (x, g, want)  # "nan", "inf", "-inf"
+            else:
+                assert g == want, (x, g, want)

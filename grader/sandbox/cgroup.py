@@ -257,9 +257,9 @@ def join(group: Group) -> bool:
 def first_to_kill() -> bool:
     """In a submission's first process (and so in everything it forks): be the kernel's first
     choice when the group runs out of memory. The warm worker sits in the same group at the
-    default score; raising a score needs no privilege, lowering one needs CAP_SYS_RESOURCE,
-    which containers often lack. A submission that lowers its score again can only bring its
-    own worker down, which the grader then replaces."""
+    default score (lowering its own would need CAP_SYS_RESOURCE, which containers often lack;
+    raising one needs no privilege). Once the uid is dropped, the file belongs to root and the
+    submission cannot lower its score again (tested in test_cgroup)."""
     return _write("/proc/self/oom_score_adj", "1000")
 
 
