@@ -374,7 +374,7 @@ class _Attempt:
     cell_budget: float = float("inf")
     """What is left of the submission's time for cells, over all its runs."""
     cells_spent: float = 0.0
-    """The time this run's cells took."""
+    """The time this run's cells took, and its call that did not return, if one did."""
     runs_out: bool = False
     """The submission's time for cells, over all its runs, ran out after this run."""
 
@@ -642,6 +642,9 @@ class _Attempt:
             )
             self.lost_function = name
             self.lost_hung = True
+            # The worker's time it held counts in the submission's budget over all runs, as
+            # its cells' time does: a call that hangs in each function costs at most that.
+            self.cells_spent += time.monotonic() - t0
             raise _Gone
         if event == "time":
             self._order(b"kill-probe")
@@ -783,8 +786,9 @@ class _Attempt:
                 why = "the submission's process sent a record the grader could not accept"
             elif self.runs_out:
                 why = (
-                    "the notebook was not run again: its runs past cells that ended its process "
-                    f"used up its {RUNS_BUDGET * self.limits.timeout_s:g} s over all runs"
+                    "the notebook was not run again: its runs (past cells that ended its "
+                    "process, or calls that did not return) used up its "
+                    f"{RUNS_BUDGET * self.limits.timeout_s:g} s over all runs"
                 )
             elif self.fatal is not None:
                 why = f"the notebook's process ended in cell [{self.fatal.index + 1}]"

@@ -190,3 +190,24 @@ def test_the_runs_past_fatal_cells_share_one_time_budget():
     assert ex.runs <= 3, ex.runs
     said = " ".join(str((c.error or {}).get("message", "")) for c in ex.cells)
     assert "used up" in said or ex.notebook_timed_out, said
+
+
+def test_calls_that_do_not_return_count_in_the_same_time_budget():
+    """A call that hangs costs the worker the call limit and a fresh run for the functions
+    after it. That time counts in the submission's budget over all runs: eight functions that
+    each hang cannot hold the worker for eight call limits and eight runs. Here the budget is
+    4 s and each hung call 1 s: without counting them, every function would get its run."""
+    from grader.execute import RUNS_BUDGET
+    from grader.model import CodeCell, Limits, ProbeCall
+
+    limits = Limits(timeout_s=2, call_timeout_s=1, cell_timeout_s=2, memory_mb=256)
+    names = [f"f{i}" for i in range(8)]
+    source = "\n".join(f"def {n}():\n    while True:\n        pass" for n in names)
+    probes = [ProbeCall(f"{n}-1", n, (), {}, None, {}) for n in names]
+    with Sandbox(limits) as sb:
+        ex = sb.run([CodeCell(0, source, ())], probes)
+    assert RUNS_BUDGET * limits.timeout_s < len(names) * limits.call_timeout_s
+    assert ex.runs < len(names), ex.runs
+    hung = [o for o in ex.outcomes.values() if "limit per call" in o.error["message"]]
+    left = [o for o in ex.outcomes.values() if "used up" in o.error["message"]]
+    assert hung and left and len(hung) + len(left) == len(names), ex.outcomes

@@ -274,3 +274,40 @@ def f():
     assert "GRADER_TEST_SECRET" not in env and not in_proc
     assert set(env) <= set(jail.ENVIRONMENT) | set(jail.PASSED_ON)
     assert "scrubbed-environment" in ex.isolation
+
+
+HOST_NAMES = """
+import os
+import matplotlib
+from matplotlib import font_manager
+def f():
+    with open("/proc/self/cgroup") as fh:
+        groups = fh.read().split()
+    cache = matplotlib.get_cachedir()
+    font_manager.json_dump(font_manager.fontManager, os.path.join(cache, "fonts.json"))
+    return [groups, matplotlib.get_configdir(), cache, os.listdir(cache)]
+"""
+
+
+@needs_root
+@pytest.mark.parametrize("disable", ["", "cgroup-namespace"])
+def test_a_submission_reads_no_host_name_in_its_groups_or_its_plot_folders(monkeypatch, disable):
+    """/proc/self/cgroup names only the submission's own group, as "/" (a cgroup namespace), and
+    matplotlib's folders are under the submission's home, so saving its font cache works and
+    prints nothing (from the plot zygote, matplotlib had remembered the zygote's folder, which no
+    submission sees). Switched off, the cgroup namespace shows the host's group names."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
+    with Sandbox(Limits(timeout_s=10)) as sb:
+        ex = sb.run([CodeCell(0, HOST_NAMES, ())], [ProbeCall("c", "f", (), {}, None, {})])
+        root = str(sb._root)
+    assert ex.cells[0].ok, ex.cells[0].error
+    out = ex.outcomes["c"]
+    assert out.ok, out.error
+    groups, config, cache, saved = out.value
+    assert config.startswith("/tmp/") and cache.startswith("/tmp/")
+    assert root not in config + cache and saved == ["fonts.json"]
+    named = [g for g in groups if not g.endswith(":/")]
+    if disable:
+        assert named and "cgroup-namespace" not in ex.isolation
+    else:
+        assert named == [] and "cgroup-namespace" in ex.isolation

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from grader.sandbox import rootfs, seccomp
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
@@ -49,9 +50,13 @@ SUBMISSION_NAMESPACES = (
     (CLONE_NEWPID, "pid-namespace"),
     (CLONE_NEWIPC, "ipc-namespace"),
     (CLONE_NEWUTS, "uts-namespace"),
+    (CLONE_NEWCGROUP, "cgroup-namespace"),
 )
 """Entered by each submission: its own mounts (a fresh /tmp), its own processes, its own SysV
-and POSIX IPC objects and host name (nothing one student leaves there reaches the next)."""
+and POSIX IPC objects and host name (nothing one student leaves there reaches the next), and its
+own view of the control groups: entered once the submission is in its group, so
+`/proc/self/cgroup` says "/" rather than naming the host's groups (a container's id, the
+grader's group)."""
 UID_BASE = 1_000_000
 """Student code runs as UID_BASE + the pid of its submission's first process: a uid no account
 has, different for every submission (one after another in a worker, and at once in several), so
@@ -80,6 +85,7 @@ FULL = (
     "pid-namespace",
     "ipc-namespace",
     "uts-namespace",
+    "cgroup-namespace",
     "private-proc",
     "allowlist-root",
     "read-only-filesystem",

@@ -120,9 +120,28 @@ def _warm_plots(root: str) -> None:
     try:
         import matplotlib.pyplot  # noqa: F401
     except Exception:  # a course without plots may run without matplotlib
-        pass
+        return
     finally:
         del os.environ["MPLCONFIGDIR"]  # not one of the submission's variables
+    _unpin_plot_dirs()
+
+
+def _unpin_plot_dirs() -> None:
+    """matplotlib remembers its config and cache folders from the first time it is asked: here,
+    the zygote's folder, which no submission can see (a font cache saved there failed, and said
+    so in the student's output, naming a host path). A submission's matplotlib finds them anew,
+    under its own home, as it would in a notebook of its own."""
+    try:
+        import matplotlib
+        import matplotlib.style
+
+        find = matplotlib._get_config_or_cache_dir
+        config, cache = matplotlib._get_xdg_config_dir, matplotlib._get_xdg_cache_dir
+    except Exception:  # another matplotlib: it keeps its own folders
+        return
+    matplotlib.get_configdir = lambda: find(config)  # type: ignore[assignment]
+    matplotlib.get_cachedir = lambda: find(cache)  # type: ignore[assignment]
+    matplotlib.style.USER_LIBRARY_PATHS = []  # the zygote's stylelib; a submission has none
 
 
 _TRANSFORMER: Any = None
