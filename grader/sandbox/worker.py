@@ -135,12 +135,13 @@ def _unpin_plot_dirs() -> None:
         import matplotlib
         import matplotlib.style
 
-        find = matplotlib._get_config_or_cache_dir
-        config, cache = matplotlib._get_xdg_config_dir, matplotlib._get_xdg_cache_dir
+        mpl: Any = matplotlib  # its private helpers are not in its type stubs
+        find = mpl._get_config_or_cache_dir
+        config, cache = mpl._get_xdg_config_dir, mpl._get_xdg_cache_dir
     except Exception:  # another matplotlib: it keeps its own folders
         return
-    matplotlib.get_configdir = lambda: find(config)  # type: ignore[assignment]
-    matplotlib.get_cachedir = lambda: find(cache)  # type: ignore[assignment]
+    mpl.get_configdir = lambda: find(config)
+    mpl.get_cachedir = lambda: find(cache)
     matplotlib.style.USER_LIBRARY_PATHS = []  # the zygote's stylelib; a submission has none
 
 
