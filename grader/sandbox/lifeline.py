@@ -3,11 +3,12 @@ pool processes, warm workers and running submissions with it instead of leaving 
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from grader.sandbox.libc import libc as shared_libc
 
 PR_SET_PDEATHSIG = 1
 
@@ -16,8 +17,10 @@ def die_with_parent(signum: int, expected_parent: int | None = None) -> bool:
     """Ask the kernel to send `signum` to this process when its parent exits. If the parent is
     already gone (it died before the request), exit now. Returns False where unsupported."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        ok = libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+        lib = shared_libc()
+        if lib is None:
+            return False
+        ok = lib.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
     if ok and expected_parent is not None and os.getppid() != expected_parent:

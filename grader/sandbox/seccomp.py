@@ -18,6 +18,8 @@ import errno
 import functools
 import os
 
+from grader.sandbox.libc import libc as shared_libc
+
 SCMP_ACT_ALLOW = 0x7FFF0000
 SCMP_CMP_MASKED_EQ = 7
 
@@ -229,7 +231,9 @@ def install() -> tuple[list[str], list[str]]:
         return [], [why]
     buffer = ctypes.create_string_buffer(code, len(code))
     prog = _SockFprog(len(code) // BPF_INSTRUCTION_BYTES, ctypes.addressof(buffer))
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = shared_libc()
+    if libc is None:
+        return [], ["no seccomp: the C library could not be opened"]
     if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
         return [], [f"no seccomp: loading the filter failed ({os.strerror(ctypes.get_errno())})"]
     return ["seccomp"], []

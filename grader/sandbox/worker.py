@@ -41,7 +41,6 @@ runner holds one cell or one call's inputs at a time.
 from __future__ import annotations
 
 import builtins
-import ctypes
 import gc
 import importlib.util
 import io
@@ -69,6 +68,7 @@ import numpy as np
 from grader.sandbox import cgroup, jail, seccomp, wire
 from grader.sandbox.bindings import BINDINGS
 from grader.sandbox.ipysyntax import needs_transform, plain
+from grader.sandbox.libc import libc as shared_libc
 from grader.sandbox.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
@@ -427,8 +427,9 @@ def _supervise(
 ) -> None:
     """Fork the runner, then obey the grader's orders on `ctl` until the runner ends; report how
     it ended. As a PID namespace's init, also reap every orphan."""
-    libc = ctypes.CDLL(None)
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # not readable through /proc or ptrace by anyone
+    lib = shared_libc()
+    if lib is not None:
+        lib.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # not readable through /proc or ptrace by anyone
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w)
     _signal(signal.SIGCHLD, lambda signum, frame: None)
@@ -902,6 +903,7 @@ def _enter_worker(plan: jail.Plan, root: str) -> jail.Worker:
         notes = ["no cgroup: switched off for a test"]
     seccomp.program()  # the filter, built once for every submission to load
     worker = jail.enter_worker(os.path.join(root, ".root"), trusted, plan.secret)
+    jail.warm(plan.keep)
     env_layers, env_notes = jail.environment_layer()
     return jail.Worker(
         (*worker.layers, *env_layers), (*notes, *worker.notes, *env_notes), worker.trusted
