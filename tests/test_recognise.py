@@ -1274,6 +1274,14 @@ def test_a_dropout_mask_shared_by_every_example_gets_no_name_and_no_partial_cred
         (L2B, edit(L2B, ("(A2 > 0)", "(A2 >= 0)"))),
         (GC, gc(RESULT="numerator / denominator ** 2")),
         (GCN, gcn(RESULT="numerator ** 2 / denominator")),
+        (
+            GCN,
+            gcn(
+                NUMER="np.sum((grad - gradapprox) ** 2)",
+                DENOM="np.sum(grad ** 2) + np.sum(gradapprox ** 2)",
+            ),
+        ),
+        (GC, gc(APPROX="(J_plus - J_minus) / (3 * epsilon)")),
         (DF, df(**drops("A * D / (1 - keep_prob)"))),
         (SCALES, edit(SCALES, ("np.std(A)", "np.max(A)"))),
     ],
@@ -1282,6 +1290,96 @@ def test_an_uncatalogued_mistake_loses_marks_without_a_name(function, source):
     result = grade_source(function, source)
     assert result.score < result.max_score
     assert result.diagnoses == ()
+
+
+ONE_SIDED_N = "J, _ = forward_propagation_n(X, Y, parameters)"
+COMBINED = [
+    (
+        GC,
+        gc(
+            APPROX="(J_plus - forward_propagation(x, theta)) / epsilon",
+            DENOM="np.linalg.norm(grad)",
+        ),
+        {"gc-one-sided", "gc-denominator-grad-only"},
+    ),
+    (
+        GC,
+        gc(APPROX="(J_plus - J_minus) / epsilon", DENOM="np.linalg.norm(grad + gradapprox)"),
+        {"gc-divide-by-eps", "gc-denominator-sum"},
+    ),
+    (
+        GC,
+        gc(APPROX="(forward_propagation(x, theta) - J_minus) / epsilon", RESULT="numerator"),
+        {"gc-one-sided", "gc-no-norm"},
+    ),
+    (
+        GC,
+        gc(
+            JPLUS="forward_propagation(x + epsilon, theta)",
+            JMINUS="forward_propagation(x - epsilon, theta)",
+            DENOM="np.linalg.norm(grad)",
+        ),
+        {"gc-perturbs-x", "gc-denominator-grad-only"},
+    ),
+    (
+        GC,
+        gc(
+            JPLUS="thetaplus * x",
+            JMINUS="thetaminus * x",
+            GRAD="x",
+            APPROX="(J_plus - theta * x) / epsilon",
+        ),
+        {"gc-inlines-forward", "gc-one-sided"},
+    ),
+    (
+        GCN,
+        gcn(SETUP=ONE_SIDED_N, APPROX="(J_plus[i] - J) / epsilon", DENOM="np.linalg.norm(grad)"),
+        {"gc-one-sided", "gc-denominator-grad-only"},
+    ),
+    (
+        GCN,
+        gcn(
+            APPROX="(J_plus[i] - J_minus[i]) / epsilon",
+            NUMER="np.sum(np.abs(grad - gradapprox))",
+            DENOM="np.sum(np.abs(grad)) + np.sum(np.abs(gradapprox))",
+        ),
+        {"gc-divide-by-eps", "gc-wrong-norm"},
+    ),
+    (
+        GCN,
+        gcn(
+            NUMER="np.linalg.norm(grad - gradapprox, np.inf)",
+            DENOM="np.linalg.norm(grad, np.inf)",
+        ),
+        {"gc-wrong-norm", "gc-denominator-grad-only"},
+    ),
+    (
+        GCN,
+        gcn(APPROX="(J_plus[i] - J_minus[i]) / epsilon", RESULT="numerator"),
+        {"gc-divide-by-eps", "gc-no-norm"},
+    ),
+    (
+        GCN,
+        gcn(
+            SETUP=ONE_SIDED_N,
+            APPROX="(J_plus[i] - J) / epsilon",
+            DENOM="np.linalg.norm(grad + gradapprox)",
+            RESULT="numerator / denominator",
+        ),
+        {"gc-one-sided", "gc-denominator-sum"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "function, source, names", COMBINED, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(COMBINED)]
+)
+def test_two_formula_mistakes_in_one_check_are_both_named(function, source, names):
+    """The formula is decomposed (slope x difference x norm): each mistake in it is named, not
+    only a formula with exactly one of them (which a mutant's output would be)."""
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert set(result.diagnoses) == names, result.diagnoses
 
 
 def test_arrays_and_numbers_round_alike_in_fingerprints():
