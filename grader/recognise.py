@@ -213,6 +213,57 @@ def matches(mistake: str, *spellings: str) -> Fires:
     return fires
 
 
+Matched = Callable[[Evidence], list[tuple[frozenset[str], list[str]]]]
+"""The mutant runs of a family of ids that a student's outputs match: for each, the ids it
+holds and the failing cases it explains."""
+
+
+def matched_runs(family: Iterable[str]) -> Matched:
+    """For a family of formula ids whose mutants include combinations (one spelling "a+b",
+    registered once for each id it holds): the runs the student's outputs match
+    (`_matches_run`), each with every id its spelling holds. Worked out once per evidence, for
+    all the family's recognisers (`shared_by_matches`)."""
+    ids = frozenset(family)
+    memo: list[Any] = [None, []]
+
+    def matched(ev: Evidence) -> list[tuple[frozenset[str], list[str]]]:
+        if memo[0] is ev:
+            return memo[1]
+        holds: dict[str, set[str]] = {}
+        for m in ev.mutants:
+            if m.id in ids and m.spelling:
+                holds.setdefault(m.spelling, set()).add(m.id)
+        out: list[tuple[frozenset[str], list[str]]] = []
+        seen: set[str] = set()
+        for run in ev.mutants:
+            key = run.spelling or f"id:{run.id}"
+            if run.id not in ids or key in seen:
+                continue
+            seen.add(key)  # the runs of one spelling are one formula: looked at once
+            shown = _matches_run(ev, run)
+            if shown:
+                out.append((frozenset(holds.get(run.spelling, {run.id})), shown))
+        memo[0], memo[1] = ev, out
+        return out
+
+    return matched
+
+
+def shared_by_matches(mistake: str, matched: Matched) -> Fires:
+    """Fires when the student's outputs match some formula holding `mistake`, and every formula
+    of the family they match holds it: where two formulas give the same outputs on every case
+    (over norm(grad + approx) and the right denominator, when grad and approx have one sign),
+    only what they share is named."""
+
+    def fires(ev: Evidence) -> list[str]:
+        hits = matched(ev)
+        if not hits or not all(mistake in held for held, _ in hits):
+            return []
+        return list(dict.fromkeys(cid for _, shown in hits for cid in shown))
+
+    return fires
+
+
 def _matches_run(ev: Evidence, run: MutantRun) -> list[str]:
     shown: list[str] = []
     differs = False

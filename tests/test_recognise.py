@@ -1327,9 +1327,9 @@ COMBINED = [
             JPLUS="thetaplus * x",
             JMINUS="thetaminus * x",
             GRAD="x",
-            APPROX="(J_plus - theta * x) / epsilon",
+            DENOM="np.linalg.norm(grad)",
         ),
-        {"gc-inlines-forward", "gc-one-sided"},
+        {"gc-inlines-forward", "gc-denominator-grad-only"},
     ),
     (
         GCN,

@@ -5,6 +5,8 @@ globals, so the grader's bindings reach them exactly as they reach the student's
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,85 +19,130 @@ from grader.sandbox.bindings import linear_forward as forward_propagation
 from grader.spec import Mutant
 
 
-def _difference(grad: Any, approx: Any, mistake: str) -> Any:
+def _difference(grad: Any, approx: Any, mistake: frozenset[str]) -> Any:
     """The relative difference, or one of its mistaken forms."""
     norm: Callable[[Any], Any]
-    if mistake == "wrong-norm":
+    if "wrong-norm" in mistake:
         norm = lambda v: float(np.sum(np.abs(v)))  # noqa: E731
-    elif mistake == "wrong-norm-max":
+    elif "wrong-norm-max" in mistake:
         norm = lambda v: float(np.max(np.abs(v)))  # noqa: E731
     else:
         norm = np.linalg.norm
     numerator = norm(grad - approx)
-    if mistake == "no-norm":
+    if "no-norm" in mistake:
         return numerator
-    if mistake == "no-norm-residual":
+    if "no-norm-residual" in mistake:
         return grad - approx
-    if mistake == "denominator-grad-only":
+    if "denominator-grad-only" in mistake:
         return numerator / norm(grad)
-    if mistake == "denominator-sum":
+    if "denominator-sum" in mistake:
         return numerator / norm(grad + approx)
     return numerator / (norm(grad) + norm(approx))
 
 
-def _slope(j_plus: Any, j_mid: Any, j_minus: Any, epsilon: float, mistake: str) -> Any:
-    if mistake == "one-sided":
+def _slope(j_plus: Any, j_mid: Any, j_minus: Any, epsilon: float, mistake: frozenset[str]) -> Any:
+    if "one-sided" in mistake:
         return (j_plus - j_mid) / epsilon
-    if mistake == "one-sided-backward":
+    if "one-sided-backward" in mistake:
         return (j_mid - j_minus) / epsilon
-    if mistake == "divide-by-eps":
+    if "divide-by-eps" in mistake:
         return (j_plus - j_minus) / epsilon
     return (j_plus - j_minus) / (2 * epsilon)
 
 
+def _parts(mistake: str) -> frozenset[str]:
+    """A mutant's switches: one mistake, or several joined by "+" (`COMBINED`)."""
+    return frozenset(mistake.split("+"))
+
+
 def check_1d(mistake: str) -> Callable[..., Any]:
-    """gradient_check with one mistake."""
+    """gradient_check with one mistake, or several."""
+    parts = _parts(mistake)
+    inline = any(p.startswith("inlines-") for p in parts)
 
     def f(x: Any, theta: Any, epsilon: float = 1e-7) -> Any:
         def J(x_: Any, t: Any) -> Any:
-            return t * x_ if mistake.startswith("inlines-") else forward_propagation(x_, t)
+            return t * x_ if inline else forward_propagation(x_, t)
 
-        if mistake == "perturbs-x":
+        if "perturbs-x" in parts:
             approx = (J(x + epsilon, theta) - J(x - epsilon, theta)) / (2 * epsilon)
         else:
             approx = _slope(
-                J(x, theta + epsilon), J(x, theta), J(x, theta - epsilon), epsilon, mistake
+                J(x, theta + epsilon), J(x, theta), J(x, theta - epsilon), epsilon, parts
             )
-        grad = x if mistake == "inlines-both" else backward_propagation(x, theta)
-        return _difference(grad, approx, mistake)
+        grad = x if "inlines-both" in parts else backward_propagation(x, theta)
+        return _difference(grad, approx, parts)
 
     return f
 
 
 def check_n(mistake: str) -> Callable[..., Any]:
-    """gradient_check_n with one mistake."""
+    """gradient_check_n with one mistake, or several."""
+    parts = _parts(mistake)
 
     def f(parameters: dict, gradients: dict, X: Any, Y: Any, epsilon: float = 1e-7) -> Any:
         theta = dictionary_to_vector(parameters)
         grad = gradients_to_vector(gradients, parameters)
+        if not parts & {"no-reset", "no-reset-in-place"}:
+            j_plus, j_mid, j_minus = _costs(parameters, X, Y, epsilon)
+            approx = _slope(j_plus, j_mid, j_minus, epsilon, parts)
+            return _difference(grad, approx, parts)
         n = theta.shape[0]
         approx = np.zeros((n, 1))
         j_mid = forward_propagation_n(X, Y, parameters)[0]
         plus, minus = np.copy(theta), np.copy(theta)
         for i in range(n):
-            if mistake == "no-reset-in-place":
+            if "no-reset-in-place" in parts:
                 plus = minus = theta  # one array, perturbed in place and never restored
                 theta[i] += epsilon
                 j_plus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
                 theta[i] -= 2 * epsilon
                 j_minus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
-                approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, mistake)
+                approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, parts)
                 continue
-            if mistake != "no-reset":
-                plus, minus = np.copy(theta), np.copy(theta)
-            plus[i] += epsilon
+            plus[i] += epsilon  # never copied afresh: the perturbations pile up
             minus[i] -= epsilon
             j_plus = forward_propagation_n(X, Y, vector_to_dictionary(plus, parameters))[0]
             j_minus = forward_propagation_n(X, Y, vector_to_dictionary(minus, parameters))[0]
-            approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, mistake)
-        return _difference(grad, approx, mistake)
+            approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, parts)
+        return _difference(grad, approx, parts)
 
     return f
+
+
+_COSTS: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+"""The costs `_costs` worked out, by a digest of their inputs: every mutant of
+gradient_check_n that resets its perturbations needs the same costs on a case, so a case's 2n
+forward passes are made once, not once for each of its hundred mutants. (Each mutant's call gets
+a copy of the case's inputs, so the key is their content.)"""
+
+
+def _costs(parameters: dict, X: Any, Y: Any, epsilon: float) -> tuple[Any, Any, Any]:
+    """J with each entry of theta moved by +epsilon, J itself, and J with each moved by
+    -epsilon (column vectors), through the forward_propagation_n bound now."""
+    digest = hashlib.sha256()
+    for part in (dictionary_to_vector(parameters), np.asarray(X), np.asarray(Y)):
+        digest.update(repr((part.shape, part.dtype.str)).encode())
+        digest.update(np.ascontiguousarray(part).tobytes())
+    shapes = tuple((k, np.shape(v)) for k, v in parameters.items())
+    key = (digest.digest(), shapes, float(epsilon), id(forward_propagation_n))
+    held = _COSTS.get(key)
+    if held is not None:
+        return held
+    if len(_COSTS) > 64:
+        _COSTS.clear()
+    theta = dictionary_to_vector(parameters)
+    n = theta.shape[0]
+    j_plus, j_minus = np.zeros((n, 1)), np.zeros((n, 1))
+    for i in range(n):
+        plus, minus = np.copy(theta), np.copy(theta)
+        plus[i] += epsilon
+        minus[i] -= epsilon
+        j_plus[i] = forward_propagation_n(X, Y, vector_to_dictionary(plus, parameters))[0]
+        j_minus[i] = forward_propagation_n(X, Y, vector_to_dictionary(minus, parameters))[0]
+    costs = (j_plus, forward_propagation_n(X, Y, parameters)[0], j_minus)
+    _COSTS[key] = costs
+    return costs
 
 
 SHARED = ("one-sided", "divide-by-eps", "denominator-grad-only", "denominator-sum")
@@ -116,6 +163,60 @@ def _mutant(function: str, make: Callable[[str], Callable[..., Any]], k: str) ->
         return Mutant(SPELLINGS[k], function, make(k), spelling=k)
     spelling = {"no-norm": "numerator"}.get(k, "")
     return Mutant(f"gc-{k}", function, make(k), spelling=spelling)
+
+
+SLOPE_IDS = {
+    "one-sided": "gc-one-sided",
+    "one-sided-backward": "gc-one-sided",
+    "divide-by-eps": "gc-divide-by-eps",
+}
+DIFFERENCE_IDS = {
+    "denominator-grad-only": "gc-denominator-grad-only",
+    "denominator-sum": "gc-denominator-sum",
+    "no-norm": "gc-no-norm",
+}
+NORM_IDS = {"wrong-norm": "gc-wrong-norm", "wrong-norm-max": "gc-wrong-norm"}
+ONE_D_SLOPE_IDS = {**SLOPE_IDS, "perturbs-x": "gc-perturbs-x"}
+INLINE = ("inlines-forward", "inlines-both")
+"""A check that computes J (and its derivative) itself: gc-inlines-forward, which a probe
+finds by behaviour; combined with a formula mistake, the formula's id is named too."""
+
+
+def _combined(function: str, make: Callable[[str], Callable[..., Any]]) -> list[Mutant]:
+    """Every formula of two or three mistakes at once (a slope, a difference, a norm, an inline
+    J), one mutant for each catalogued formula id it holds, so that each is named: a check with
+    a one-sided slope over norm(grad) is both gc-one-sided and gc-denominator-grad-only. The
+    mutants' outputs are the formulas' property, computed here on the instructor's side: a
+    recogniser computing them would ship the solution's arithmetic in the student bundle."""
+    if function == "gradient_check":
+        axes = [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")]
+    else:
+        axes = [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS]
+    out: list[Mutant] = []
+    for choice in itertools.product(*([None, *axis] for axis in axes)):
+        picked = [(k, axis[k]) for k, axis in zip(choice, axes, strict=True) if k is not None]
+        ids = list(dict.fromkeys(i for _, i in picked if i))
+        if len(picked) < 2 or not ids or _unseen({k for k, _ in picked}):
+            continue
+        spelling = "+".join(k for k, _ in picked)
+        impl = make(spelling)
+        out += [Mutant(i, function, impl, spelling=spelling) for i in ids]
+    return out
+
+
+def _unseen(parts: set[str]) -> bool:
+    """Combinations where one mistake cannot change the result, so that no test can see it
+    and no name is given for it:
+    - a slope mistake with an inline J = theta x: for a linear J every slope is exact;
+    - over norm(grad + approx) with an inline derivative x: grad and approx then have one sign,
+      and the norm of their sum is the sum of their norms;
+    - over norm(grad + approx) in 1-norms, when grad and approx agree in sign entry by entry."""
+    inline = parts & set(INLINE)
+    if inline and parts & set(ONE_D_SLOPE_IDS):
+        return True
+    if "denominator-sum" in parts and ("inlines-both" in parts or "wrong-norm" in parts):
+        return True
+    return False
 
 
 MUTANTS: list[Mutant] = [
@@ -144,4 +245,6 @@ MUTANTS: list[Mutant] = [
             "no-reset-in-place",
         )
     ),
+    *_combined("gradient_check", check_1d),
+    *_combined("gradient_check_n", check_n),
 ]
