@@ -221,8 +221,8 @@ holds and the failing cases it explains."""
 def matched_runs(family: Iterable[str]) -> Matched:
     """For a family of formula ids whose mutants include combinations (one spelling "a+b",
     registered once for each id it holds): the runs the student's outputs match
-    (`_matches_run`), each with every id its spelling holds. Worked out once per evidence, for
-    all the family's recognisers (`shared_by_matches`)."""
+    (`_matches_run`), each with the ids it holds (a combination's: every id of its spelling).
+    Worked out once per evidence, for all the family's recognisers (`shared_by_matches`)."""
     ids = frozenset(family)
     memo: list[Any] = [None, []]
 
@@ -231,18 +231,20 @@ def matched_runs(family: Iterable[str]) -> Matched:
             return memo[1]
         holds: dict[str, set[str]] = {}
         for m in ev.mutants:
-            if m.id in ids and m.spelling:
+            if m.id in ids and "+" in m.spelling:
                 holds.setdefault(m.spelling, set()).add(m.id)
         out: list[tuple[frozenset[str], list[str]]] = []
         seen: set[str] = set()
         for run in ev.mutants:
-            key = run.spelling or f"id:{run.id}"
-            if run.id not in ids or key in seen:
+            combination = "+" in run.spelling
+            if run.id not in ids or (combination and run.spelling in seen):
                 continue
-            seen.add(key)  # the runs of one spelling are one formula: looked at once
+            if combination:
+                seen.add(run.spelling)  # its runs, one per id it holds, are one formula
             shown = _matches_run(ev, run)
             if shown:
-                out.append((frozenset(holds.get(run.spelling, {run.id})), shown))
+                held = holds[run.spelling] if combination else {run.id}
+                out.append((frozenset(held), shown))
         memo[0], memo[1] = ev, out
         return out
 

@@ -1371,6 +1371,38 @@ COMBINED = [
 ]
 
 
+COMBINED += [
+    (
+        "bias_variance",
+        """def bias_variance(train_error, dev_error, base_error=0.0, threshold=0.05):
+    variance_high = train_error > threshold
+    bias_high = dev_error - train_error > threshold
+    words = []
+    words.append("high bias" if bias_high else "")
+    words.append("high variance" if variance_high else "")
+    words = [w for w in words if w]
+    return " and ".join(words) if words else "low bias and low variance"
+""",
+        {"bv-ignores-base", "bv-swapped"},
+    ),
+    (
+        "early_stopping",
+        """def early_stopping(dev_costs, patience):
+    best_cost, waited = dev_costs[0], 0
+    for epoch in range(1, len(dev_costs)):
+        if dev_costs[epoch] <= best_cost:
+            best_cost, waited = dev_costs[epoch], 0
+            continue
+        waited += 1
+        if waited == patience:
+            return epoch
+    return len(dev_costs) - 1
+""",
+        {"es-last-epoch", "es-ties-improve"},
+    ),
+]
+
+
 @pytest.mark.parametrize(
     "function, source, names", COMBINED, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(COMBINED)]
 )

@@ -6,7 +6,9 @@ the original order, overlapping sets, mismatched labels or rows taken for exampl
 however the slicing was written. The normalization mistakes are the wrong formula's numbers,
 computed from the call's own inputs, so any spelling of the same arithmetic is recognised. The
 verdicts of `bias_variance` and the epochs of `early_stopping` can only be told by the mistaken
-rule's answers (its mutants), which is what `matches` checks."""
+rule's answers (its mutants, alone and two or three at once), which `shared_by_matches` checks:
+each mistake of a rule that makes several is named, and where two rules answer alike on every
+case, only what both hold."""
 
 from __future__ import annotations
 
@@ -16,7 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from grader.recognise import NO_VALUE, Evidence, Fires, Recogniser, close, exact, matches
+from grader.recognise import (
+    NO_VALUE,
+    Evidence,
+    Fires,
+    Recogniser,
+    close,
+    matched_runs,
+    matches,
+    shared_by_matches,
+)
 from grader.recognisers._common import random_stream
 from grader.spec import Case
 
@@ -334,6 +345,23 @@ def _by_property(
     )
 
 
+RULES = matched_runs(
+    (
+        "bv-ignores-base",
+        "bv-variance-from-zero",
+        "bv-swapped",
+        "es-last-epoch",
+        "es-first-increase",
+        "es-ties-improve",
+    )
+)
+"""The verdict and stopping rules the mutants compute, alone and combined."""
+
+
+def _formula(mistake: str, function: str, prop: str) -> Recogniser:
+    return Recogniser(mistake, frozenset({function}), prop, shared_by_matches(mistake, RULES))
+
+
 RECOGNISERS: list[Recogniser] = [
     _by_property(
         "split-no-shuffle",
@@ -413,10 +441,10 @@ RECOGNISERS: list[Recogniser] = [
         "dev or test normalized with its own statistics, or another set's statistics returned",
         _own_stats,
     ),
-    exact("bv-ignores-base", (BV,), "the verdict of train_error compared with 0, not base_error"),
-    exact("bv-variance-from-zero", (BV,), "the verdict of dev_error alone taken as variance"),
-    exact("bv-swapped", (BV,), "the bias and variance verdicts exchanged"),
-    exact("es-last-epoch", (ES,), "the epoch where patience ran out, not the best one"),
-    exact("es-first-increase", (ES,), "stopped at the first epoch without improvement"),
-    exact("es-ties-improve", (ES,), "an equal dev cost taken as a new best"),
+    _formula("bv-ignores-base", BV, "the verdict of train_error compared with 0, not base_error"),
+    _formula("bv-variance-from-zero", BV, "the verdict of dev_error alone taken as variance"),
+    _formula("bv-swapped", BV, "the bias and variance verdicts exchanged"),
+    _formula("es-last-epoch", ES, "the epoch where patience ran out, not the best one"),
+    _formula("es-first-increase", ES, "stopped at the first epoch without improvement"),
+    _formula("es-ties-improve", ES, "an equal dev cost taken as a new best"),
 ]

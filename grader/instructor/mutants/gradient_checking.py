@@ -6,13 +6,13 @@ globals, so the grader's bindings reach them exactly as they reach the student's
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from coursekit.gradcheck import dictionary_to_vector, gradients_to_vector, vector_to_dictionary
+from grader.instructor.mutants._combine import combined, parts
 from grader.sandbox.bindings import course_forward_propagation_n as forward_propagation_n
 from grader.sandbox.bindings import linear_backward as backward_propagation
 from grader.sandbox.bindings import linear_forward as forward_propagation
@@ -50,62 +50,57 @@ def _slope(j_plus: Any, j_mid: Any, j_minus: Any, epsilon: float, mistake: froze
     return (j_plus - j_minus) / (2 * epsilon)
 
 
-def _parts(mistake: str) -> frozenset[str]:
-    """A mutant's switches: one mistake, or several joined by "+" (`COMBINED`)."""
-    return frozenset(mistake.split("+"))
-
-
 def check_1d(mistake: str) -> Callable[..., Any]:
     """gradient_check with one mistake, or several."""
-    parts = _parts(mistake)
-    inline = any(p.startswith("inlines-") for p in parts)
+    switches = parts(mistake)
+    inline = any(p.startswith("inlines-") for p in switches)
 
     def f(x: Any, theta: Any, epsilon: float = 1e-7) -> Any:
         def J(x_: Any, t: Any) -> Any:
             return t * x_ if inline else forward_propagation(x_, t)
 
-        if "perturbs-x" in parts:
+        if "perturbs-x" in switches:
             approx = (J(x + epsilon, theta) - J(x - epsilon, theta)) / (2 * epsilon)
         else:
             approx = _slope(
-                J(x, theta + epsilon), J(x, theta), J(x, theta - epsilon), epsilon, parts
+                J(x, theta + epsilon), J(x, theta), J(x, theta - epsilon), epsilon, switches
             )
-        grad = x if "inlines-both" in parts else backward_propagation(x, theta)
-        return _difference(grad, approx, parts)
+        grad = x if "inlines-both" in switches else backward_propagation(x, theta)
+        return _difference(grad, approx, switches)
 
     return f
 
 
 def check_n(mistake: str) -> Callable[..., Any]:
     """gradient_check_n with one mistake, or several."""
-    parts = _parts(mistake)
+    switches = parts(mistake)
 
     def f(parameters: dict, gradients: dict, X: Any, Y: Any, epsilon: float = 1e-7) -> Any:
         theta = dictionary_to_vector(parameters)
         grad = gradients_to_vector(gradients, parameters)
-        if not parts & {"no-reset", "no-reset-in-place"}:
+        if not switches & {"no-reset", "no-reset-in-place"}:
             j_plus, j_mid, j_minus = _costs(parameters, X, Y, epsilon)
-            approx = _slope(j_plus, j_mid, j_minus, epsilon, parts)
-            return _difference(grad, approx, parts)
+            approx = _slope(j_plus, j_mid, j_minus, epsilon, switches)
+            return _difference(grad, approx, switches)
         n = theta.shape[0]
         approx = np.zeros((n, 1))
         j_mid = forward_propagation_n(X, Y, parameters)[0]
         plus, minus = np.copy(theta), np.copy(theta)
         for i in range(n):
-            if "no-reset-in-place" in parts:
+            if "no-reset-in-place" in switches:
                 plus = minus = theta  # one array, perturbed in place and never restored
                 theta[i] += epsilon
                 j_plus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
                 theta[i] -= 2 * epsilon
                 j_minus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
-                approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, parts)
+                approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, switches)
                 continue
             plus[i] += epsilon  # never copied afresh: the perturbations pile up
             minus[i] -= epsilon
             j_plus = forward_propagation_n(X, Y, vector_to_dictionary(plus, parameters))[0]
             j_minus = forward_propagation_n(X, Y, vector_to_dictionary(minus, parameters))[0]
-            approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, parts)
-        return _difference(grad, approx, parts)
+            approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, switches)
+        return _difference(grad, approx, switches)
 
     return f
 
@@ -184,27 +179,17 @@ finds by behaviour; combined with a formula mistake, the formula's id is named t
 
 def _combined(function: str, make: Callable[[str], Callable[..., Any]]) -> list[Mutant]:
     """Every formula of two or three mistakes at once (a slope, a difference, a norm, an inline
-    J), one mutant for each catalogued formula id it holds, so that each is named: a check with
-    a one-sided slope over norm(grad) is both gc-one-sided and gc-denominator-grad-only. The
-    mutants' outputs are the formulas' property, computed here on the instructor's side: a
-    recogniser computing them would ship the solution's arithmetic in the student bundle."""
+    J). The mutants' outputs are the formulas' property, computed here on the instructor's
+    side: a recogniser computing them would ship the solution's arithmetic in the student
+    bundle."""
     if function == "gradient_check":
-        axes = [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")]
-    else:
-        axes = [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS]
-    out: list[Mutant] = []
-    for choice in itertools.product(*([None, *axis] for axis in axes)):
-        picked = [(k, axis[k]) for k, axis in zip(choice, axes, strict=True) if k is not None]
-        ids = list(dict.fromkeys(i for _, i in picked if i))
-        if len(picked) < 2 or not ids or _unseen({k for k, _ in picked}):
-            continue
-        spelling = "+".join(k for k, _ in picked)
-        impl = make(spelling)
-        out += [Mutant(i, function, impl, spelling=spelling) for i in ids]
-    return out
+        return combined(
+            function, make, [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")], _unseen
+        )
+    return combined(function, make, [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS], _unseen)
 
 
-def _unseen(parts: set[str]) -> bool:
+def _unseen(parts: frozenset[str]) -> bool:
     """Combinations where one mistake cannot change the result, so that no test can see it
     and no name is given for it:
     - a slope mistake with an inline J = theta x: for a linear J every slope is exact;

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.instructor.mutants._combine import combined, parts
 from grader.spec import Mutant
 from reference.setup import normalization_stats, normalize
 
@@ -126,15 +127,16 @@ def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
 
 
 def verdict(mistake: str) -> Callable[..., str]:
-    """bias_variance with one mistake."""
+    """bias_variance with one mistake, or several joined by "+"."""
+    switches = parts(mistake)
 
     def f(
         train_error: float, dev_error: float, base_error: float = 0.0, threshold: float = 0.05
     ) -> str:
-        bias = train_error - (0.0 if mistake == "ignores-base" else base_error)
-        variance = dev_error - (0.0 if mistake == "variance-from-zero" else train_error)
+        bias = train_error - (0.0 if "ignores-base" in switches else base_error)
+        variance = dev_error - (0.0 if "variance-from-zero" in switches else train_error)
         high_bias, high_variance = bias > threshold, variance > threshold
-        if mistake == "swapped":
+        if "swapped" in switches:
             high_bias, high_variance = high_variance, high_bias
         if high_bias and high_variance:
             return "high bias and high variance"
@@ -148,23 +150,25 @@ def verdict(mistake: str) -> Callable[..., str]:
 
 
 def stopping(mistake: str) -> Callable[..., int]:
-    """early_stopping with one mistake."""
+    """early_stopping with one mistake, or several joined by "+"."""
+    switches = parts(mistake)
+    last = bool(switches & {"last-epoch", "last-epoch-or-best"})
 
     def f(dev_costs: Any, patience: int) -> int:
-        if mistake == "first-increase":
+        if "first-increase" in switches:
             patience = 1
         best, best_cost, wait = 0, dev_costs[0], 0
         for epoch in range(1, len(dev_costs)):
             cost = dev_costs[epoch]
-            if cost < best_cost or (cost == best_cost and mistake == "ties-improve"):
+            if cost < best_cost or (cost == best_cost and "ties-improve" in switches):
                 best, best_cost, wait = epoch, cost, 0
-            elif cost == best_cost and mistake == "ties-reset-wait":  # best kept, wait reset
+            elif cost == best_cost and "ties-reset-wait" in switches:  # best kept, wait reset
                 wait = 0
             else:
                 wait += 1
                 if wait >= patience:
-                    return epoch if mistake.startswith("last-epoch") else best
-        if mistake == "last-epoch":
+                    return epoch if last else best
+        if "last-epoch" in switches:
             return len(dev_costs) - 1
         return best
 
@@ -203,4 +207,23 @@ MUTANTS: list[Mutant] = [
     Mutant("es-first-increase", ES, stopping("first-increase")),
     Mutant("es-ties-improve", ES, stopping("ties-improve")),
     Mutant("es-ties-improve", ES, stopping("ties-reset-wait")),
+    # Two or three mistakes at once: each is named.
+    *combined(
+        BV,
+        verdict,
+        [
+            {"ignores-base": "bv-ignores-base"},
+            {"variance-from-zero": "bv-variance-from-zero"},
+            {"swapped": "bv-swapped"},
+        ],
+    ),
+    *combined(
+        ES,
+        stopping,
+        [
+            {"last-epoch": "es-last-epoch", "last-epoch-or-best": "es-last-epoch"},
+            {"first-increase": "es-first-increase"},
+            {"ties-improve": "es-ties-improve", "ties-reset-wait": "es-ties-improve"},
+        ],
+    ),
 ]
