@@ -47,6 +47,7 @@ from grader.model import (
 )
 from grader.sandbox import cgroup, jail, wire
 from grader.sandbox.lifeline import owned_tempdir, sweep_abandoned
+from grader.transform import to_python
 
 # The course's demo tag, plus spellings an instructor might use for the same thing, and the
 # self-check cells (check() runs the public tests in the student's kernel; grading has its own).
@@ -542,7 +543,7 @@ class _Attempt:
                     CellRun(cell.index, False, None, "", 0, skipped=True, number=cell.number)
                 )
                 continue
-            self._send({"op": "cell", "index": cell.index, "source": cell.source})
+            self._send({"op": "cell", "index": cell.index, "source": to_python(cell.source)})
             per_cell = limits.cell_timeout_s <= budget_end - t0
             deadline = min(t0 + limits.cell_timeout_s, budget_end)
             interrupted = False

@@ -328,6 +328,20 @@ def test_a_notebook_that_does_not_plot_starts_without_pyplot(sandbox):
     assert ex.cells[0].output == "[]\n"  # forked from the smaller zygote
 
 
+def test_cells_arrive_as_python_and_a_notebook_may_still_import_ipython(sandbox):
+    """The grader runs IPython's transformer (grader.transform), so the zygote never imports
+    IPython (every fork would copy its heap); a notebook that imports it itself still can."""
+    ex = run(
+        sandbox,
+        "import sys\nprint('IPython' in sys.modules)",
+        "%matplotlib inline\n%config InlineBackend.figure_format = 'retina'",
+        "from IPython.display import Markdown\nprint(Markdown('**x**').data)",
+        "x = 1\n  # an indented comment after code, which the transformer keeps",
+    )
+    assert [c.ok for c in ex.cells] == [True, True, True, True], [c.error for c in ex.cells]
+    assert [c.output for c in ex.cells[:3]] == ["False\n", "", "**x**\n"]
+
+
 def test_without_its_plot_zygote_a_worker_still_runs_a_notebook_that_plots(tmp_path):
     import signal
 

@@ -6,7 +6,7 @@ Python, and tidies leading blank lines and indentation. Most cells of a course n
 plain Python that it returns unchanged, only with a final newline; it still tokenizes each one,
 which costs more than running the cell. `needs_transform` says False only for a cell the
 transformer would return as `plain(source)`, by looking for every character it acts on; when in
-doubt it says True. Pure functions, standard library only: the sandbox's worker calls them."""
+doubt it says True. Pure functions, standard library only (`grader.transform` calls them)."""
 
 from __future__ import annotations
 

@@ -30,10 +30,11 @@ from grader.sandbox.libc import libc as shared_libc
 
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random")
 MOUNT_POINTS = ("/proc", "/tmp", "/dev/shm")
-LATE_IMPORTS = ("matplotlib",)
+LATE_IMPORTS = ("matplotlib", "ipython")
 """Distributions a notebook may import late that the warm worker does not load (loading
-matplotlib's pyplot costs about a second per worker): they and their requirements are listed,
-and bound, from their installed metadata."""
+matplotlib's pyplot costs about a second per worker; IPython, which a notebook may import for
+`IPython.display`, is not needed by the worker since the grader transforms cells): they and
+their requirements are listed, and bound, from their installed metadata."""
 
 MS_RDONLY, MS_NOSUID, MS_NODEV = 1, 2, 4
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18

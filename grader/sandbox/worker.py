@@ -1,8 +1,9 @@
 """The untrusted side: a warm zygote that forks one sandbox per submission.
 
-Run as `python -m grader.sandbox.worker`. The zygote imports numpy, IPython's input transformer and
-the course helper module once, then takes jobs from the grader on a Unix socket. A job is a short
-header (limits, scratch folder, uid) and two sockets of its own, passed with it:
+Run as `python -m grader.sandbox.worker`. The zygote imports numpy and the course helper module once
+(not IPython: cells arrive as Python, transformed by the grader), then takes jobs from the grader on
+a Unix socket. A job is a short header (limits, scratch folder, uid) and two sockets of its own,
+passed with it:
 
 - `data`, a byte stream on which the grader sends the cells one at a time, and after them the
   probe calls one at a time, and reads each answer;
@@ -67,7 +68,6 @@ import numpy as np
 
 from grader.sandbox import cgroup, jail, seccomp, wire
 from grader.sandbox.bindings import BINDINGS
-from grader.sandbox.ipysyntax import needs_transform, plain
 from grader.sandbox.libc import libc as shared_libc
 from grader.sandbox.lifeline import die_with_parent
 
@@ -93,8 +93,8 @@ PR_SET_DUMPABLE = 4
 
 
 def _warm_imports() -> None:
-    """What every notebook needs, imported once in the zygote rather than once per submission."""
-    _warm_transforms()
+    """What every notebook needs, imported once in the zygote rather than once per submission.
+    Not IPython: the grader sends cells already transformed into Python (`grader.transform`)."""
     try:
         import coursekit
     except Exception:  # the helper module is optional for foreign assignments
@@ -143,43 +143,6 @@ def _unpin_plot_dirs() -> None:
     mpl.get_configdir = lambda: find(config)
     mpl.get_cachedir = lambda: find(cache)
     matplotlib.style.USER_LIBRARY_PATHS = []  # the zygote's stylelib; a submission has none
-
-
-_TRANSFORMER: Any = None
-"""IPython's input transformer, made once."""
-_TRANSFORMED: dict[str, str] = {}
-"""The course notebooks' own cells that need the transformer (`%matplotlib inline`...),
-transformed once in the zygote: a student who left such a cell as it was pays nothing for it."""
-
-
-def _warm_transforms() -> None:
-    global _TRANSFORMER
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    _TRANSFORMER = TransformerManager()
-    try:
-        from coursekit import lessons
-
-        sources = [c.source for a in lessons.names() for c in lessons.cells(a) if c.kind == "code"]
-    except Exception:  # the course module is optional for foreign assignments
-        return
-    for source in sources:
-        if needs_transform(source):
-            try:
-                _TRANSFORMED[source] = _TRANSFORMER.transform_cell(source)
-            except Exception:
-                pass
-
-
-def _transform(text: str) -> str:
-    """A cell's text as Python: IPython's transformer only where it can change something (most
-    cells: not), and the course's own cells from the zygote's table."""
-    if not needs_transform(text):
-        return plain(text)
-    known = _TRANSFORMED.get(text)
-    if known is not None:
-        return known
-    return str(_TRANSFORMER.transform_cell(text))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -639,8 +602,6 @@ def _fork_when_room(wait_s: float = 3.0) -> int:
 def _cell_runner() -> tuple[dict[str, Any], Any]:
     """The notebook's namespace, and a function running one cell in it ("Run All" with errors
     allowed). SIGINT raises KeyboardInterrupt only while a cell runs, as Jupyter's interrupt."""
-    if _TRANSFORMER is None:
-        _warm_transforms()
     shell = _Shell()
     ns: dict[str, Any] = {
         "__name__": "__main__",
@@ -656,8 +617,7 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
         record: dict[str, Any] = {"cell": index, "ok": True}
         sys.stdout = sys.stderr = out
         try:
-            text = order["source"]
-            source = _transform(text)
+            source = order["source"]  # Python: the grader ran IPython's transformer
             filename = f"<cell {index}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
