@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -111,26 +111,38 @@ class Evidence:
             for c in self.scored
         )
 
-    def trivial(self) -> bool:
+    def trivial(self, *, judged_only: bool = False) -> bool:
         """The answer ignores what it is asked: every call failed, all returned the same value
         where the expected values differ (one case alone cannot tell), or each returned one of
-        its arguments unchanged."""
-        values = [self.got(c.id) for c in self.cases]
+        its arguments unchanged, positional or named. Over every case run, probes included
+        (an answer that depends on its inputs only where a probe's NaN reaches it is not
+        trivial: it may be a check that computes J itself), or over the judged cases only
+        (`judged_only`: what scoring asks, since points come from those alone)."""
+        cases = self.scored if judged_only else self.cases
+        values = [self.got(c.id) for c in cases]
         returned = [v for v in values if v is not NO_VALUE]
         if not returned:
             return True
         if len(returned) < len(values):
             return False
-        expected = {_key(self.expected.get(c.id)) for c in self.cases}
+        expected = {_key(self.expected.get(c.id)) for c in cases}
         if len(expected) > 1 and len({_key(v) for v in returned}) == 1:
             return True
-        return self._echoes()
+        return self._echoes(cases)
 
-    def _echoes(self) -> bool:
-        """Every call returned one of its own positional arguments unchanged (the same one)."""
-        keys = [(_key(self.got(c.id)), [_key(a) for a in self.args(c.id)]) for c in self.cases]
-        n = min((len(args) for _, args in keys), default=0)
-        return any(all(got == args[i] for got, args in keys) for i in range(n))
+    def _echoes(self, cases: Sequence[Case]) -> bool:
+        """Every call returned one of its own arguments unchanged (the same one: the same
+        position, or the same keyword)."""
+        if not cases:
+            return False
+        named: list[tuple[Any, dict[str, Any]]] = []
+        for c in cases:
+            args, kwargs = self.inputs[c.id]
+            given = {str(i): _key(a) for i, a in enumerate(args)}
+            given.update({f"={k}": _key(v) for k, v in kwargs.items()})
+            named.append((_key(self.got(c.id)), given))
+        common = set.intersection(*(set(given) for _, given in named))
+        return any(all(got == given[name] for got, given in named) for name in common)
 
     def runs(self, mistake: str, spelling: str | None = None) -> tuple[MutantRun, ...]:
         """The mutant runs of a catalogue id (one spelling, or all)."""
@@ -205,7 +217,7 @@ def matches(mistake: str, *spellings: str) -> Fires:
         for run in ev.runs(mistake):
             if spellings and run.spelling not in spellings:
                 continue
-            shown = _matches_run(ev, run)
+            shown = matches_run(ev, run)
             if shown:
                 return shown
         return []
@@ -221,7 +233,7 @@ holds and the failing cases it explains."""
 def matched_runs(family: Iterable[str]) -> Matched:
     """For a family of formula ids whose mutants include combinations (one spelling "a+b",
     registered once for each id it holds): the runs the student's outputs match
-    (`_matches_run`), each with the ids it holds (a combination's: every id of its spelling).
+    (`matches_run`), each with the ids it holds (a combination's: every id of its spelling).
     Worked out once per evidence, for all the family's recognisers (`shared_by_matches`)."""
     ids = frozenset(family)
     memo: list[Any] = [None, []]
@@ -241,7 +253,7 @@ def matched_runs(family: Iterable[str]) -> Matched:
                 continue
             if combination:
                 seen.add(run.spelling)  # its runs, one per id it holds, are one formula
-            shown = _matches_run(ev, run)
+            shown = matches_run(ev, run)
             if shown:
                 held = holds[run.spelling] if combination else {run.id}
                 out.append((frozenset(held), shown))
@@ -266,13 +278,19 @@ def shared_by_matches(mistake: str, matched: Matched) -> Fires:
     return fires
 
 
-def _matches_run(ev: Evidence, run: MutantRun) -> list[str]:
+def matches_run(ev: Evidence, run: MutantRun) -> list[str]:
+    """The failing cases one mutant run explains: the student's outputs equal the run's on
+    every value case (raising where it raised), and the run differs from the reference on at
+    least one; none otherwise. A run that gives one number on every value case where the
+    reference's differ is no evidence: a constant answer would match it."""
     shown: list[str] = []
     differs = False
+    seen: list[tuple[Any, Any, Case]] = []
     for c in ev.scored:
         if c.check is not None or c.id not in run.outputs:
             continue
         mo, got, exp = run.outputs[c.id], ev.got(c.id), ev.expected[c.id]
+        seen.append((mo, exp, c))
         if isinstance(mo, Raised):
             differs = True
             if got is not NO_VALUE:
@@ -286,7 +304,21 @@ def _matches_run(ev: Evidence, run: MutantRun) -> list[str]:
             differs = True
             if not ev.passed(c.id):
                 shown.append(c.id)
+    if shown and _constant(ev, seen):
+        return []
     return shown if differs else []
+
+
+def _constant(ev: Evidence, seen: Sequence[tuple[Any, Any, Case]]) -> bool:
+    """A run's numbers are one number (within each case's tolerance) where the reference's
+    are not."""
+    numbers = [(mo, exp, c) for mo, exp, c in seen if _is_real(mo) and not isinstance(exp, Raised)]
+    if len(numbers) < 2 or len(numbers) < len(seen):
+        return False
+    first, first_exp, _ = numbers[0]
+    return all(ev.same(first, mo, c) for mo, _, c in numbers[1:]) and not all(
+        ev.same(first_exp, exp, c) for _, exp, c in numbers[1:]
+    )
 
 
 def exact(mistake: str, functions: Iterable[str], prop: str, rank: int = 1) -> Recogniser:

@@ -98,6 +98,7 @@ TEST_KINDS: dict[str, str] = {
     "dtype": "wrong dtype",
     "nan": "NaN or infinite values where they should not be",
     "property": "the values do not have the required properties",
+    "constant": "the same answer whatever the inputs",
     "exception": "raised an exception",
     "timeout": "timed out",
     "memory": "ran out of memory",

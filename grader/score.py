@@ -132,6 +132,19 @@ def _judge(
     return Judgement(False, diff.kind, diff.message, detail)
 
 
+IGNORES_INPUTS = (
+    "the function returns the same answer for every test (or one of its arguments, unchanged), "
+    "whatever the inputs: an answer that ignores its inputs earns no points"
+)
+
+
+def _ignores_inputs(j: Judgement) -> Judgement:
+    """A test an input-ignoring answer passed by chance, failed; the others as they were."""
+    if not j.passed:
+        return j
+    return Judgement(False, "constant", IGNORES_INPUTS, j.detail)
+
+
 def grade_function(
     spec: AssignmentSpec,
     oracle: Oracle,
@@ -156,6 +169,10 @@ def grade_function(
     )
     with profile.stage("diagnose"):
         diagnosis = diagnose(evidence, oracle.recognisers(fspec))
+    if any(not j.passed for j in judged.values()) and evidence.trivial(judged_only=True):
+        # An answer that ignores its inputs earns nothing, not the cases it hits by chance
+        # (a constant verdict of bias_variance is right on a quarter of them).
+        judged = {cid: _ignores_inputs(j) for cid, j in judged.items()}
     shares = split_points(fspec.points, [c.weight for c in cases])
     tests = []
     for c, max_points in zip(cases, shares, strict=True):

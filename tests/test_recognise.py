@@ -1229,7 +1229,8 @@ def _trivial_answers(args):
 # backward_propagation(x, theta) = x: the right answer is the echoed first argument.
 # gradient_check: a wrong derivative of the other sign gives exactly 1 (|g - a| = |g| + |a|),
 # and only such a case tells norm(grad + approx) from the right denominator in 1-D: one hidden
-# test of weight 1 in 12 expects 1.0.
+# test expects 1.0, which the constant 1.0 would hit, but an answer that ignores its inputs
+# earns nothing (score.IGNORES_INPUTS).
 ECHO_IS_RIGHT = {("backward_propagation", "echo-0")}
 ALL_FUNCTIONS = [(a, f.name) for a in sorted(available()) for f in load(a)[0].functions]
 
@@ -1243,10 +1244,7 @@ def test_trivial_answers_pass_no_test_and_get_no_name(assignment, function):
         if (function, label) in ECHO_IS_RIGHT:
             continue
         result = grade_impl(function, impl)
-        if (function, label) == ("gradient_check", "1.0"):
-            assert [t.id for t in result.tests if t.passed] == ["hidden-8"]
-        else:
-            assert result.score == 0, (label, [t.id for t in result.tests if t.passed])
+        assert result.score == 0, (label, [t.id for t in result.tests if t.passed])
         assert result.diagnoses == (), (label, result.diagnoses)
 
 
@@ -1326,7 +1324,6 @@ COMBINED = [
         gc(
             JPLUS="thetaplus * x",
             JMINUS="thetaminus * x",
-            GRAD="x",
             DENOM="np.linalg.norm(grad)",
         ),
         {"gc-inlines-forward", "gc-denominator-grad-only"},

@@ -17,8 +17,19 @@ def _twins(ev: Evidence) -> list[tuple[str, str]]:
     return pairs
 
 
+def _distribution_passes(ev: Evidence) -> bool:
+    """Every distribution check of the function passes: the outputs look drawn (weights of the
+    right spread, masks keeping the right share), which a zero, constant or otherwise
+    deterministic answer never does."""
+    checks = [c for c in ev.scored if c.check is not None]
+    return bool(checks) and all(ev.passed(c.id) for c in checks)
+
+
 def _reseed(ev: Evidence) -> list[str]:
-    if ev.structural_fault():
+    """Outputs of the right kind that look drawn (`_distribution_passes`), but do not change
+    when the caller's seed does. Code that draws nothing gives seed-independent outputs too: it
+    fails the distribution checks, so it is not named."""
+    if ev.structural_fault() or not _distribution_passes(ev):
         return []
     shown: list[str] = []
     for a, b in _twins(ev):
@@ -32,10 +43,7 @@ def _reseed(ev: Evidence) -> list[str]:
 
 
 def _other_generator(ev: Evidence) -> list[str]:
-    if ev.structural_fault():
-        return []
-    checks = [c for c in ev.scored if c.check is not None]
-    if not checks or not all(ev.passed(c.id) for c in checks):
+    if ev.structural_fault() or not _distribution_passes(ev):
         return []
     values = [c for c in ev.scored if c.check is None]
     if not all(right_kind(ev, c) for c in values):

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.oracle import MutantRun
 from grader.recognise import (
     Evidence,
     Fires,
@@ -27,6 +28,7 @@ from grader.recognise import (
     close,
     each_failing,
     matched_runs,
+    matches_run,
     shared_by_matches,
 )
 from grader.spec import Case
@@ -43,6 +45,12 @@ def _value_failing(ev: Evidence) -> list[str]:
 
 
 def _inlines_forward(ev: Evidence) -> list[str]:
+    """The result does not change when forward_propagation is rebound (a probe), and it is
+    what a check with J = theta x written inline returns (its mutants, alone or with another
+    formula mistake): a check whose result ignores J for another reason (a slope divided by
+    2 * eps the wrong way round, J evaluated at theta twice) is not named."""
+    if not any("inlines-" in run.spelling for _, run in _matched_inline(ev)):
+        return []
     for probe in ev.cases:
         base = ev.case(probe.same_inputs_as or "")
         if not probe.probe or base is None:
@@ -54,6 +62,15 @@ def _inlines_forward(ev: Evidence) -> list[str]:
         if ev.same(a, b, base):
             return _value_failing(ev)
     return []
+
+
+def _matched_inline(ev: Evidence) -> list[tuple[str, MutantRun]]:
+    """The inline-J runs of the family the student's outputs match."""
+    return [
+        (run.id, run)
+        for run in ev.mutants
+        if run.id in FORMULA_IDS and "inlines-" in run.spelling and matches_run(ev, run)
+    ]
 
 
 def _no_reset(ev: Evidence) -> list[str]:
@@ -99,18 +116,17 @@ def _either(first: Fires, second: Fires) -> Fires:
     return fires
 
 
-FORMULAS = matched_runs(
-    (
-        "gc-one-sided",
-        "gc-divide-by-eps",
-        "gc-denominator-grad-only",
-        "gc-denominator-sum",
-        "gc-wrong-norm",
-        "gc-no-norm",
-        "gc-perturbs-x",
-        "gc-inlines-forward",
-    )
+FORMULA_IDS = (
+    "gc-one-sided",
+    "gc-divide-by-eps",
+    "gc-denominator-grad-only",
+    "gc-denominator-sum",
+    "gc-wrong-norm",
+    "gc-no-norm",
+    "gc-perturbs-x",
+    "gc-inlines-forward",
 )
+FORMULAS = matched_runs(FORMULA_IDS)
 """Every formula the mutants compute (alone and combined), with the inline J's: a check whose
 outputs two formulas explain is named only for what both hold."""
 

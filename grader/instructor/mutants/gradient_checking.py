@@ -173,6 +173,8 @@ DIFFERENCE_IDS = {
 NORM_IDS = {"wrong-norm": "gc-wrong-norm", "wrong-norm-max": "gc-wrong-norm"}
 ONE_D_SLOPE_IDS = {**SLOPE_IDS, "perturbs-x": "gc-perturbs-x"}
 INLINE = ("inlines-forward", "inlines-both")
+EXACT_FOR_LINEAR = ("one-sided", "one-sided-backward")
+"""Slopes that are exact for a linear J: with an inline J = theta x, no test sees them."""
 """A check that computes J (and its derivative) itself: gc-inlines-forward, which a probe
 finds by behaviour; combined with a formula mistake, the formula's id is named too."""
 
@@ -183,25 +185,38 @@ def _combined(function: str, make: Callable[[str], Callable[..., Any]]) -> list[
     side: a recogniser computing them would ship the solution's arithmetic in the student
     bundle."""
     if function == "gradient_check":
-        return combined(
-            function, make, [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")], _unseen
-        )
+        return [
+            *combined(
+                function,
+                make,
+                [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")],
+                _unseen,
+            ),
+            # An inline J's one-sided slope is exact, so only the inline J is named; these
+            # are what a check that also takes a one-sided slope returns.
+            *combined(
+                function,
+                make,
+                [dict.fromkeys(EXACT_FOR_LINEAR, ""), {"inlines-forward": "gc-inlines-forward"}],
+            ),
+        ]
     return combined(function, make, [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS], _unseen)
 
 
 def _unseen(parts: frozenset[str]) -> bool:
     """Combinations where one mistake cannot change the result, so that no test can see it
     and no name is given for it:
-    - a slope mistake with an inline J = theta x: for a linear J every slope is exact;
-    - over norm(grad + approx) with an inline derivative x: grad and approx then have one sign,
-      and the norm of their sum is the sum of their norms;
+    - a one-sided slope with an inline J = theta x: for a linear J it is exact;
+    - any formula mistake with J and its derivative x both inline: approx is then a fixed
+      multiple of grad, so every formula's result is one number whatever the inputs (1/3 for a
+      slope over eps), which a constant answer would match;
     - over norm(grad + approx) in 1-norms, when grad and approx agree in sign entry by entry."""
     inline = parts & set(INLINE)
-    if inline and parts & set(ONE_D_SLOPE_IDS):
+    if inline and parts & set(EXACT_FOR_LINEAR):
         return True
-    if "denominator-sum" in parts and ("inlines-both" in parts or "wrong-norm" in parts):
+    if "inlines-both" in parts:
         return True
-    return False
+    return "denominator-sum" in parts and "wrong-norm" in parts
 
 
 MUTANTS: list[Mutant] = [
