@@ -188,11 +188,22 @@ CaseTest = Callable[[Evidence, Case], bool | None]
 contradicts the mistake), None (this case cannot tell)."""
 
 
-def each_failing(test: CaseTest, *, cases: Callable[[Case], bool] = lambda c: True) -> Fires:
+def each_failing(
+    test: CaseTest,
+    *,
+    cases: Callable[[Case], bool] = lambda c: True,
+    everywhere: Callable[[Evidence, Case], bool] | None = None,
+) -> Fires:
     """Fires when the property shows on at least one failing case and no failing case
-    contradicts it; passed cases are neutral. `cases` limits which cases are looked at."""
+    contradicts it; passed cases are neutral, except those where the mistake always shows
+    (`everywhere` says which): a pass there contradicts it. `cases` limits which cases are
+    looked at."""
 
     def fires(ev: Evidence) -> list[str]:
+        if everywhere is not None and any(
+            cases(c) and ev.passed(c.id) and everywhere(ev, c) for c in ev.scored
+        ):
+            return []
         shown = []
         for c in ev.failing:
             if not cases(c):

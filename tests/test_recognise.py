@@ -1411,6 +1411,74 @@ def test_two_formula_mistakes_in_one_check_are_both_named(function, source, name
     assert set(result.diagnoses) == names, result.diagnoses
 
 
+def _init(name: str, weight: str) -> str:
+    return (
+        f"def {name}(layers_dims):\n"
+        "    parameters = {}\n"
+        "    for l in range(1, len(layers_dims)):\n"
+        "        n_out, n_in = layers_dims[l], layers_dims[l - 1]\n"
+        f"        parameters['W' + str(l)] = {weight}\n"
+        "        parameters['b' + str(l)] = np.zeros((n_out, 1))\n"
+        "    return parameters\n"
+    )
+
+
+# From a helper's corpus of student-style code (notes/diag4): each was given a wrong name.
+NO_WRONG_NAME = [
+    # Non-negative weights that are not uniform draws: not init-uniform.
+    (HE, _init(HE, "np.abs(np.random.randn(n_out, n_in)) * np.sqrt(2 / n_in)")),
+    (HE, _init(HE, "np.random.randn(n_out, n_in) ** 2 * np.sqrt(2 / n_in)")),
+    (XAVIER, _init(XAVIER, "np.eye(n_out, n_in) / np.sqrt(n_in)")),
+    # Weights that draw nothing: not rng-reseed (nor init-uniform).
+    (HE, _init(HE, "np.ones((n_out, n_in)) * np.sqrt(2 / n_in)")),
+    (HE, _init(HE, "np.linspace(-1, 1, n_out * n_in).reshape(n_out, n_in)")),
+    (DF, df(**masks("A < keep_prob"))),
+    # A check whose result ignores J for another reason than an inline J: not
+    # gc-inlines-forward.
+    (GC, gc(APPROX="(J_plus - J_minus) / 2 * epsilon")),
+    (GC, gc(APPROX="(J_plus - J_minus) / (2 * epsilon ** 2)")),
+    (GC, gc(JPLUS="forward_propagation(x, theta)", JMINUS="forward_propagation(x, theta)")),
+]
+
+
+@pytest.mark.parametrize(
+    "function, source", NO_WRONG_NAME, ids=[f"{f}-{i}" for i, (f, _) in enumerate(NO_WRONG_NAME)]
+)
+def test_code_that_draws_nothing_or_ignores_j_gets_no_wrong_name(function, source):
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert result.diagnoses == (), result.diagnoses
+
+
+def test_masks_from_binomial_draws_are_another_generator_not_an_inverted_mask():
+    """np.random.binomial(1, p) agrees with rand < p for p > 1/2 and with the inverted mask at
+    p = 1/2: a mask rule right on some cases is not the inverted mask."""
+    result = grade_source(DF, df(**masks("np.random.binomial(1, keep_prob, size=A.shape)")))
+    assert 0 < result.score < result.max_score
+    assert result.diagnoses == ("rng-other-generator",), result.diagnoses
+
+
+@pytest.mark.parametrize(
+    "function, source",
+    [
+        (
+            "bias_variance",
+            "def bias_variance(a, b, base_error=0.0, threshold=0.05):\n"
+            "    return 'high variance'\n",
+        ),
+        (GC, "def gradient_check(x, theta, epsilon=1e-7):\n    return 1.0\n"),
+        (GC, "def gradient_check(x, theta, epsilon=1e-7):\n    return epsilon\n"),
+        (HE, _init(HE, "np.zeros((n_out, n_in))")),
+    ],
+)
+def test_an_answer_that_ignores_its_inputs_earns_nothing_and_no_name(function, source):
+    """A constant bias_variance verdict is right on some cases, and gradient_check's constant
+    1.0 on one: hit by chance, they earn nothing."""
+    result = grade_source(function, source)
+    assert result.score == 0, [t.id for t in result.tests if t.passed]
+    assert result.diagnoses == ()
+
+
 def test_arrays_and_numbers_round_alike_in_fingerprints():
     """`_rounded` (arrays, in numpy) and `_round` (numbers, one at a time) are two spellings of
     one rounding: a value must round the same either way, or a returned np.float64 and the

@@ -103,7 +103,10 @@ def _same_masks(a: tuple[np.ndarray, np.ndarray], b: Any) -> bool:
 
 def _mask_mistake(mistake: str, complement: bool) -> Callable[[Evidence, Case], bool | None]:
     """The masks are the mistake's (the complement of the right ones, or a mutant's draw), the
-    cache chains with some scale, and A3 = sigmoid(Z3)."""
+    cache chains with some scale, and A3 = sigmoid(Z3). A case whose masks are the right ones
+    contradicts it: a mask rule that is right on some cases is another rule (masks from
+    np.random.binomial agree with rand < keep_prob for keep_prob > 0.5, and with the inverted
+    mask at 0.5)."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
         masks = _masks(ev, case)
@@ -116,7 +119,7 @@ def _mask_mistake(mistake: str, complement: bool) -> Callable[[Evidence, Case], 
             return False
         right = (exp[1][1], exp[1][6])
         if _same_masks(masks, ev.expected[case.id]):
-            return None
+            return False
         if complement and all(
             m.shape == r.shape and np.array_equal(m.astype(bool), ~r.astype(bool))
             for m, r in zip(masks, right, strict=True)
@@ -164,9 +167,22 @@ def _input_layer(ev: Evidence, case: Case) -> bool | None:
     return False
 
 
-def _r(mistake: str, prop: str, test: Callable[[Evidence, Case], bool | None]) -> Recogniser:
+def _not_half(ev: Evidence, case: Case) -> bool:
+    """A case whose keep_prob is not 1/2: a wrong mask rule fails there whatever its spelling
+    (at 1/2, rand < 1 - keep_prob is the right mask, and np.random.binomial's the inverted one),
+    so passing it contradicts a mask mistake."""
+    return not np.isclose(_keep(ev, case), 0.5)
+
+
+def _r(
+    mistake: str,
+    prop: str,
+    test: Callable[[Evidence, Case], bool | None],
+    *,
+    everywhere: Callable[[Evidence, Case], bool] | None = None,
+) -> Recogniser:
     # The distribution check's case has no mutant outputs; the value cases tell.
-    fires = each_failing(test, cases=lambda c: c.check is None)
+    fires = each_failing(test, cases=lambda c: c.check is None, everywhere=everywhere)
     return Recogniser(mistake, frozenset({FORWARD}), prop, fires)
 
 
@@ -186,11 +202,13 @@ RECOGNISERS: list[Recogniser] = [
         "the masks are the complement of the right draws (rand > keep_prob, or "
         "rand < 1 - keep_prob), the rest chains",
         _mask_mistake("dropout-inverted-mask", complement=True),
+        everywhere=_not_half,
     ),
     _r(
         "dropout-normal-mask",
         "the masks are randn < keep_prob on the caller's stream, the rest chains",
         _mask_mistake("dropout-normal-mask", complement=False),
+        everywhere=_not_half,
     ),
     _r(
         "dropout-output-layer",

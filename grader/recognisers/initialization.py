@@ -127,7 +127,21 @@ def _uniform(ev: Evidence, case: Case) -> bool | None:
     flat = np.concatenate([W.astype(float).ravel() for W in weights])
     if flat.size < 8:
         return None
-    return bool(np.all(np.isfinite(flat)) and np.all(flat >= 0) and np.any(flat > 0))
+    if not (np.all(np.isfinite(flat)) and np.all(flat >= 0) and np.any(flat > 0)):
+        return False
+    if case.seed is None:
+        return None
+    # Drawn from the uniform stream the caller seeded: each W<l> is the same seed's
+    # np.random.rand draw of its shape (layers in order) times one factor per layer, whatever
+    # the scale. Non-negative weights that are not (abs or squares of normal draws, integers,
+    # ones) are another mistake.
+    stream = np.random.RandomState(case.seed)
+    for W in weights:
+        U = stream.random_sample(W.shape)
+        ratio = W.astype(float) / U
+        if not close(ratio, np.full(ratio.shape, float(np.median(ratio))), rtol=1e-6, atol=0):
+            return False
+    return True
 
 
 def _scaled(factor: Factor) -> Callable[[Evidence, Case], bool | None]:
