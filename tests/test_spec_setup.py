@@ -1,6 +1,7 @@
 """The setup spec's cases leave no trivial answer a test: None, zeros, ones, the input echoed back,
-or a constant. bias_variance has four possible answers, so a constant passes the cases with that
-answer and no more than 30% of the points; early_stopping's answers differ from case to case."""
+or a constant. bias_variance has four possible answers, so a constant is right on the cases with
+that answer (no more than 30% of them) and earns nothing for it (an answer that ignores its inputs
+earns no points); early_stopping's answers differ from case to case."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ def _score(function: str, answer) -> tuple[float, float, int]:
     outcomes = {c.id: CallOutcome(c.id, True, value=answer(c.id)) for c in fspec.cases}
     result = grade_function(SPEC, ORACLE, fspec, list(fspec.cases), outcomes)
     return result.score, result.max_score, sum(t.passed for t in result.tests)
+
+
+def _cases(function: str) -> tuple:
+    return next(f for f in SPEC.functions if f.name == function).cases
+
+
+def _hits(function: str, answer: object) -> int:
+    """The cases whose expected output is `answer`."""
+    fspec = next(f for f in SPEC.functions if f.name == function)
+    return sum(ORACLE.expected(fspec, c) == answer for c in fspec.cases)
 
 
 def _trivial(function: str, case_id: str) -> list:
@@ -43,7 +54,9 @@ def test_no_trivial_answer_passes_a_test(function):
         assert passed == 0, k
 
 
-def test_a_constant_verdict_scores_at_most_30_percent():
+def test_a_constant_verdict_is_right_on_at_most_30_percent_and_earns_nothing():
+    """Each verdict is the answer on a few cases, so a constant hits them by chance; an
+    answer that ignores its inputs earns nothing (score.IGNORES_INPUTS)."""
     for verdict in (
         "high bias",
         "high variance",
@@ -51,7 +64,9 @@ def test_a_constant_verdict_scores_at_most_30_percent():
         "low bias and low variance",
     ):
         score, max_score, _ = _score("bias_variance", lambda cid, v=verdict: v)
-        assert 0 < score <= 0.3 * max_score
+        hits = _hits("bias_variance", verdict)
+        assert 0 < hits <= 0.3 * len(_cases("bias_variance"))
+        assert score == 0
 
 
 def test_early_stopping_answers_differ_from_case_to_case_and_from_the_inputs():
