@@ -132,7 +132,9 @@ class Evidence:
 
     def _echoes(self, cases: Sequence[Case]) -> bool:
         """Every call returned one of its own arguments unchanged (the same one: the same
-        position, or the same keyword)."""
+        position, or the same keyword), or a tuple of nothing but its arguments unchanged."""
+        if all(self._tuple_of_arguments(c) for c in cases):
+            return bool(cases)
         if not cases:
             return False
         named: list[tuple[Any, dict[str, Any]]] = []
@@ -143,6 +145,14 @@ class Evidence:
             named.append((_key(self.got(c.id)), given))
         common = set.intersection(*(set(given) for _, given in named))
         return any(all(got == given[name] for got, given in named) for name in common)
+
+    def _tuple_of_arguments(self, case: Case) -> bool:
+        got = self.got(case.id)
+        if not isinstance(got, tuple) or not got:
+            return False
+        args, kwargs = self.inputs[case.id]
+        given = {_key(a) for a in (*args, *kwargs.values())}
+        return all(_key(g) in given for g in got)
 
     def runs(self, mistake: str, spelling: str | None = None) -> tuple[MutantRun, ...]:
         """The mutant runs of a catalogue id (one spelling, or all)."""

@@ -75,11 +75,15 @@ def _a3_is_sigmoid(ev: Evidence, case: Case) -> bool:
 
 
 def _scaled(s: Callable[[float], float]) -> Callable[[Evidence, Case], bool | None]:
-    """The cache chains with scale s(keep_prob) and A3 = sigmoid(Z3)."""
+    """The cache chains with scale s(keep_prob) and A3 = sigmoid(Z3), with masks that drop
+    something (masks of ones are no dropout at all, not a scale mistake)."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
         keep = _keep(ev, case)
         if not (_chain(ev, case, s(keep)) and _a3_is_sigmoid(ev, case)):
+            return False
+        masks = _masks(ev, case)
+        if masks is not None and keep < 1 and all(np.all(m.astype(bool)) for m in masks):
             return False
         return None if np.isclose(s(keep), 1 / keep) else True
 
