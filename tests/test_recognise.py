@@ -1433,6 +1433,7 @@ NO_WRONG_NAME = [
     (HE, _init(HE, "np.ones((n_out, n_in)) * np.sqrt(2 / n_in)")),
     (HE, _init(HE, "np.linspace(-1, 1, n_out * n_in).reshape(n_out, n_in)")),
     (DF, df(**masks("A < keep_prob"))),
+    (DF, df(**masks("np.ones(A.shape)"))),  # no dropout at all: not dropout-no-scale
     # A check whose result ignores J for another reason than an inline J: not
     # gc-inlines-forward.
     (GC, gc(APPROX="(J_plus - J_minus) / 2 * epsilon")),
@@ -1469,6 +1470,7 @@ def test_masks_from_binomial_draws_are_another_generator_not_an_inverted_mask():
         (GC, "def gradient_check(x, theta, epsilon=1e-7):\n    return 1.0\n"),
         (GC, "def gradient_check(x, theta, epsilon=1e-7):\n    return epsilon\n"),
         (HE, _init(HE, "np.zeros((n_out, n_in))")),
+        ("split_data", "def split_data(X, Y, *args, **kwargs):\n    return X, Y, X, Y, X, Y\n"),
     ],
 )
 def test_an_answer_that_ignores_its_inputs_earns_nothing_and_no_name(function, source):
