@@ -47,7 +47,7 @@ from grader.model import (
 )
 from grader.sandbox import cgroup, jail, wire
 from grader.sandbox.lifeline import owned_tempdir, sweep_abandoned
-from grader.transform import to_python
+from grader.transform import Budget, to_python
 
 # The course's demo tag, plus spellings an instructor might use for the same thing, and the
 # self-check cells (check() runs the public tests in the student's kernel; grading has its own).
@@ -191,9 +191,10 @@ class Sandbox:
         # One budget for the cells of every run: the reruns past fatal cells and lost functions
         # share it, so no submission holds its worker for more than RUNS_BUDGET notebooks' time.
         cells_left = RUNS_BUDGET * self.limits.timeout_s
+        transforms = Budget()  # the grader's share of IPython's transformer, over all runs
         while True:
             skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
-            attempt = self._attempt(graded, pending, skip, stop_at, cells_left)
+            attempt = self._attempt(graded, pending, skip, stop_at, cells_left, transforms)
             runs += 1
             cells_left -= attempt.cells_spent
             outcomes.update(attempt.outcomes)
@@ -236,6 +237,7 @@ class Sandbox:
         skip: Mapping[int, FatalCell],
         stop_at: int | None,
         cells_left: float,
+        transforms: Budget,
     ) -> _Attempt:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
@@ -260,7 +262,14 @@ class Sandbox:
         }
         data, data_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         ctl, ctl_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        attempt = _Attempt(self.limits, data, ctl, self._jobs_socket, cell_budget=cells_left)
+        attempt = _Attempt(
+            self.limits,
+            data,
+            ctl,
+            self._jobs_socket,
+            cell_budget=cells_left,
+            transforms=transforms,
+        )
         try:
             try:
                 socket.send_fds(
@@ -376,6 +385,8 @@ class _Attempt:
     """What is left of the submission's time for cells, over all its runs."""
     cells_spent: float = 0.0
     """The time this run's cells took, and its call that did not return, if one did."""
+    transforms: Budget = field(default_factory=Budget)
+    """The submission's transform work left on the grader's side (`grader.transform`)."""
     runs_out: bool = False
     """The submission's time for cells, over all its runs, ran out after this run."""
 
@@ -536,6 +547,7 @@ class _Attempt:
                     CellRun(cell.index, False, error, "", 0, skipped=True, number=cell.number)
                 )
                 continue
+            python = to_python(cell.source, self.transforms)  # before the cell's clock starts
             t0 = time.monotonic()
             if self.budget_out or budget_end - t0 <= 0:
                 self.budget_out = True
@@ -543,7 +555,10 @@ class _Attempt:
                     CellRun(cell.index, False, None, "", 0, skipped=True, number=cell.number)
                 )
                 continue
-            self._send({"op": "cell", "index": cell.index, "source": to_python(cell.source)})
+            order: dict[str, Any] = {"op": "cell", "index": cell.index, "source": python.source}
+            if python.transform:
+                order["transform"] = True
+            self._send(order)
             per_cell = limits.cell_timeout_s <= budget_end - t0
             deadline = min(t0 + limits.cell_timeout_s, budget_end)
             interrupted = False

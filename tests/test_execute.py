@@ -342,6 +342,18 @@ def test_cells_arrive_as_python_and_a_notebook_may_still_import_ipython(sandbox)
     assert [c.output for c in ex.cells[:3]] == ["False\n", "", "**x**\n"]
 
 
+def test_a_cell_too_costly_to_transform_in_the_grader_is_transformed_in_the_sandbox(sandbox):
+    """Past the grader's bound (grader.transform), the sandbox runs IPython's transformer, under
+    the cell's limits: the magics still become calls to the stub shell."""
+    from grader import transform
+
+    many = "\n".join(["x = 1"] + ["%matplotlib inline"] * 60 + ["print('after', x)"])
+    assert len(many) * (1 + transform.escapes(many)) > transform.PER_CELL
+    ex = run(sandbox, many)
+    assert ex.cells[0].ok, ex.cells[0].error
+    assert ex.cells[0].output.endswith("after 1\n"), ex.cells[0].output
+
+
 def test_without_its_plot_zygote_a_worker_still_runs_a_notebook_that_plots(tmp_path):
     import signal
 

@@ -99,3 +99,20 @@ def test_markdown_too_nested_or_too_long_to_render_in_bounded_time_is_shown_as_t
     page = notebook.to_html(raw, [])
     assert "shown as text" in page and "<h1" in page  # the prose still renders
     assert page.count("[") >= 5000 // 2  # the student's words are there, as text
+
+
+def test_long_code_is_cut_so_the_page_renders_in_bounded_time():
+    """Highlighting and cleaning cost about 0.2 s per KB of dense code (the red team's 500 KB
+    cell took 113 s): each code cell is shown up to MAX_CODE_CHARS, and the notebook's code up
+    to MAX_SHOWN_CODE_CHARS, saying so; short cells are untouched."""
+    dense = "x = [" + "1," * 300_000 + "]"
+    short = "y = 2"
+    many = [nbformat.v4.new_code_cell("z = 3  # " + "w" * 9_000) for _ in range(6)]
+    raw = _raw(nbformat.v4.new_code_cell(short), nbformat.v4.new_code_cell(dense), *many)
+    nb = notebook.executed(raw, [])
+    assert nb.cells[0].source == short
+    assert len(nb.cells[1].source) < notebook.MAX_CODE_CHARS + 100
+    assert "more characters not shown" in nb.cells[1].source
+    shown = sum(len(c.source) for c in nb.cells)
+    assert shown < notebook.MAX_SHOWN_CODE_CHARS + 100 * len(nb.cells)
+    assert "more characters not shown" in nb.cells[-1].source

@@ -130,3 +130,29 @@ def test_the_summary_shows_the_pairs_and_the_shared_code_without_accusing(tmp_pa
     assert "backward_propagation_with_dropout" in section
     for word in ("cheat", "plagiar", "guilty", "misconduct"):
         assert word not in section.lower()
+
+
+def test_student_text_cannot_hold_the_batch_before_grading(monkeypatch):
+    """Fingerprints are taken in the batch's own process before any grading: a cell longer
+    than MAX_PARSED_CHARS is never parsed, and a function's text is cut by lines (CPython's
+    get_source_segment is quadratic in a line's length: a 1.5 MB comment line cost 50 s)."""
+    import ast
+
+    from grader import similarity
+
+    real_parse = ast.parse
+
+    def bounded_parse(source, *args, **kwargs):
+        assert len(source) <= similarity.MAX_PARSED_CHARS, "a huge cell was parsed"
+        return real_parse(source, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("get_source_segment is quadratic in a line's length")
+
+    monkeypatch.setattr(ast, "parse", bounded_parse)
+    monkeypatch.setattr(ast, "get_source_segment", refuse)
+    name = "forward_propagation_with_dropout"
+    long_line = f"def {name}(X, parameters, keep_prob=0.5):\n    return X  # {'x' * 50_000}\n"
+    huge = f"def {name}(*args):\n    return ({'1, ' * 100_000})\n"
+    found = similarity._functions([long_line, huge], frozenset({name}))
+    assert found[name][1] == long_line  # the last cell was not read, the first one was cut

@@ -29,6 +29,21 @@ def needs_transform(source: str) -> bool:
     return any(line.lstrip().startswith(_LINE_STARTS) for line in source.splitlines())
 
 
+def escapes(source: str) -> int:
+    """An upper bound on the escapes the transformer rewrites one pass at a time: the lines
+    that start with an escape character or a prompt, end in `?`, or assign one."""
+    count = 0
+    for line in source.splitlines():
+        stripped = line.strip()
+        if (
+            stripped.startswith(_LINE_STARTS)
+            or stripped.endswith("?")
+            or _ASSIGN_ESCAPE.search(line)
+        ):
+            count += 1
+    return count
+
+
 def plain(source: str) -> str:
     """What the transformer returns for a cell that `needs_transform` passes: the same text,
     ending with a newline."""

@@ -599,6 +599,14 @@ def _fork_when_room(wait_s: float = 3.0) -> int:
             _sleep(0.01)
 
 
+def _late_transform(text: str) -> str:
+    """IPython's transformer, for a cell the grader left to the sandbox (`grader.transform`):
+    imported late, and run under the cell's own time and memory limits."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return str(TransformerManager().transform_cell(text))
+
+
 def _cell_runner() -> tuple[dict[str, Any], Any]:
     """The notebook's namespace, and a function running one cell in it ("Run All" with errors
     allowed). SIGINT raises KeyboardInterrupt only while a cell runs, as Jupyter's interrupt."""
@@ -617,12 +625,14 @@ def _cell_runner() -> tuple[dict[str, Any], Any]:
         record: dict[str, Any] = {"cell": index, "ok": True}
         sys.stdout = sys.stderr = out
         try:
-            source = order["source"]  # Python: the grader ran IPython's transformer
+            _signal(signal.SIGINT, _default_int)  # an interrupt stops the transform too
+            source = order["source"]  # Python: the grader ran IPython's transformer, unless
+            if order.get("transform"):  # the cell was too big for it to: then here, late
+                source = _late_transform(source)
             filename = f"<cell {index}>"
             # So tracebacks can quote the student's line.
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             code = compile(source, filename, "exec")
-            _signal(signal.SIGINT, _default_int)
             exec(code, ns)
             _signal(signal.SIGINT, signal.SIG_IGN)
         except BaseException as exc:
