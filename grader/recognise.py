@@ -133,10 +133,10 @@ class Evidence:
     def _echoes(self, cases: Sequence[Case]) -> bool:
         """Every call returned one of its own arguments unchanged (the same one: the same
         position, or the same keyword), or a tuple of nothing but its arguments unchanged."""
-        if all(self._tuple_of_arguments(c) for c in cases):
-            return bool(cases)
         if not cases:
             return False
+        if all(self._tuple_of_arguments(c) for c in cases):
+            return True
         named: list[tuple[Any, dict[str, Any]]] = []
         for c in cases:
             args, kwargs = self.inputs[c.id]
@@ -246,9 +246,9 @@ def matches(mistake: str, *spellings: str) -> Fires:
     return fires
 
 
-Matched = Callable[[Evidence], list[tuple[frozenset[str], list[str]]]]
+Matched = Callable[[Evidence], list[tuple[frozenset[str], list[str], str]]]
 """The mutant runs of a family of ids that a student's outputs match: for each, the ids it
-holds and the failing cases it explains."""
+holds, the failing cases it explains, and its spelling."""
 
 
 def matched_runs(family: Iterable[str]) -> Matched:
@@ -259,14 +259,14 @@ def matched_runs(family: Iterable[str]) -> Matched:
     ids = frozenset(family)
     memo: list[Any] = [None, []]
 
-    def matched(ev: Evidence) -> list[tuple[frozenset[str], list[str]]]:
+    def matched(ev: Evidence) -> list[tuple[frozenset[str], list[str], str]]:
         if memo[0] is ev:
             return memo[1]
         holds: dict[str, set[str]] = {}
         for m in ev.mutants:
             if m.id in ids and "+" in m.spelling:
                 holds.setdefault(m.spelling, set()).add(m.id)
-        out: list[tuple[frozenset[str], list[str]]] = []
+        out: list[tuple[frozenset[str], list[str], str]] = []
         seen: set[str] = set()
         for run in ev.mutants:
             combination = "+" in run.spelling
@@ -277,7 +277,7 @@ def matched_runs(family: Iterable[str]) -> Matched:
             shown = matches_run(ev, run)
             if shown:
                 held = holds[run.spelling] if combination else {run.id}
-                out.append((frozenset(held), shown))
+                out.append((frozenset(held), shown, run.spelling))
         memo[0], memo[1] = ev, out
         return out
 
@@ -292,9 +292,9 @@ def shared_by_matches(mistake: str, matched: Matched) -> Fires:
 
     def fires(ev: Evidence) -> list[str]:
         hits = matched(ev)
-        if not hits or not all(mistake in held for held, _ in hits):
+        if not hits or not all(mistake in held for held, _, _ in hits):
             return []
-        return list(dict.fromkeys(cid for _, shown in hits for cid in shown))
+        return list(dict.fromkeys(cid for _, shown, _ in hits for cid in shown))
 
     return fires
 

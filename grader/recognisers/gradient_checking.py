@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from grader.oracle import MutantRun
 from grader.recognise import (
     Evidence,
     Fires,
@@ -28,7 +27,6 @@ from grader.recognise import (
     close,
     each_failing,
     matched_runs,
-    matches_run,
     shared_by_matches,
 )
 from grader.spec import Case
@@ -49,7 +47,7 @@ def _inlines_forward(ev: Evidence) -> list[str]:
     what a check with J = theta x written inline returns (its mutants, alone or with another
     formula mistake): a check whose result ignores J for another reason (a slope divided by
     2 * eps the wrong way round, J evaluated at theta twice) is not named."""
-    if not any("inlines-" in run.spelling for _, run in _matched_inline(ev)):
+    if not any("inlines-" in spelling for _, _, spelling in FORMULAS(ev)):
         return []
     for probe in ev.cases:
         base = ev.case(probe.same_inputs_as or "")
@@ -62,15 +60,6 @@ def _inlines_forward(ev: Evidence) -> list[str]:
         if ev.same(a, b, base):
             return _value_failing(ev)
     return []
-
-
-def _matched_inline(ev: Evidence) -> list[tuple[str, MutantRun]]:
-    """The inline-J runs of the family the student's outputs match."""
-    return [
-        (run.id, run)
-        for run in ev.mutants
-        if run.id in FORMULA_IDS and "inlines-" in run.spelling and matches_run(ev, run)
-    ]
 
 
 def _no_reset(ev: Evidence) -> list[str]:
