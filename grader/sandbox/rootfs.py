@@ -5,9 +5,9 @@ What is needed is derived from what the warm worker has loaded, never from a han
 
 - the standard library, whole (a notebook may import any of it late: `math`, `random`, `json`),
   without the base interpreter's own site-packages;
-- each third-party top-level package that is loaded (numpy, IPython and what it pulled in, the
-  course module), and those that a notebook's late import needs (`LATE_IMPORTS`: matplotlib and
-  its requirements, found from their installed metadata);
+- each third-party top-level package that is loaded (numpy and what it pulled in, the course
+  module), and those that a notebook's late import needs (`LATE_IMPORTS`: matplotlib, IPython
+  and their requirements, found from their installed metadata);
 - every shared library mapped into the worker (`/proc/self/maps`): numpy's BLAS, libm, libffi...,
   and the system's library folder that holds the C library (an extension module imported late
   links libraries the worker has not mapped yet);
