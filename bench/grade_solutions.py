@@ -88,7 +88,6 @@ def main() -> None:
                 nbc.append(time.perf_counter() - t)
 
     g = statistics.median(per_nb)
-    n = statistics.median(nbc)
     print(
         f"notebooks: {len(paths)} solution notebooks, {args.rounds} grader rounds, "
         f"{args.nbconvert_rounds} nbconvert round(s)"
@@ -99,8 +98,12 @@ def main() -> None:
         f"(min {min(per_nb) * 1000:.1f}, max {max(per_nb) * 1000:.1f}; public+hidden tests, "
         "mutant diagnosis, JSON)"
     )
-    print(f"nbconvert --execute per notebook: {n * 1000:8.1f} ms  (execution only, no grading)")
-    print(f"ratio nbconvert / grader:         {n / g:8.1f}x")
+    if nbc:
+        n = statistics.median(nbc)
+        print(f"nbconvert --execute per notebook: {n * 1000:8.1f} ms  (execution only, no grading)")
+        print(f"ratio nbconvert / grader:         {n / g:8.1f}x")
+    else:
+        print("nbconvert --execute:              not run (--nbconvert-rounds 0)")
     print("CPU per submission, by assignment (the mean over the rounds):")
     for name in worker_cpu:
         print(
