@@ -71,16 +71,21 @@ def parse(payload: bytes, what: str) -> dict[str, Any]:
 
 
 def _depth(value: Any) -> int:
+    """How deep `value` nests (a scalar is 1 deep); stops once past MAX_DEPTH. Only containers
+    go on the stack: scalars are most of a record's values."""
+    if not isinstance(value, (dict, list)):
+        return 1
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
         deepest = max(deepest, depth)
         if depth > MAX_DEPTH:
             return depth
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+            elif depth >= deepest:
+                deepest = depth + 1
     return deepest
 
 

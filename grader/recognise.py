@@ -125,8 +125,7 @@ class Evidence:
             return True
         if len(returned) < len(values):
             return False
-        expected = {_key(self.expected.get(c.id)) for c in cases}
-        if len(expected) > 1 and len({_key(v) for v in returned}) == 1:
+        if _all_alike(returned) and not _all_alike([self.expected.get(c.id) for c in cases]):
             return True
         return self._echoes(cases)
 
@@ -137,22 +136,28 @@ class Evidence:
             return False
         if all(self._tuple_of_arguments(c) for c in cases):
             return True
-        named: list[tuple[Any, dict[str, Any]]] = []
+        names: set[str] | None = None  # the arguments every case so far returned unchanged
         for c in cases:
             args, kwargs = self.inputs[c.id]
-            given = {str(i): _key(a) for i, a in enumerate(args)}
-            given.update({f"={k}": _key(v) for k, v in kwargs.items()})
-            named.append((_key(self.got(c.id)), given))
-        common = set.intersection(*(set(given) for _, given in named))
-        return any(all(got == given[name] for got, given in named) for name in common)
+            given = {str(i): a for i, a in enumerate(args)}
+            given.update({f"={k}": v for k, v in kwargs.items()})
+            got = self.got(c.id)
+            names = {
+                name
+                for name, value in given.items()
+                if (names is None or name in names) and _alike(got, value)
+            }
+            if not names:
+                return False
+        return True
 
     def _tuple_of_arguments(self, case: Case) -> bool:
         got = self.got(case.id)
         if not isinstance(got, tuple) or not got:
             return False
         args, kwargs = self.inputs[case.id]
-        given = {_key(a) for a in (*args, *kwargs.values())}
-        return all(_key(g) in given for g in got)
+        given = (*args, *kwargs.values())
+        return all(any(_alike(g, a) for a in given) for g in got)
 
     def runs(self, mistake: str, spelling: str | None = None) -> tuple[MutantRun, ...]:
         """The mutant runs of a catalogue id (one spelling, or all)."""
@@ -442,6 +447,41 @@ def _rounded(value: np.ndarray, digits: int) -> np.ndarray:
 
 def _key(value: Any) -> str:
     return repr(fingerprint(value, digits=12))
+
+
+def _outline(value: Any) -> Any:
+    """What `fingerprint` keeps of a value but its numbers: cheap to take, and two values whose
+    outlines differ never have the same fingerprint."""
+    if isinstance(value, (Raised, _NoValue)):
+        return value
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted(repr(k) for k in value)))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_outline(v) for v in value))
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, "number" if value.dtype.kind in "biuf" else str(value.dtype))
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number"
+    return type(value).__name__
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """`a` and `b` have one fingerprint at 12 digits (the outlines first: most differ there)."""
+    if a is b:
+        return True
+    try:
+        if _outline(a) != _outline(b):
+            return False
+    except TypeError:  # an outline that cannot be compared: the fingerprints decide
+        pass
+    return _key(a) == _key(b)
+
+
+def _all_alike(values: Sequence[Any]) -> bool:
+    """Every value has the first's fingerprint at 12 digits (stops at the first that does not)."""
+    return all(_alike(values[0], v) for v in values[1:])
 
 
 def fingerprint(value: Any, digits: int = 6) -> Any:
