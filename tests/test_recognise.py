@@ -1400,6 +1400,122 @@ COMBINED += [
 ]
 
 
+def _initializer(name: str, layers: str, weight: str, bias: str) -> str:
+    return (
+        f"def {name}(layers_dims):\n"
+        "    parameters = {}\n"
+        "    L = len(layers_dims) - 1\n"
+        f"    for l in {layers}:\n"
+        f"        parameters['W' + str(l)] = {weight}\n"
+        f"        parameters['b' + str(l)] = {bias}\n"
+        "    return parameters\n"
+    )
+
+
+ZERO_B = "np.zeros((layers_dims[l], 1))"
+# Scale mistakes with others, or two at once: the weights' scale is read off the seeded
+# stream whatever the layout of the draws.
+COMBINED += [
+    (
+        "initialize_parameters_he",
+        _initializer(
+            "initialize_parameters_he",
+            "range(1, L)",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) / np.sqrt(layers_dims[l - 1])",
+            ZERO_B,
+        ),
+        {"init-missing-layer", "init-xavier-scale"},
+    ),
+    (
+        "initialize_parameters_he",
+        _initializer(
+            "initialize_parameters_he",
+            "range(1, L + 1)",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(1 / layers_dims[l - 1])",
+            "np.random.randn(layers_dims[l], 1)",
+        ),
+        {"init-random-bias", "init-xavier-scale"},
+    ),
+    (
+        "initialize_parameters_he",
+        _initializer(
+            "initialize_parameters_he",
+            "range(1, L + 1)",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) * 2 / layers_dims[l]",
+            ZERO_B,
+        ),
+        {"init-current-layer-scale", "init-variance-not-std"},
+    ),
+    (
+        "initialize_parameters_xavier",
+        _initializer(
+            "initialize_parameters_xavier",
+            "range(1, L + 1)",
+            "np.random.randn(layers_dims[l - 1], layers_dims[l]) * np.sqrt(2 / layers_dims[l - 1])",
+            ZERO_B,
+        ),
+        {"init-transposed", "init-he-scale"},
+    ),
+    (
+        "initialize_parameters_xavier",
+        _initializer(
+            "initialize_parameters_xavier",
+            "range(1, L + 1)",
+            "np.random.rand(layers_dims[l], layers_dims[l - 1]) * np.sqrt(1 / layers_dims[l])",
+            ZERO_B,
+        ),
+        {"init-uniform", "init-current-layer-scale"},
+    ),
+    (
+        "initialize_parameters_he",
+        _initializer(
+            "initialize_parameters_he",
+            "range(1, L + 1)",
+            "np.random.rand(layers_dims[l], layers_dims[l - 1])",
+            ZERO_B,
+        ),
+        {"init-uniform", "init-no-scale"},
+    ),
+    (
+        "initialize_parameters_he",
+        _initializer(
+            "initialize_parameters_he",
+            "range(1, L)",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])",
+            "np.zeros(layers_dims[l])",
+        ),
+        {"init-missing-layer", "init-bias-shape"},
+    ),
+    (
+        GCN,
+        gcn(DENOM="np.sum(np.abs(grad)) + np.sum(np.abs(gradapprox))"),
+        {"gc-wrong-norm"},
+    ),
+    (
+        GCN,
+        gcn(
+            NUMER="np.sum(np.abs(grad - gradapprox))",
+            APPROX="(J_plus[i] - J_minus[i]) / epsilon",
+        ),
+        {"gc-wrong-norm", "gc-divide-by-eps"},
+    ),
+]
+
+
+def test_weights_numbered_from_zero_are_not_a_missing_layer():
+    """W0..W(L-1), each of the right layer's shape: every layer is there, misnumbered (an
+    uncatalogued mistake), not init-missing-layer."""
+    source = _initializer(
+        "initialize_parameters_he",
+        "range(0, L)",
+        "np.random.randn(layers_dims[l + 1], layers_dims[l]) * np.sqrt(2 / layers_dims[l])",
+        "np.zeros((layers_dims[l + 1], 1))",
+    )
+    result = grade_source("initialize_parameters_he", source)
+    assert result.score < result.max_score
+    assert result.diagnoses == ()
+
+
 @pytest.mark.parametrize(
     "function, source, names", COMBINED, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(COMBINED)]
 )

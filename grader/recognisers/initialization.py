@@ -2,8 +2,10 @@
 
 The initializers' outputs are dicts of arrays drawn from the caller's seeded stream, so most
 properties are read straight off the structure (which keys, which shapes, which biases) or off
-the ratio of the student's weights to the reference's draw of the same seed (a scale mistake
-multiplies every entry of W<l> by one factor per layer)."""
+the ratio of the student's weights to the seeded stream's draws (a scale mistake multiplies
+every entry of W<l> by one factor per layer). The scale is read whatever else is wrong: the
+draws may be uniform, transposed, interleaved with drawn biases, or stop before the last
+layer, and several scale mistakes may be made at once."""
 
 from __future__ import annotations
 
@@ -23,9 +25,6 @@ XAVIER = "initialize_parameters_xavier"
 SCALES = "activation_scales"
 INITIALIZERS = (ZEROS, RANDOM, HE, XAVIER)
 DRAWING = (RANDOM, HE, XAVIER)
-
-Factor = Callable[[int, int], float]
-"""(n_prev, n_cur) -> the factor a mistaken scale multiplies the right one by."""
 
 
 def _dims(ev: Evidence, case: Case) -> list[int] | None:
@@ -54,6 +53,16 @@ def _right_shapes(weights: list[np.ndarray], dims: list[int]) -> bool:
     return all(W.shape == (dims[l + 1], dims[l]) for l, W in enumerate(weights))
 
 
+def _layers(got: dict[str, Any], dims: list[int]) -> range:
+    """The layers l = 1.. the output has: all of them, or all but the last when both its W and
+    its b are missing (init-missing-layer, which other mistakes may come with; not layers
+    numbered from 0)."""
+    L = len(dims) - 1
+    if L >= 1 and not {f"W{L}", f"b{L}", "W0", "b0"} & set(got):
+        return range(1, L)
+    return range(1, L + 1)
+
+
 def _transposed(ev: Evidence, case: Case) -> bool | None:
     got, dims = _dict(ev, case), _dims(ev, case)
     if got is None or dims is None:
@@ -79,7 +88,7 @@ def _bias_shape(ev: Evidence, case: Case) -> bool | None:
     if got is None or dims is None:
         return False
     wrong = False
-    for l in range(1, len(dims)):
+    for l in _layers(got, dims):
         if f"b{l}" not in got:
             return False
         b = got[f"b{l}"]
@@ -96,7 +105,7 @@ def _random_bias(ev: Evidence, case: Case) -> bool | None:
     if got is None or dims is None:
         return False
     drawn = False
-    for l in range(1, len(dims)):
+    for l in _layers(got, dims):
         arr = _numeric(got.get(f"b{l}"))
         if arr is None or not np.all(np.isfinite(arr)):
             return False
@@ -114,7 +123,11 @@ def _missing_layer(ev: Evidence, case: Case) -> bool:
         return False
     L = len(dims) - 1
     present = {int(k[1:]) for k in got if k[:1] == "W" and k[1:].isdigit()}
-    return present in ({*range(1, L)}, {*range(0, L)})
+    if present == {*range(0, L)}:
+        # Every layer is there, numbered from 0 (W0 has W1's shape): a numbering mistake, not
+        # a missing layer.
+        return not all(np.shape(got[f"W{k}"]) == (dims[k + 1], dims[k]) for k in present)
+    return present == {*range(1, L)}
 
 
 def _uniform(ev: Evidence, case: Case) -> bool | None:
@@ -144,25 +157,167 @@ def _uniform(ev: Evidence, case: Case) -> bool | None:
     return True
 
 
-def _scaled(factor: Factor) -> Callable[[Evidence, Case], bool | None]:
-    """The student's W<l> is the reference's draw of the same seed times factor(n_prev, n_cur),
-    in every layer (shapes right)."""
+Formula = tuple[Any, ...]
+"""A way of scaling the draws: ("none",) for no factor, ("reference",) for the reference's
+own factor (the large random initializer's), or (c, n, power) for (c / n) ** power with n the
+layer's fan-in ("prev") or its own size ("cur")."""
+
+_DRAWS: dict[str, Callable[[np.random.RandomState, tuple[int, ...]], np.ndarray]] = {
+    "normal": lambda state, shape: state.standard_normal(shape),
+    "uniform": lambda state, shape: state.random_sample(shape),
+}
+"""The draws an initializer may take from the caller's seeded stream (np.random.randn and
+np.random.rand give the same numbers as these)."""
+
+
+def _factors(
+    got: dict[str, Any], dims: list[int], seed: int, draw: str, transposed: bool, biases: bool
+) -> list[float] | None:
+    """One factor per layer present (W1.., in order; none when there is no layer) when each
+    W<l> is that layer's draw of the seeded stream times it; None when the weights are not such
+    draws. The layout: the draw's
+    kind, W of shape (n_l, n_{l-1}) or its transpose, and whether each b<l> was drawn right after
+    its W (a random bias takes its numbers from the same stream)."""
+    state = np.random.RandomState(seed)
+    factors: list[float] = []
+    for l in _layers(got, dims):  # the last layer missing: the ones before are still draws
+        W = got.get(f"W{l}")
+        if not isinstance(W, np.ndarray) or W.dtype.kind not in "biuf":
+            return None
+        shape = (dims[l - 1], dims[l]) if transposed else (dims[l], dims[l - 1])
+        if W.shape != shape:
+            return None
+        k = _one_factor(W, _DRAWS[draw](state, shape))
+        if k is None:
+            return None
+        factors.append(k)
+        if biases:
+            b = _numeric(got.get(f"b{l}"))
+            if b is None or b.size == 0 or _one_factor(b, _DRAWS[draw](state, b.shape)) is None:
+                return None
+    return factors
+
+
+def _one_factor(got: np.ndarray, draw: np.ndarray) -> float | None:
+    """The one number k with got == k * draw entry by entry (within float noise), if there is
+    one and it is not 0."""
+    with np.errstate(all="ignore"):
+        ratio = got.astype(float) / draw
+    if not np.all(np.isfinite(ratio)):
+        return None
+    k = float(np.median(ratio))
+    if k == 0 or not close(ratio, np.full(ratio.shape, k), rtol=1e-6, atol=0):
+        return None
+    return k
+
+
+def _formulas(function: str) -> list[Formula]:
+    if function == RANDOM:
+        return [("none",), ("reference",)]
+    return [("none",)] + [(c, n, p) for c in (1, 2) for n in ("prev", "cur") for p in (0.5, 1)]
+
+
+def _value(formula: Formula, n_prev: int, n_cur: int, reference: float) -> float:
+    if formula == ("none",):
+        return 1.0
+    if formula == ("reference",):
+        return reference
+    c, n, power = formula
+    return float((c / (n_prev if n == "prev" else n_cur)) ** power)
+
+
+def _mistakes(function: str, formula: Formula, right: Formula) -> frozenset[str]:
+    """The catalogue ids a formula's scale holds, against the reference's."""
+    if formula == right:
+        return frozenset()
+    if formula == ("none",):
+        return frozenset({"init-no-scale"})
+    c, n, power = formula
+    ids = set()
+    if c != right[0]:
+        ids.add("init-xavier-scale" if function == HE else "init-he-scale")
+    if n == "cur":
+        ids.add("init-current-layer-scale")
+    if power == 1:
+        ids.add("init-variance-not-std")
+    return frozenset(ids)
+
+
+Scale = tuple[frozenset[str], frozenset[str]]
+_SCALE_MEMO: dict[tuple[int, str], tuple[Evidence, Scale | None]] = {}
+"""`_scale_ids` by evidence and case: the scale recognisers of one function share it."""
+
+
+def _scale_ids(ev: Evidence, case: Case) -> Scale | None:
+    """What the weights' scale says on a case: the scale ids every explanation of the weights
+    holds, and those some explanation holds; None when no draw of the stream times a known
+    factor explains them (or the case cannot tell). An explanation is a layout of the draws
+    (`_factors`) and a formula whose factor each layer's equals. The reference's own formula
+    is found from its output, so nothing here says which is right."""
+    key = (id(ev), case.id)
+    held = _SCALE_MEMO.get(key)
+    if held is not None and held[0] is ev:
+        return held[1]
+    if len(_SCALE_MEMO) > 256:
+        _SCALE_MEMO.clear()
+    answer = _scale_analysis(ev, case)
+    _SCALE_MEMO[key] = (ev, answer)
+    return answer
+
+
+def _scale_analysis(ev: Evidence, case: Case) -> Scale | None:
+    got, dims, exp = _dict(ev, case), _dims(ev, case), ev.expected.get(case.id)
+    if got is None or dims is None or not isinstance(exp, dict) or case.seed is None:
+        return None
+    function = ev.fspec.name
+    reference = _factors(exp, dims, case.seed, "normal", False, False)
+    if reference is None or len(reference) != len(dims) - 1:
+        return None
+    formulas = _formulas(function)
+    rights = [
+        f
+        for f in formulas
+        if f != ("none",)
+        and all(
+            np.isclose(_value(f, dims[l], dims[l + 1], reference[l]), reference[l], rtol=1e-9)
+            for l in range(len(reference))
+        )
+    ]
+    if len(rights) != 1:
+        return None
+    found: list[frozenset[str]] = []
+    for draw in _DRAWS:
+        for transposed in (False, True):
+            for biases in (False, True):
+                factors = _factors(got, dims, case.seed, draw, transposed, biases)
+                if factors is None:
+                    continue
+                found += [
+                    _mistakes(function, f, rights[0])
+                    for f in formulas
+                    if all(
+                        np.isclose(_value(f, dims[l], dims[l + 1], reference[l]), k, rtol=1e-6)
+                        for l, k in enumerate(factors)
+                    )
+                ]
+    if not found:
+        return None
+    return frozenset.intersection(*found), frozenset.union(*found)
+
+
+def _scale(mistake: str) -> Callable[[Evidence, Case], bool | None]:
+    """A scale mistake (alone, or with others: another scale mistake, transposed or uniform
+    draws, drawn biases, the last layer missing) shows on a case when every explanation of its
+    weights holds it; some explanation without it, or none at all, contradicts it."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
-        got, dims = _dict(ev, case), _dims(ev, case)
-        exp = ev.expected.get(case.id)
-        if got is None or dims is None or not isinstance(exp, dict):
+        ids = _scale_ids(ev, case)
+        if ids is None:
             return False
-        weights = _weights(got, dims)
-        if weights is None or not _right_shapes(weights, dims):
-            return False
-        shows = False
-        for l, W in enumerate(weights, start=1):
-            k = float(factor(dims[l - 1], dims[l]))
-            if not close(W, exp[f"W{l}"] * k, rtol=1e-6, atol=1e-12):
-                return False
-            shows = shows or not np.isclose(k, 1.0)
-        return True if shows else None
+        shared, some = ids
+        if mistake in shared:
+            return True
+        return None if mistake in some else False
 
     return test
 
@@ -222,7 +377,6 @@ def _prop(
     return Recogniser(mistake, frozenset(functions), prop, each_failing(test), rank=rank)
 
 
-SQRT2 = float(np.sqrt(2.0))
 RECOGNISERS: list[Recogniser] = [
     _prop(
         "init-transposed",
@@ -257,51 +411,34 @@ RECOGNISERS: list[Recogniser] = [
     ),
     _prop(
         "init-no-scale",
-        (RANDOM,),
-        "W<l> is the same draw as the reference's, 10 times smaller: no factor",
-        _scaled(lambda n_prev, n_cur: 0.1),
-    ),
-    _prop(
-        "init-no-scale",
-        (HE,),
-        "W<l> is the same draw as the reference's divided by sqrt(2 / n_{l-1}): no factor",
-        _scaled(lambda n_prev, n_cur: 1 / np.sqrt(2 / n_prev)),
-    ),
-    _prop(
-        "init-no-scale",
-        (XAVIER,),
-        "W<l> is the same draw as the reference's divided by sqrt(1 / n_{l-1}): no factor",
-        _scaled(lambda n_prev, n_cur: np.sqrt(n_prev)),
+        DRAWING,
+        "each W<l> is the seeded stream's draw with no factor (its layout and other scale "
+        "mistakes aside)",
+        _scale("init-no-scale"),
     ),
     _prop(
         "init-xavier-scale",
         (HE,),
-        "W<l> is the same draw as the reference's divided by sqrt(2)",
-        _scaled(lambda n_prev, n_cur: 1 / SQRT2),
+        "each W<l> is the seeded stream's draw times a factor with 1 where He has 2",
+        _scale("init-xavier-scale"),
     ),
     _prop(
         "init-he-scale",
         (XAVIER,),
-        "W<l> is the same draw as the reference's times sqrt(2)",
-        _scaled(lambda n_prev, n_cur: SQRT2),
+        "each W<l> is the seeded stream's draw times a factor with 2 where Xavier has 1",
+        _scale("init-he-scale"),
     ),
     _prop(
         "init-current-layer-scale",
         (HE, XAVIER),
-        "W<l> is the same draw as the reference's times sqrt(n_{l-1} / n_l)",
-        _scaled(lambda n_prev, n_cur: np.sqrt(n_prev / n_cur)),
+        "each W<l> is the seeded stream's draw times a factor of n_l where it should be of n_{l-1}",
+        _scale("init-current-layer-scale"),
     ),
     _prop(
         "init-variance-not-std",
-        (HE,),
-        "W<l> is the same draw as the reference's times sqrt(2 / n_{l-1}) (squared factor)",
-        _scaled(lambda n_prev, n_cur: np.sqrt(2 / n_prev)),
-    ),
-    _prop(
-        "init-variance-not-std",
-        (XAVIER,),
-        "W<l> is the same draw as the reference's times sqrt(1 / n_{l-1}) (squared factor)",
-        _scaled(lambda n_prev, n_cur: np.sqrt(1 / n_prev)),
+        (HE, XAVIER),
+        "each W<l> is the seeded stream's draw times the variance (c / n), not its square root",
+        _scale("init-variance-not-std"),
     ),
     _prop(
         "scales-includes-input",

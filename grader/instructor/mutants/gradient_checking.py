@@ -21,23 +21,28 @@ from grader.spec import Mutant
 
 def _difference(grad: Any, approx: Any, mistake: frozenset[str]) -> Any:
     """The relative difference, or one of its mistaken forms."""
-    norm: Callable[[Any], Any]
+    norm: Callable[[Any], Any] = np.linalg.norm
     if "wrong-norm" in mistake:
-        norm = lambda v: float(np.sum(np.abs(v)))  # noqa: E731
+        norm = _one_norm
     elif "wrong-norm-max" in mistake:
         norm = lambda v: float(np.max(np.abs(v)))  # noqa: E731
-    else:
-        norm = np.linalg.norm
-    numerator = norm(grad - approx)
+    # the 1-norm in one place only: the numerator, or the denominator's norms
+    top = _one_norm if "wrong-norm-numerator" in mistake else norm
+    bottom = _one_norm if "wrong-norm-denominator" in mistake else norm
+    numerator = top(grad - approx)
     if "no-norm" in mistake:
         return numerator
     if "no-norm-residual" in mistake:
         return grad - approx
     if "denominator-grad-only" in mistake:
-        return numerator / norm(grad)
+        return numerator / bottom(grad)
     if "denominator-sum" in mistake:
-        return numerator / norm(grad + approx)
-    return numerator / (norm(grad) + norm(approx))
+        return numerator / bottom(grad + approx)
+    return numerator / (bottom(grad) + bottom(approx))
+
+
+def _one_norm(v: Any) -> float:
+    return float(np.sum(np.abs(v)))
 
 
 def _slope(j_plus: Any, j_mid: Any, j_minus: Any, epsilon: float, mistake: frozenset[str]) -> Any:
@@ -147,6 +152,8 @@ SPELLINGS = {
     "one-sided-backward": "gc-one-sided",
     "no-norm-residual": "gc-no-norm",
     "wrong-norm-max": "gc-wrong-norm",
+    "wrong-norm-numerator": "gc-wrong-norm",
+    "wrong-norm-denominator": "gc-wrong-norm",
     "no-reset-in-place": "gc-no-reset",
     "inlines-both": "gc-inlines-forward",
 }
@@ -170,7 +177,12 @@ DIFFERENCE_IDS = {
     "denominator-sum": "gc-denominator-sum",
     "no-norm": "gc-no-norm",
 }
-NORM_IDS = {"wrong-norm": "gc-wrong-norm", "wrong-norm-max": "gc-wrong-norm"}
+NORM_IDS = {
+    "wrong-norm": "gc-wrong-norm",
+    "wrong-norm-max": "gc-wrong-norm",
+    "wrong-norm-numerator": "gc-wrong-norm",
+    "wrong-norm-denominator": "gc-wrong-norm",
+}
 ONE_D_SLOPE_IDS = {**SLOPE_IDS, "perturbs-x": "gc-perturbs-x"}
 INLINE = ("inlines-forward", "inlines-both")
 EXACT_FOR_LINEAR = ("one-sided", "one-sided-backward")
@@ -210,13 +222,19 @@ def _unseen(parts: frozenset[str]) -> bool:
     - any formula mistake with J and its derivative x both inline: approx is then a fixed
       multiple of grad, so every formula's result is one number whatever the inputs (1/3 for a
       slope over eps), which a constant answer would match;
-    - over norm(grad + approx) in 1-norms, when grad and approx agree in sign entry by entry."""
+    - over norm(grad + approx) in 1-norms, when grad and approx agree in sign entry by entry
+      (then it is the sum of their 1-norms);
+    - a 1-norm numerator with no denominator is the 1-norm everywhere."""
     inline = parts & set(INLINE)
     if inline and parts & set(EXACT_FOR_LINEAR):
         return True
     if "inlines-both" in parts:
         return True
-    return "denominator-sum" in parts and "wrong-norm" in parts
+    if "denominator-sum" in parts and parts & {"wrong-norm", "wrong-norm-denominator"}:
+        return True
+    if "no-norm" in parts and "wrong-norm-denominator" in parts:
+        return True  # no denominator: its norm is never taken
+    return "no-norm" in parts and "wrong-norm-numerator" in parts
 
 
 MUTANTS: list[Mutant] = [
@@ -241,6 +259,8 @@ MUTANTS: list[Mutant] = [
             "no-norm-residual",
             "wrong-norm",
             "wrong-norm-max",
+            "wrong-norm-numerator",
+            "wrong-norm-denominator",
             "no-reset",
             "no-reset-in-place",
         )
