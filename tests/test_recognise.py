@@ -1502,6 +1502,55 @@ COMBINED += [
 ]
 
 
+# Dropout on the input or output layer with a scale mistake; and a backward pass with no mask
+# that multiplies by keep_prob.
+DB_SRC_NO_MASK_TIMES_KEEP = """def backward_propagation_with_dropout(X, Y, cache, keep_prob):
+    m = X.shape[1]
+    (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = 1. / m * np.dot(dZ3, A2.T)
+    db3 = 1. / m * np.sum(dZ3, axis=1, keepdims=True)
+    dA2 = np.dot(W3.T, dZ3) * keep_prob
+    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dW2 = 1. / m * np.dot(dZ2, A1.T)
+    db2 = 1. / m * np.sum(dZ2, axis=1, keepdims=True)
+    dA1 = np.dot(W2.T, dZ2) * keep_prob
+    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dW1 = 1. / m * np.dot(dZ1, X.T)
+    db1 = 1. / m * np.sum(dZ1, axis=1, keepdims=True)
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2,
+            "db2": db2, "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+"""
+COMBINED += [
+    (
+        DF,
+        df(
+            PRE="X = X * (np.random.rand(*X.shape) < keep_prob) / keep_prob",
+            **drops("A * D"),
+        ),
+        {"dropout-input-layer", "dropout-no-scale"},
+    ),
+    (
+        DF,
+        df(POST="A3 = A3 * (np.random.rand(*A3.shape) < keep_prob)", **drops("A * D")),
+        {"dropout-output-layer", "dropout-no-scale"},
+    ),
+    (
+        DF,
+        df(
+            POST="A3 = A3 * (np.random.rand(*A3.shape) < keep_prob) * keep_prob",
+            **drops("A * D * keep_prob"),
+        ),
+        {"dropout-output-layer", "dropout-multiply-keep-prob"},
+    ),
+    (
+        DB,
+        DB_SRC_NO_MASK_TIMES_KEEP,
+        {"dropout-grad-no-mask", "dropout-grad-multiply-keep-prob"},
+    ),
+]
+
+
 def test_weights_numbered_from_zero_are_not_a_missing_layer():
     """W0..W(L-1), each of the right layer's shape: every layer is there, misnumbered (an
     uncatalogued mistake), not init-missing-layer."""

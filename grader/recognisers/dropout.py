@@ -76,11 +76,15 @@ def _a3_is_sigmoid(ev: Evidence, case: Case) -> bool:
 
 def _scaled(s: Callable[[float], float]) -> Callable[[Evidence, Case], bool | None]:
     """The cache chains with scale s(keep_prob) and A3 = sigmoid(Z3), with masks that drop
-    something (masks of ones are no dropout at all, not a scale mistake)."""
+    something (masks of ones are no dropout at all, not a scale mistake). Dropout on the input
+    or the output layer besides (each recognised on its own) does not hide the scale."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
         keep = _keep(ev, case)
-        if not (_chain(ev, case, s(keep)) and _a3_is_sigmoid(ev, case)):
+        chains = _chain(ev, case, s(keep)) or (
+            _input_layer(ev, case) is True and _chain(ev, case, s(keep), from_z1=False)
+        )
+        if not (chains and (_a3_is_sigmoid(ev, case) or _output_layer(ev, case) is True)):
             return False
         masks = _masks(ev, case)
         if masks is not None and keep < 1 and all(np.all(m.astype(bool)) for m in masks):
@@ -147,9 +151,9 @@ def _output_layer(ev: Evidence, case: Case) -> bool | None:
     if A3.shape != sig.shape:
         return False
     dropped = np.isclose(A3, 0.0, atol=1e-12)
-    kept = np.isclose(A3, sig * np.where(dropped, 0.0, 1.0) / keep, rtol=1e-6, atol=1e-12)
-    kept_unscaled = np.isclose(A3, sig, rtol=1e-6, atol=1e-12)
-    if not np.all(dropped | kept | kept_unscaled):
+    # the kept entries are scaled as the hidden layers' may be: by 1/keep_prob, 1 or keep_prob
+    kept = [np.isclose(A3, sig * k, rtol=1e-6, atol=1e-12) for k in _scales(keep)]
+    if not np.all(np.logical_or.reduce([dropped, *kept])):
         return False
     return True if (np.any(dropped) or not close(A3, sig)) else None
 

@@ -29,7 +29,7 @@ def forward(mistake: str) -> Callable[..., Any]:
     def drop(A: np.ndarray, D: np.ndarray, keep_prob: float) -> np.ndarray:
         if mistake == "no-scale":
             return A * D
-        if mistake == "multiply-keep-prob":
+        if mistake in ("multiply-keep-prob", "no-mask+multiply-keep-prob"):
             return A * D * keep_prob
         return A * D / keep_prob
 
@@ -84,12 +84,12 @@ def backward(mistake: str) -> Callable[..., Any]:
 
     def f(X: np.ndarray, Y: np.ndarray, cache: tuple, keep_prob: float) -> Any:
         parts = list(cache)
-        if mistake in ("no-mask", "no-mask-no-scale"):
+        if mistake in ("no-mask", "no-mask-no-scale", "no-mask+multiply-keep-prob"):
             parts[1] = np.ones_like(parts[1])
             parts[6] = np.ones_like(parts[6])
         if mistake in ("no-scale", "no-mask-no-scale"):
             return backward_propagation_with_dropout(X, Y, tuple(parts), 1.0)
-        if mistake == "multiply-keep-prob":
+        if mistake in ("multiply-keep-prob", "no-mask+multiply-keep-prob"):
             return backward_propagation_with_dropout(X, Y, tuple(parts), 1.0 / keep_prob)
         return backward_propagation_with_dropout(X, Y, tuple(parts), keep_prob)
 
@@ -113,4 +113,10 @@ MUTANTS: list[Mutant] = [
     Mutant("dropout-grad-multiply-keep-prob", BACKWARD, backward("multiply-keep-prob")),
     Mutant("dropout-grad-no-mask", BACKWARD, backward("no-mask")),
     Mutant("dropout-grad-no-mask", BACKWARD, backward("no-mask-no-scale"), "unscaled"),
+    # Two mistakes at once: no mask, and keep_prob multiplied where it divides. (No mask and no
+    # scale is the "unscaled" spelling of no-mask: the whole dropout step left out.)
+    *(
+        Mutant(i, BACKWARD, backward("no-mask+multiply-keep-prob"), "no-mask+multiply-keep-prob")
+        for i in ("dropout-grad-no-mask", "dropout-grad-multiply-keep-prob")
+    ),
 ]

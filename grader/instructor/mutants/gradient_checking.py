@@ -81,51 +81,35 @@ def check_n(mistake: str) -> Callable[..., Any]:
     switches = parts(mistake)
 
     def f(parameters: dict, gradients: dict, X: Any, Y: Any, epsilon: float = 1e-7) -> Any:
-        theta = dictionary_to_vector(parameters)
         grad = gradients_to_vector(gradients, parameters)
-        if not switches & {"no-reset", "no-reset-in-place"}:
-            j_plus, j_mid, j_minus = _costs(parameters, X, Y, epsilon)
-            approx = _slope(j_plus, j_mid, j_minus, epsilon, switches)
-            return _difference(grad, approx, switches)
-        n = theta.shape[0]
-        approx = np.zeros((n, 1))
-        j_mid = forward_propagation_n(X, Y, parameters)[0]
-        plus, minus = np.copy(theta), np.copy(theta)
-        for i in range(n):
-            if "no-reset-in-place" in switches:
-                plus = minus = theta  # one array, perturbed in place and never restored
-                theta[i] += epsilon
-                j_plus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
-                theta[i] -= 2 * epsilon
-                j_minus = forward_propagation_n(X, Y, vector_to_dictionary(theta, parameters))[0]
-                approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, switches)
-                continue
-            plus[i] += epsilon  # never copied afresh: the perturbations pile up
-            minus[i] -= epsilon
-            j_plus = forward_propagation_n(X, Y, vector_to_dictionary(plus, parameters))[0]
-            j_minus = forward_propagation_n(X, Y, vector_to_dictionary(minus, parameters))[0]
-            approx[i] = _slope(j_plus, j_mid, j_minus, epsilon, switches)
-        return _difference(grad, approx, switches)
+        pattern = next((k for k in ("no-reset", "no-reset-in-place") if k in switches), "reset")
+        j_plus, j_mid, j_minus = _costs(parameters, X, Y, epsilon, pattern)
+        return _difference(grad, _slope(j_plus, j_mid, j_minus, epsilon, switches), switches)
 
     return f
 
 
 _COSTS: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
-"""The costs `_costs` worked out, by a digest of their inputs: every mutant of
-gradient_check_n that resets its perturbations needs the same costs on a case, so a case's 2n
-forward passes are made once, not once for each of its hundred mutants. (Each mutant's call gets
-a copy of the case's inputs, so the key is their content.)"""
+"""The costs `_costs` worked out, by a digest of their inputs and the perturbation pattern:
+every mutant of gradient_check_n with one pattern needs the same costs on a case, so a case's
+2n forward passes are made once a pattern, not once for each of its hundred mutants. (Each
+mutant's call gets a copy of the case's inputs, so the key is their content.)"""
 
 
-def _costs(parameters: dict, X: Any, Y: Any, epsilon: float) -> tuple[Any, Any, Any]:
+def _costs(
+    parameters: dict, X: Any, Y: Any, epsilon: float, pattern: str = "reset"
+) -> tuple[Any, Any, Any]:
     """J with each entry of theta moved by +epsilon, J itself, and J with each moved by
-    -epsilon (column vectors), through the forward_propagation_n bound now."""
+    -epsilon (column vectors), through the forward_propagation_n bound now. `pattern` says how
+    the perturbations are made: each from a fresh copy ("reset"), or piling up ("no-reset": one
+    copy for the + side and one for the - side, made once; "no-reset-in-place": theta itself,
+    each entry moved up, then down by 2 epsilon, and left there)."""
     digest = hashlib.sha256()
     for part in (dictionary_to_vector(parameters), np.asarray(X), np.asarray(Y)):
         digest.update(repr((part.shape, part.dtype.str)).encode())
         digest.update(np.ascontiguousarray(part).tobytes())
     shapes = tuple((k, np.shape(v)) for k, v in parameters.items())
-    key = (digest.digest(), shapes, float(epsilon), id(forward_propagation_n))
+    key = (digest.digest(), shapes, float(epsilon), id(forward_propagation_n), pattern)
     held = _COSTS.get(key)
     if held is not None:
         return held
@@ -133,14 +117,27 @@ def _costs(parameters: dict, X: Any, Y: Any, epsilon: float) -> tuple[Any, Any, 
         _COSTS.clear()
     theta = dictionary_to_vector(parameters)
     n = theta.shape[0]
+    j_mid = forward_propagation_n(X, Y, parameters)[0]
     j_plus, j_minus = np.zeros((n, 1)), np.zeros((n, 1))
+
+    def J(vector: Any) -> Any:
+        return forward_propagation_n(X, Y, vector_to_dictionary(vector, parameters))[0]
+
+    plus, minus = np.copy(theta), np.copy(theta)
     for i in range(n):
-        plus, minus = np.copy(theta), np.copy(theta)
+        if pattern == "no-reset-in-place":
+            theta[i] += epsilon
+            j_plus[i] = J(theta)
+            theta[i] -= 2 * epsilon
+            j_minus[i] = J(theta)
+            continue
+        if pattern == "reset":
+            plus, minus = np.copy(theta), np.copy(theta)
         plus[i] += epsilon
         minus[i] -= epsilon
-        j_plus[i] = forward_propagation_n(X, Y, vector_to_dictionary(plus, parameters))[0]
-        j_minus[i] = forward_propagation_n(X, Y, vector_to_dictionary(minus, parameters))[0]
-    costs = (j_plus, forward_propagation_n(X, Y, parameters)[0], j_minus)
+        j_plus[i] = J(plus)
+        j_minus[i] = J(minus)
+    costs = (j_plus, j_mid, j_minus)
     _COSTS[key] = costs
     return costs
 
@@ -183,6 +180,7 @@ NORM_IDS = {
     "wrong-norm-numerator": "gc-wrong-norm",
     "wrong-norm-denominator": "gc-wrong-norm",
 }
+RESET_IDS = {"no-reset": "gc-no-reset"}
 ONE_D_SLOPE_IDS = {**SLOPE_IDS, "perturbs-x": "gc-perturbs-x"}
 INLINE = ("inlines-forward", "inlines-both")
 EXACT_FOR_LINEAR = ("one-sided", "one-sided-backward")
@@ -212,7 +210,16 @@ def _combined(function: str, make: Callable[[str], Callable[..., Any]]) -> list[
                 [dict.fromkeys(EXACT_FOR_LINEAR, ""), {"inlines-forward": "gc-inlines-forward"}],
             ),
         ]
-    return combined(function, make, [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS], _unseen)
+    return [
+        *combined(function, make, [SLOPE_IDS, DIFFERENCE_IDS, NORM_IDS], _unseen),
+        # Perturbations that pile up, with a slope or a difference mistake (not with the norms:
+        # each of these mutants makes its own 2n forward passes a case, which no memo shares).
+        *(
+            m
+            for m in combined(function, make, [SLOPE_IDS, DIFFERENCE_IDS, RESET_IDS], _unseen)
+            if "no-reset" in parts(m.spelling)
+        ),
+    ]
 
 
 def _unseen(parts: frozenset[str]) -> bool:
