@@ -1551,6 +1551,53 @@ COMBINED += [
 ]
 
 
+PILED_UP = {
+    "SETUP": "thetaplus = np.copy(parameters_values)\n    thetaminus = np.copy(parameters_values)",
+    "LOOP": "thetaplus[i][0] = thetaplus[i][0] + epsilon",
+    "MINUS": "thetaminus[i][0] = thetaminus[i][0] - epsilon",
+}
+COMBINED += [
+    (
+        GCN,
+        gcn(**PILED_UP, DENOM="np.linalg.norm(grad + gradapprox)"),
+        {"gc-no-reset", "gc-denominator-sum"},
+    ),
+    (
+        GCN,
+        gcn(**PILED_UP, APPROX="(J_plus[i] - J_minus[i]) / epsilon"),
+        {"gc-no-reset", "gc-divide-by-eps"},
+    ),
+]
+
+
+L2B_HALF_AND_BIAS = """def backward_propagation_with_regularization(X, Y, cache, lambd):
+    m = X.shape[1]
+    (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = 1./m * np.dot(dZ3, A2.T) + lambd / (2 * m) * W3
+    db3 = 1./m * np.sum(dZ3, axis=1, keepdims=True) + lambd / (2 * m) * b3
+    dA2 = np.dot(W3.T, dZ3)
+    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dW2 = 1./m * np.dot(dZ2, A1.T) + lambd / (2 * m) * W2
+    db2 = 1./m * np.sum(dZ2, axis=1, keepdims=True) + lambd / (2 * m) * b2
+    dA1 = np.dot(W2.T, dZ2)
+    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dW1 = 1./m * np.dot(dZ1, X.T) + lambd / (2 * m) * W1
+    db1 = 1./m * np.sum(dZ1, axis=1, keepdims=True) + lambd / (2 * m) * b1
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
+            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+"""
+COMBINED += [
+    (
+        COST,
+        L2_COURSERA.replace("PENALTY", f"lambd / m * {FIXED_SUM}"),
+        {"l2-cost-lambda-over-m", "l2-cost-fixed-layers"},
+    ),
+    (L2B, L2B_HALF_AND_BIAS, {"l2-grad-half", "l2-grad-bias"}),
+    (SCALES, edit(SCALES, ("np.std(A)", "np.var(Z)")), {"scales-of-z", "scales-variance"}),
+]
+
+
 def test_weights_numbered_from_zero_are_not_a_missing_layer():
     """W0..W(L-1), each of the right layer's shape: every layer is there, misnumbered (an
     uncatalogued mistake), not init-missing-layer."""

@@ -335,7 +335,8 @@ def _scales_array(ev: Evidence, case: Case) -> np.ndarray | None:
 
 def _scales_like(mistake: str) -> Callable[[Evidence, Case], bool | None]:
     """The scales equal the mistaken statistic's (the mutants compute it), as an array of any
-    1-D or 2-D shape or a list."""
+    1-D or 2-D shape or a list; for a standard deviation, its square too (scales-variance
+    besides)."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
         got = _scales_array(ev, case)
@@ -343,8 +344,12 @@ def _scales_like(mistake: str) -> Callable[[Evidence, Case], bool | None]:
             return False
         for run in ev.runs(mistake):
             out = run.outputs.get(case.id)
-            if isinstance(out, np.ndarray) and close(got, out.ravel(), rtol=1e-6, atol=1e-12):
-                return not close(out.ravel(), np.ravel(ev.expected[case.id]))
+            if not isinstance(out, np.ndarray):
+                continue
+            for power in (1, 2) if mistake in SQUARABLE else (1,):
+                if close(got, out.ravel() ** power, rtol=1e-6, atol=1e-12):
+                    # where the statistic is the right one (Z = A), this case cannot tell
+                    return None if close(out.ravel(), np.ravel(ev.expected[case.id])) else True
         return False
 
     return test
@@ -359,12 +364,23 @@ def _includes_input(ev: Evidence, case: Case) -> bool:
     return close(got[1:], exp) and close(got[0], np.std(X))
 
 
+SQUARABLE = ("scales-of-z",)
+"""Mistaken statistics that are standard deviations, which a variance mistake squares."""
+
+
 def _variance(ev: Evidence, case: Case) -> bool | None:
+    """The squares of the right scales, or of another standard deviation's (scales-of-z)."""
     got = _scales_array(ev, case)
     exp = np.ravel(ev.expected[case.id])
     if got is None:
         return False
-    return close(got, exp**2, rtol=1e-6, atol=1e-12) or False
+    stds = [exp] + [
+        out.ravel()
+        for mistake in SQUARABLE
+        for run in ev.runs(mistake)
+        if isinstance(out := run.outputs.get(case.id), np.ndarray)
+    ]
+    return any(close(got, std**2, rtol=1e-6, atol=1e-12) for std in stds) or False
 
 
 def _prop(

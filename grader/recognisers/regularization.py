@@ -54,7 +54,8 @@ def _hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
         found.append(frozenset({"l2-cost-no-penalty"}))
     first = [f"W{l}" for l in (1, 2, 3) if f"W{l}" in params]
     keysets: list[tuple[list[str], frozenset[str]]] = [(all_w, frozenset())]
-    if first != all_w and len(first) == 3:
+    if len(first) == 3:
+        # With exactly W1..W3 the same sum: such a case cannot tell fixed layers apart.
         keysets.append((first, frozenset({"l2-cost-fixed-layers"})))
     for keys, fixed in keysets:
         for bias in (False, True):
@@ -107,54 +108,69 @@ def _grad_parts(
     return got, exp, dict(backward_propagation(X, Y, cache))
 
 
-def _others_right(ev: Evidence, case: Case, got: dict, exp: dict, keys: set[str]) -> bool:
-    return all(close(got[k], exp[k]) for k in exp if k not in keys)
+TERMS: dict[str, Callable[[np.ndarray, int], Any]] = {
+    "": lambda T, m: T,
+    "l2-grad-no-penalty": lambda T, m: 0.0,
+    "l2-grad-half": lambda T, m: T / 2,
+    "l2-grad-no-m": lambda T, m: m * T,
+    "l2-grad-double": lambda T, m: 2 * T,
+    "l2-grad-scalar": lambda T, m: np.sum(T),
+}
+"""What each mistake makes of a gradient's penalty term T = (lambd/m) W (the right one: "")."""
 
 
-def _grad(term: Callable[[np.ndarray, np.ndarray, int], Any]) -> Callable[..., bool | None]:
-    """Every dW<l> is the unregularised gradient plus term(T<l>, W<l>, m) instead of T<l>."""
-
-    def test(ev: Evidence, case: Case) -> bool | None:
-        parts = _grad_parts(ev, case)
-        if parts is None:
-            return False
-        got, exp, base = parts
-        keys = {k for k in exp if k.startswith("dW")}
-        if not _others_right(ev, case, got, exp, keys):
-            return False
-        X, cache = ev.args(case.id)[0], ev.args(case.id)[2]
-        m = X.shape[1]
-        shows = False
-        for k in sorted(keys):
-            l = int(k[2:])
-            W = cache[4 * l - 2]
-            T = exp[k] - base[k]
-            want = base[k] + term(T, W, m)
-            if not close(got[k], want, rtol=1e-6, atol=1e-12):
-                return False
-            shows = shows or not close(want, exp[k], rtol=1e-9, atol=1e-15)
-        return True if shows else None
-
-    return test
-
-
-def _grad_bias(ev: Evidence, case: Case) -> bool | None:
+def _grad_hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
+    """The sets of backward mistakes whose gradients are the student's on this case: a penalty
+    term on every dW<l> (right or mistaken), and on every db<l> the same term of b<l> or none
+    (l2-grad-bias). Everything else must be right. None when the output is not a dict with the
+    expected keys."""
     parts = _grad_parts(ev, case)
     if parts is None:
-        return False
-    got, exp, _ = parts
-    keys = {k for k in exp if k.startswith("db")}
-    if not _others_right(ev, case, got, exp, keys):
-        return False
-    X, _, cache, lambd = ev.args(case.id)[:4]
-    k = float(lambd) / X.shape[1]
-    if k == 0:
         return None
-    for key in keys:
-        b = cache[4 * int(key[2:]) - 1]
-        if not close(got[key], exp[key] + k * b, rtol=1e-6, atol=1e-12):
+    got, exp, base = parts
+    X, _, cache, lambd = ev.args(case.id)[:4]
+    m = X.shape[1]
+    k = float(lambd) / m
+    weights = sorted(key for key in exp if key.startswith("dW"))
+    biases = sorted(key for key in exp if key.startswith("db"))
+    if not all(close(got[key], exp[key]) for key in exp if key not in {*weights, *biases}):
+        return None
+    found: list[frozenset[str]] = []
+    for mistake, term in TERMS.items():
+        if not all(
+            close(got[key], base[key] + term(exp[key] - base[key], m), rtol=1e-6, atol=1e-12)
+            for key in weights
+        ):
+            continue
+        for bias in (False, True):
+            if all(
+                close(
+                    got[key],
+                    exp[key] + (term(k * cache[4 * int(key[2:]) - 1], m) if bias else 0.0),
+                    rtol=1e-6,
+                    atol=1e-12,
+                )
+                for key in biases
+            ):
+                found.append(
+                    frozenset({x for x in (mistake,) if x} | ({"l2-grad-bias"} if bias else set()))
+                )
+    return found
+
+
+def _grad(mistake: str) -> Callable[[Evidence, Case], bool | None]:
+    """The student's gradients are ones with `mistake` among their mistakes."""
+
+    def test(ev: Evidence, case: Case) -> bool | None:
+        found = _grad_hypotheses(ev, case)
+        if not found:
             return False
-    return True
+        with_it = [h for h in found if mistake in h]
+        if len(with_it) == len(found):
+            return True
+        return None if with_it else False
+
+    return test
 
 
 def _r(mistake: str, function: str, prop: str, test: Callable[..., bool | None]) -> Recogniser:
@@ -176,33 +192,36 @@ RECOGNISERS: list[Recogniser] = [
         "l2-grad-no-penalty",
         BACKWARD,
         "every dW<l> is the unregularised gradient",
-        _grad(lambda T, W, m: 0.0),
+        _grad("l2-grad-no-penalty"),
     ),
     _r(
-        "l2-grad-half", BACKWARD, "every dW<l> penalty term is halved", _grad(lambda T, W, m: T / 2)
+        "l2-grad-half",
+        BACKWARD,
+        "every dW<l> penalty term is halved",
+        _grad("l2-grad-half"),
     ),
     _r(
         "l2-grad-no-m",
         BACKWARD,
         "every dW<l> penalty term is m times too large (lambd * W)",
-        _grad(lambda T, W, m: m * T),
+        _grad("l2-grad-no-m"),
     ),
     _r(
         "l2-grad-double",
         BACKWARD,
         "every dW<l> penalty term is doubled",
-        _grad(lambda T, W, m: 2 * T),
+        _grad("l2-grad-double"),
     ),
     _r(
         "l2-grad-bias",
         BACKWARD,
-        "the dW<l> are right and every db<l> has (lambd/m) b<l> added",
-        _grad_bias,
+        "every db<l> has the penalty term of b<l> added (as the dW<l> have theirs, right or not)",
+        _grad("l2-grad-bias"),
     ),
     _r(
         "l2-grad-scalar",
         BACKWARD,
         "every dW<l> has the scalar sum of its penalty term's entries added",
-        _grad(lambda T, W, m: np.sum(T)),
+        _grad("l2-grad-scalar"),
     ),
 ]
