@@ -89,9 +89,15 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+BLOB_MARK = b"\0"
+"""Ends a frame's JSON where a blob of raw bytes follows it (arrays' bytes, `wire`): JSON text
+never holds a NUL byte (json.dumps writes it as \\u0000)."""
+
+
 class Frames:
     """Length-prefixed frames from a stream socket, at most `MAX_FRAME_BYTES` each; the buffer
-    never holds more than one frame and one read."""
+    never holds more than one frame and one read. A frame is one JSON record, and after a NUL
+    byte the blob its arrays' bytes are in, if it has one (`last_blob`)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -99,7 +105,9 @@ class Frames:
         self.eof = False
         self.received = 0
         self.last_size = 0
-        """The size of the last record returned, in bytes."""
+        """The size of the last record returned, in bytes (its blob's included)."""
+        self.last_blob = b""
+        """The blob of the last record returned (empty when it had none)."""
 
     def fill(self) -> None:
         """Read what has arrived (the socket is ready)."""
@@ -126,12 +134,19 @@ class Frames:
         payload = bytes(self.buffer[_HEADER.size : _HEADER.size + n])
         del self.buffer[: _HEADER.size + n]
         self.last_size = n
-        return parse(payload, "a record")
+        end = payload.find(BLOB_MARK)
+        if end < 0:
+            self.last_blob = b""
+            return parse(payload, "a record")
+        self.last_blob = payload[end + 1 :]
+        return parse(payload[:end], "a record")
 
 
-def frame(record: Mapping[str, Any]) -> bytes:
-    """A record as one length-prefixed frame."""
+def frame(record: Mapping[str, Any], blob: bytes = b"") -> bytes:
+    """A record as one length-prefixed frame, with its blob (`Frames`) if it has one."""
     payload = json.dumps(record).encode()
+    if blob:
+        payload = b"".join((payload, BLOB_MARK, blob))
     return _HEADER.pack(len(payload)) + payload
 
 

@@ -322,15 +322,17 @@ def _call_frame(p: ProbeCall) -> bytes:
     known = _FRAMES.get(key)
     if known is not None and known[0] is p.args and known[1] is p.kwargs:
         return known[2]
+    blob = bytearray()  # the inputs' arrays, raw, after the order's JSON
     payload = channel.frame(
         {
             "op": "call",
             "case": p.case_id,
-            "args": wire.encode(tuple(p.args)),
-            "kwargs": wire.encode(dict(p.kwargs)),
+            "args": wire.encode(tuple(p.args), blob=blob),
+            "kwargs": wire.encode(dict(p.kwargs), blob=blob),
             "seed": p.seed,
             "bindings": dict(p.bindings),
-        }
+        },
+        bytes(blob),
     )
     if len(_FRAMES) >= MAX_FRAMES:
         _FRAMES.clear()
@@ -697,7 +699,7 @@ class _Attempt:
             )
         self.values_left -= size
         try:
-            value = wire.decode(got, max_bytes=channel.MAX_VALUE_BYTES)
+            value = wire.decode(got, max_bytes=channel.MAX_VALUE_BYTES, blob=self.frames.last_blob)
         except (wire.WireError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
             raise Tampered(f"the value of call {case_id} is not plain data ({exc})") from None
         return CallOutcome(case_id, True, value=value, elapsed_s=seconds)

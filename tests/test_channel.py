@@ -147,3 +147,22 @@ def test_isolation_and_supervisor_messages():
     assert channel.runner_end({"runner": "exit", "code": 0}) == ("exit", 0)
     with pytest.raises(Tampered):
         channel.runner_end({"runner": "exit", "code": True})
+
+
+def test_a_frame_carries_its_arrays_raw_after_the_json():
+    ours, theirs = socket.socketpair()
+    theirs.sendall(channel.frame({"cell": 0, "s": "a\0b"}, b"\0\xffraw") + channel.frame({"x": 1}))
+    theirs.close()
+    frames = channel.Frames(ours)
+    while not frames.eof:
+        frames.fill()
+    # A NUL inside the JSON's strings is written escaped: the first raw NUL ends the JSON.
+    assert frames.next() == {"cell": 0, "s": "a\0b"}
+    assert frames.last_blob == b"\0\xffraw"
+    assert frames.next() == {"x": 1} and frames.last_blob == b""
+    ours.close()
+
+
+def test_json_cut_short_by_a_nul_is_refused():
+    with pytest.raises(Tampered, match="not a JSON record"):
+        read_all(frame(b'{"cell": \x000}'))

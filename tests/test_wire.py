@@ -57,3 +57,45 @@ def test_numpy_scalars_and_0_d_arrays_keep_their_shape():
     assert isinstance(back, np.ndarray) and back.shape == () and back == 7.0
     t = np.arange(6.0).reshape(2, 3).T  # not C-contiguous
     assert roundtrip(t).tolist() == t.tolist() and roundtrip(t).shape == (3, 2)
+
+
+def blob_roundtrip(x):
+    blob = bytearray()
+    text = json.dumps(wire.encode(x, blob=blob))
+    assert '"data"' not in text  # the arrays' bytes are in the blob, not in the JSON
+    return wire.decode(json.loads(text), blob=bytes(blob))
+
+
+def test_arrays_travel_raw_in_a_blob_with_the_same_values():
+    value = {
+        "W": np.random.default_rng(0).standard_normal((7, 5)),
+        "t": (np.int64(3), np.zeros((0, 2)), np.arange(4, dtype=np.uint8), [np.array(True)]),
+        "T": np.arange(6.0).reshape(2, 3).T,
+    }
+    back = blob_roundtrip(value)
+    assert np.array_equal(back["W"], value["W"]) and back["W"].dtype == value["W"].dtype
+    assert isinstance(back["t"][0], np.generic) and back["t"][0] == 3
+    assert back["t"][1].shape == (0, 2) and back["t"][2].tolist() == [0, 1, 2, 3]
+    assert back["t"][3][0].shape == () and back["T"].tolist() == value["T"].tolist()
+    back["W"][0, 0] = 99.0  # a copy of its own, not a view of the frame
+    assert back["W"][0, 0] == 99.0
+
+
+@pytest.mark.parametrize(
+    "at", [-1, 1, 8, 10**9, True, "0", 0.0, None], ids=lambda a: f"at={a!r}"
+)
+def test_a_blob_reference_outside_the_blob_or_not_an_offset_is_refused(at):
+    """8 bytes of blob hold one float64: any other place for it (or a place that is not an
+    int) is refused, never read past the frame."""
+    described = wire.encode(np.float64(1.0), blob=bytearray())
+    with pytest.raises(wire.WireError):
+        wire.decode(dict(described, at=at), blob=b"\0" * 8)
+    assert wire.decode(dict(described, at=0), blob=b"\0" * 8) == 0.0
+
+
+def test_blob_references_count_against_the_budget_even_when_they_overlap():
+    """A thousand arrays that all point at the same 8 KB still cost 8 MB of budget."""
+    one = wire.encode(np.zeros(1000), blob=bytearray())
+    many = {"__list__": [one] * 1000}
+    with pytest.raises(wire.WireError, match="too large"):
+        wire.decode(many, blob=b"\0" * 8000, max_bytes=2**20)

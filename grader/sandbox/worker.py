@@ -150,16 +150,20 @@ def _unpin_plot_dirs() -> None:
 
 
 class _Stream:
-    """Length-prefixed JSON frames on the job's `data` socket, both ways."""
+    """Length-prefixed JSON frames on the job's `data` socket, both ways; after a NUL byte, a
+    frame may carry the raw bytes of its arrays (`grader.channel.Frames`)."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
+        self.blob = b""
+        """The blob of the last frame received."""
 
     def send(self, record: dict[str, Any]) -> None:
         self.send_payload(_dumps(record).encode())
 
-    def send_payload(self, payload: bytes) -> None:
-        data = memoryview(_pack(len(payload)) + payload)
+    def send_payload(self, payload: bytes, blob: bytes = b"") -> None:
+        parts = (payload, b"\0", blob) if blob else (payload,)
+        data = memoryview(b"".join((_pack(sum(map(len, parts))), *parts)))
         try:
             while data:
                 n = _write(self.fd, data)
@@ -182,7 +186,10 @@ class _Stream:
 
     def recv(self) -> dict[str, Any]:
         (n,) = _unpack(self._exactly(4))
-        message: dict[str, Any] = _loads(self._exactly(n))
+        payload = self._exactly(n)
+        end = payload.find(b"\0")
+        self.blob = b"" if end < 0 else payload[end + 1 :]
+        message: dict[str, Any] = _loads(payload if end < 0 else payload[:end])
         return message
 
 
@@ -673,14 +680,17 @@ def _calls(ns: dict[str, Any], name: str, stream: _Stream, max_value: int, me: i
                 }
             )
             continue
-        answer = _call(fn, ns, order, max_value)
+        payload, blob = _call(fn, ns, order, stream.blob, max_value)
         if _getpid() != me:
             _exit(0)
-        stream.send_payload(answer)
+        stream.send_payload(payload, blob)
 
 
-def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) -> bytes:
-    """One call, bindings and seed set right before it; its answer as a JSON frame's text."""
+def _call(
+    fn: Any, ns: dict[str, Any], order: dict[str, Any], given: bytes, max_value: int
+) -> tuple[bytes, bytes]:
+    """One call, bindings and seed set right before it (its arguments' arrays in `given`, the
+    order's blob); its answer as a JSON frame's text and the blob of the arrays it returned."""
     glob = getattr(fn, "__globals__", ns)
     if not isinstance(glob, dict):
         glob = ns
@@ -688,8 +698,8 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
     case = order["case"]
     t0 = _monotonic()
     try:
-        args = wire.decode(order["args"])
-        kwargs = wire.decode(order["kwargs"])
+        args = wire.decode(order["args"], blob=given)
+        kwargs = wire.decode(order["kwargs"], blob=given)
         seed = order.get("seed")
         for target, helper in dict(order.get("bindings") or {}).items():
             saved[target] = glob.get(target, _MISSING)
@@ -701,12 +711,13 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
         value = fn(*args, **kwargs)
         elapsed = _monotonic() - t0
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        # Encoded once: the size check and the frame share the text.
+        # Encoded once: the size check and the frame share the text and the blob.
+        blob = bytearray()
         payload = _dumps(
-            {"case": case, "ok": True, "value": _encode(value), "elapsed": elapsed}
+            {"case": case, "ok": True, "value": _encode(value, blob=blob), "elapsed": elapsed}
         ).encode()
-        if len(payload) <= max_value:
-            return payload
+        if len(payload) + len(blob) <= max_value:
+            return payload, bytes(blob)
         return _dumps(
             {
                 "case": case,
@@ -718,11 +729,11 @@ def _call(fn: Any, ns: dict[str, Any], order: dict[str, Any], max_value: int) ->
                     "traceback": [],
                 },
             }
-        ).encode()
+        ).encode(), b""
     except BaseException as exc:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         failed = {"case": case, "ok": False, "error": _describe(exc), "elapsed": _monotonic() - t0}
-        return _dumps(failed).encode()
+        return _dumps(failed).encode(), b""
     finally:
         for target, old in saved.items():
             if old is _MISSING:
