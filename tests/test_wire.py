@@ -81,9 +81,7 @@ def test_arrays_travel_raw_in_a_blob_with_the_same_values():
     assert back["W"][0, 0] == 99.0
 
 
-@pytest.mark.parametrize(
-    "at", [-1, 1, 8, 10**9, True, "0", 0.0, None], ids=lambda a: f"at={a!r}"
-)
+@pytest.mark.parametrize("at", [-1, 1, 8, 10**9, True, "0", 0.0, None], ids=lambda a: f"at={a!r}")
 def test_a_blob_reference_outside_the_blob_or_not_an_offset_is_refused(at):
     """8 bytes of blob hold one float64: any other place for it (or a place that is not an
     int) is refused, never read past the frame."""
