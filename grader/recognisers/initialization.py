@@ -175,9 +175,9 @@ def _factors(
 ) -> list[float] | None:
     """One factor per layer present (W1.., in order; none when there is no layer) when each
     W<l> is that layer's draw of the seeded stream times it; None when the weights are not such
-    draws. The layout: the draw's
-    kind, W of shape (n_l, n_{l-1}) or its transpose, and whether each b<l> was drawn right after
-    its W (a random bias takes its numbers from the same stream)."""
+    draws. The layout: the draws' kind, W of shape (n_l, n_{l-1}) or its transpose, and whether
+    each b<l> was drawn right after its W (a random bias takes its numbers from the same
+    stream)."""
     state = np.random.RandomState(seed)
     factors: list[float] = []
     for l in _layers(got, dims):  # the last layer missing: the ones before are still draws
