@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from xml.etree import ElementTree as ET
 from grader.catalogue import CATALOGUE
 from grader.display import points
 from grader.model import GradingResult
-from grader.record import atomic_write, safe_name
+from grader.record import atomic_write, json_lines, safe_name
 from grader.roster import Roster, graded_assignments, students_of
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
@@ -188,7 +187,7 @@ def gradescope_path(out: Path, result: GradingResult) -> Path:
 
 def gradescope_text(result: GradingResult) -> str:
     """Gradescope's results.json for one submission, as the file holds it."""
-    return json.dumps(gradescope(result), indent=1, allow_nan=False)
+    return json_lines(gradescope(result))
 
 
 def write_gradescope(result: GradingResult, out: Path, durable: bool = True) -> Path:

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -146,10 +147,14 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def dumps(result: GradingResult) -> str:
-    """The JSON text of a result, as written to DIR/<student>/<assignment>.json: one top-level
-    field a line, each in compact JSON. (Indenting every level goes through json's pure-Python
-    encoder, at twice the cost of this for every result of a batch.)"""
-    fields = plain(to_json(result))
+    """The JSON text of a result, as written to DIR/<student>/<assignment>.json."""
+    return json_lines(plain(to_json(result)))
+
+
+def json_lines(fields: Mapping[str, Any]) -> str:
+    """A JSON object with one top-level field a line, each in compact JSON (no NaN). Indenting
+    every level goes through json's pure-Python encoder, at three times the cost of this for
+    every file of every result in a batch."""
     lines = [f" {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in fields.items()]
     return "{\n" + ",\n".join(lines) + "\n}"
 
