@@ -69,8 +69,17 @@ RUNS_BUDGET = 2.0
 KILL_GRACE_S = 3.0
 """How long the sandbox has to answer after a kill or at the end."""
 MAX_VALUES_BYTES = 8 * 2**20
-"""Returned values kept per submission, counted as received: whatever the student returns,
-the grader holds a few tens of MB for one submission at most."""
+"""Returned values kept per submission over all its runs, counted as received: whatever the
+student returns, the grader holds a few tens of MB for one submission at most."""
+
+
+@dataclass
+class _Values:
+    """What is left of a submission's MAX_VALUES_BYTES, shared by all its runs (a rerun past a
+    call that ended its process must not start a fresh budget)."""
+
+    left: int = MAX_VALUES_BYTES
+
 
 STOP_GRACE_S = 3.0
 """How long a worker asked to stop has to end by itself before it is killed."""
@@ -192,9 +201,10 @@ class Sandbox:
         # share it, so no submission holds its worker for more than RUNS_BUDGET notebooks' time.
         cells_left = RUNS_BUDGET * self.limits.timeout_s
         transforms = Budget()  # the grader's share of IPython's transformer, over all runs
+        values = _Values()  # and the returned values it keeps
         while True:
             skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
-            attempt = self._attempt(graded, pending, skip, stop_at, cells_left, transforms)
+            attempt = self._attempt(graded, pending, skip, stop_at, cells_left, transforms, values)
             runs += 1
             cells_left -= attempt.cells_spent
             outcomes.update(attempt.outcomes)
@@ -238,6 +248,7 @@ class Sandbox:
         stop_at: int | None,
         cells_left: float,
         transforms: Budget,
+        values: _Values,
     ) -> _Attempt:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
@@ -269,6 +280,7 @@ class Sandbox:
             self._jobs_socket,
             cell_budget=cells_left,
             transforms=transforms,
+            values=values,
         )
         try:
             try:
@@ -377,7 +389,8 @@ class _Attempt:
     lost_hung: bool = False
     """That call ran past its limit (rather than ending the process itself)."""
     killed: bool = False
-    values_left: int = MAX_VALUES_BYTES
+    values: _Values = field(default_factory=_Values)
+    """The submission's returned values budget, over all its runs."""
     probing: str | None = None
     """The function whose calls are under way, if any."""
     output_left: int = 0
@@ -413,6 +426,8 @@ class _Attempt:
         while True:
             record = self.frames.next()
             if record is not None:
+                if self.frames.last_blob and not (record.get("ok") is True and "case" in record):
+                    raise Tampered("raw bytes after a record that returns no value")
                 return "data", record
             if self.runner is not None:
                 return "ended", self.runner
@@ -685,7 +700,7 @@ class _Attempt:
         if not ok:
             return CallOutcome(case_id, False, error=got, elapsed_s=seconds)
         size = self.frames.last_size  # the answer as received, its value the bulk of it
-        if size > self.values_left:
+        if size > self.values.left:
             return CallOutcome(
                 case_id,
                 False,
@@ -697,7 +712,7 @@ class _Attempt:
                 },
                 elapsed_s=seconds,
             )
-        self.values_left -= size
+        self.values.left -= size
         try:
             value = wire.decode(got, max_bytes=channel.MAX_VALUE_BYTES, blob=self.frames.last_blob)
         except (wire.WireError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:

@@ -466,3 +466,30 @@ def test_a_submission_inherits_no_descriptor_of_its_zygote(sandbox, first):
     handle on the worker's PID namespace."""
     ex = run(sandbox, first, FDS)
     assert ex.cells[1].output == "['/dev/null', '/dev/null', '/dev/null', 'socket']\n", ex.cells
+
+
+def test_the_budget_of_returned_values_is_shared_by_every_run():
+    """A call that ends its process costs a fresh run for the functions still to test; that run
+    must not come with a fresh budget of returned values (8 MB a submission). a and c return
+    700 KB a call, six calls each: 8.4 MB in all, so c's last calls are refused."""
+    big = (
+        "import numpy as np\n"
+        "def a():\n    return np.ones(87_500)\n"
+        "def c():\n    return np.ones(87_500)"
+    )
+    with Sandbox(Limits(timeout_s=20, call_timeout_s=10)) as sb:
+        ex = run(
+            sb,
+            big,
+            "import os\ndef b():\n    os._exit(0)",
+            probes=[
+                *(call("a", case=f"a{i}") for i in range(6)),
+                call("b", case="b0"),
+                *(call("c", case=f"c{i}") for i in range(6)),
+            ],
+        )
+    assert ex.runs == 2
+    assert all(ex.outcomes[f"a{i}"].ok for i in range(6))
+    refused = [i for i in range(6) if not ex.outcomes[f"c{i}"].ok]
+    assert refused, "the second run started with a fresh budget"
+    assert all(ex.outcomes[f"c{i}"].error["kind"] == "output-too-large" for i in refused)

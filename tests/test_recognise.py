@@ -1663,12 +1663,59 @@ def test_code_that_draws_nothing_or_ignores_j_gets_no_wrong_name(function, sourc
     assert result.diagnoses == (), result.diagnoses
 
 
-def test_masks_from_binomial_draws_are_another_generator_not_an_inverted_mask():
+IN_ANOTHER_ORDER = [
+    (
+        HE,
+        _initializer(
+            HE,
+            "range(1, L + 1)",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])",
+            "np.random.randn(layers_dims[l], 1) * 0",
+        ),
+    ),
+    (
+        HE,
+        _initializer(
+            HE,
+            "reversed(range(1, L + 1))",
+            "np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])",
+            ZERO_B,
+        ),
+    ),
+    (
+        DF,
+        df(
+            PRE="m = X.shape[1]\n    D2 = np.random.rand(W2.shape[0], m) < keep_prob\n"
+            "    D1 = np.random.rand(W1.shape[0], m) < keep_prob",
+            MASK1="D1",
+            MASK2="D2",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "function, source",
+    IN_ANOTHER_ORDER,
+    ids=["biases-drawn-and-zeroed", "layers-reversed", "masks-swapped"],
+)
+def test_draws_from_the_callers_stream_in_another_order_are_not_another_generator(function, source):
+    """rng-other-generator is for draws the caller's seed cannot reproduce. Draws of np.random's
+    own stream in another order (an extra draw, layers backwards, masks swapped) lose marks
+    with no name: their values are the stream's (found in it, whatever the factor)."""
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert result.diagnoses == (), result.diagnoses
+
+
+def test_masks_from_binomial_draws_are_not_an_inverted_mask_nor_another_generator():
     """np.random.binomial(1, p) agrees with rand < p for p > 1/2 and with the inverted mask at
-    p = 1/2: a mask rule right on some cases is not the inverted mask."""
+    p = 1/2: a mask rule right on some cases is not the inverted mask. Nor is it another
+    generator: its masks are the caller's stream's draws (rng-other-generator says they
+    cannot be reproduced from the caller's seed, which they can)."""
     result = grade_source(DF, df(**masks("np.random.binomial(1, keep_prob, size=A.shape)")))
     assert 0 < result.score < result.max_score
-    assert result.diagnoses == ("rng-other-generator",), result.diagnoses
+    assert result.diagnoses == (), result.diagnoses
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,18 @@ def test_blob_references_count_against_the_budget_even_when_they_overlap():
     many = {"__list__": [one] * 1000}
     with pytest.raises(wire.WireError, match="too large"):
         wire.decode(many, blob=b"\0" * 8000, max_bytes=2**20)
+
+
+def test_empty_arrays_are_charged_for_their_objects():
+    """Zero-size arrays cost no bytes but an object each: a frame of thousands of them is
+    refused, not decoded into tens of MB of arrays."""
+    empty = wire.encode(np.zeros((0,) * 32), blob=bytearray())
+    with pytest.raises(wire.WireError, match="too large"):
+        wire.decode({"__list__": [empty] * 10_000}, max_bytes=2**20)
+    assert len(wire.decode({"__list__": [empty] * 10}, max_bytes=2**20)) == 10
+
+
+@pytest.mark.parametrize("dtype", ["f8," * 1000, "V8", "O", "S4", "<M8[s]", 8, ["f8"]])
+def test_a_dtype_other_than_a_plain_number_is_refused_before_numpy_reads_it(dtype):
+    with pytest.raises(wire.WireError, match="dtype"):
+        wire.decode({"__nd__": dtype, "shape": [1], "at": 0}, blob=b"\0" * 8)

@@ -15,7 +15,7 @@ import numpy as np
 
 from coursekit.network import relu, sigmoid
 from grader.recognise import Evidence, Recogniser, close, each_failing, exact
-from grader.recognisers._common import random_stream
+from grader.recognisers._common import masks_in_stream, random_stream
 from grader.spec import Case
 
 FORWARD = "forward_propagation_with_dropout"
@@ -182,6 +182,15 @@ def _not_half(ev: Evidence, case: Case) -> bool:
     return not np.isclose(_keep(ev, case), 0.5)
 
 
+def _masks_in_stream(ev: Evidence, case: Case) -> bool | None:
+    """The masks are rand < keep_prob on the caller's stream, drawn in whatever order or after
+    other draws: np.random's generator, not another."""
+    masks = _masks(ev, case)
+    if masks is None or case.seed is None:
+        return False
+    return masks_in_stream(list(masks), case.seed, _keep(ev, case))
+
+
 def _r(
     mistake: str,
     prop: str,
@@ -228,7 +237,7 @@ RECOGNISERS: list[Recogniser] = [
         "Z1 is W1 times a dropped-out X (the first draw of the stream), the rest chains",
         _input_layer,
     ),
-    *random_stream((FORWARD,)),
+    *random_stream((FORWARD,), in_stream=_masks_in_stream),
     exact(
         "dropout-grad-no-scale",
         (BACKWARD,),

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from grader.recognise import NO_VALUE, Evidence, Recogniser, close, each_failing
-from grader.recognisers._common import random_stream
+from grader.recognisers._common import random_stream, scaled_in_stream
 from grader.spec import Case
 
 ZEROS = "initialize_parameters_zeros"
@@ -383,6 +383,16 @@ def _variance(ev: Evidence, case: Case) -> bool | None:
     return any(close(got, std**2, rtol=1e-6, atol=1e-12) for std in stds) or False
 
 
+def _weights_in_stream(ev: Evidence, case: Case) -> bool | None:
+    """The weights are the caller's stream's draws, in whatever order (biases drawn between
+    them, layers drawn backwards, one draw reshaped): np.random's generator, not another."""
+    got = _dict(ev, case)
+    if got is None or case.seed is None:
+        return False
+    weights = [v for k, v in got.items() if k[:1] == "W" and isinstance(v, np.ndarray)]
+    return scaled_in_stream([w for w in weights if w.dtype.kind in "biuf"], case.seed)
+
+
 def _prop(
     mistake: str,
     functions: tuple[str, ...],
@@ -481,5 +491,5 @@ RECOGNISERS: list[Recogniser] = [
         "the scales are the squares of the right ones",
         _variance,
     ),
-    *random_stream(DRAWING),
+    *random_stream(DRAWING, in_stream=_weights_in_stream),
 ]

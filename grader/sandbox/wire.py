@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,12 @@ import numpy as np
 #: dtype kinds that may cross: bool, signed and unsigned ints, floats, complex.
 SAFE_KINDS = frozenset("biufc")
 MAX_DEPTH = 32
+ARRAY_COST = 112
+"""What `decode` charges an array besides its bytes (a NumPy array object's size), and 16 more
+for each dimension."""
+_DTYPE = re.compile(r"[<>|=]?[biufc][0-9]{1,2}")
+"""The form of a dtype the worker sends (`arr.dtype.str`): checked before NumPy reads it, since
+NumPy parses structured dtypes of any length."""
 
 
 class WireError(ValueError):
@@ -114,16 +121,21 @@ def decode(data: Any, *, max_bytes: int = 64 * 2**20, blob: bytes = b"") -> Any:
                 raise WireError("bad float")
             return float(text)
         if "__nd__" in d:
-            dtype = np.dtype(str(d["__nd__"]))
+            if not isinstance(d["__nd__"], str) or not _DTYPE.fullmatch(d["__nd__"]):
+                raise WireError("dtype not allowed")
+            dtype = np.dtype(d["__nd__"])
             if dtype.kind not in SAFE_KINDS or dtype.itemsize > 32:
                 raise WireError(f"dtype {dtype} not allowed")
             shape = tuple(int(s) for s in d["shape"])
             if len(shape) > 32 or any(s < 0 for s in shape):
                 raise WireError("bad shape")
             n = math.prod(shape) * dtype.itemsize
-            if n > budget[0]:
+            # What the array will hold in memory, its object too: a million empty arrays in
+            # one frame are as costly as their bytes would be.
+            cost = n + ARRAY_COST + 16 * len(shape)
+            if cost > budget[0]:
                 raise WireError("data too large")
-            budget[0] -= n
+            budget[0] -= cost
             if "at" in d:
                 at = d["at"]
                 if type(at) is not int or not 0 <= at <= len(blob) - n:
