@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.model import CellRun
+from grader.sandbox import wire
 
 MAX_VALUE_BYTES = 2**20
 """The largest returned value the worker sends (its JSON form); a bigger one is reported as too
@@ -89,15 +90,10 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-BLOB_MARK = b"\0"
-"""Ends a frame's JSON where a blob of raw bytes follows it (arrays' bytes, `wire`): JSON text
-never holds a NUL byte (json.dumps writes it as \\u0000)."""
-
-
 class Frames:
     """Length-prefixed frames from a stream socket, at most `MAX_FRAME_BYTES` each; the buffer
     never holds more than one frame and one read. A frame is one JSON record, and after a NUL
-    byte the blob its arrays' bytes are in, if it has one (`last_blob`)."""
+    byte the blob its arrays' bytes are in, if it has one (`last_blob`; `wire.split_frame`)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -134,19 +130,13 @@ class Frames:
         payload = bytes(self.buffer[_HEADER.size : _HEADER.size + n])
         del self.buffer[: _HEADER.size + n]
         self.last_size = n
-        end = payload.find(BLOB_MARK)
-        if end < 0:
-            self.last_blob = b""
-            return parse(payload, "a record")
-        self.last_blob = payload[end + 1 :]
-        return parse(payload[:end], "a record")
+        text, self.last_blob = wire.split_frame(payload)
+        return parse(text, "a record")
 
 
 def frame(record: Mapping[str, Any], blob: bytes = b"") -> bytes:
     """A record as one length-prefixed frame, with its blob (`Frames`) if it has one."""
-    payload = json.dumps(record).encode()
-    if blob:
-        payload = b"".join((payload, BLOB_MARK, blob))
+    payload = wire.join_frame(json.dumps(record).encode(), blob)
     return _HEADER.pack(len(payload)) + payload
 
 

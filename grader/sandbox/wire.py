@@ -29,6 +29,22 @@ _DTYPE = re.compile(r"[<>|=]?[biufc][0-9]{1,2}")
 NumPy parses structured dtypes of any length."""
 
 
+BLOB_MARK = b"\0"
+"""Ends a frame's JSON where the blob of its arrays' bytes follows: JSON text never holds a NUL
+byte (json.dumps writes one as \\u0000)."""
+
+
+def join_frame(text: bytes, blob: bytes = b"") -> bytes:
+    """A frame's payload: a record's JSON text, and after BLOB_MARK its blob, if it has one."""
+    return b"".join((text, BLOB_MARK, blob)) if blob else text
+
+
+def split_frame(payload: bytes) -> tuple[bytes, bytes]:
+    """A frame's payload as (JSON text, blob); the blob is empty when there is none."""
+    end = payload.find(BLOB_MARK)
+    return (payload, b"") if end < 0 else (payload[:end], payload[end + 1 :])
+
+
 class WireError(ValueError):
     """Data that does not follow the wire format or exceeds its bounds."""
 

@@ -86,6 +86,7 @@ _monotonic, _sleep = time.monotonic, time.sleep
 _signal, _default_int = signal.signal, signal.default_int_handler
 _dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
 _pack, _unpack = struct.Struct(">I").pack, struct.Struct(">I").unpack
+_join, _split = wire.join_frame, wire.split_frame
 
 BLOCKED_PACKAGES = ("grader", "reference")
 OUTPUT_EXCERPT = 8192
@@ -162,8 +163,8 @@ class _Stream:
         self.send_payload(_dumps(record).encode())
 
     def send_payload(self, payload: bytes, blob: bytes = b"") -> None:
-        parts = (payload, b"\0", blob) if blob else (payload,)
-        data = memoryview(b"".join((_pack(sum(map(len, parts))), *parts)))
+        framed = _join(payload, blob)
+        data = memoryview(_pack(len(framed)) + framed)
         try:
             while data:
                 n = _write(self.fd, data)
@@ -186,10 +187,8 @@ class _Stream:
 
     def recv(self) -> dict[str, Any]:
         (n,) = _unpack(self._exactly(4))
-        payload = self._exactly(n)
-        end = payload.find(b"\0")
-        self.blob = b"" if end < 0 else payload[end + 1 :]
-        message: dict[str, Any] = _loads(payload if end < 0 else payload[:end])
+        text, self.blob = _split(self._exactly(n))
+        message: dict[str, Any] = _loads(text)
         return message
 
 
