@@ -289,6 +289,18 @@ def matched_runs(family: Iterable[str]) -> Matched:
     return matched
 
 
+def held_by_all(explanations: Sequence[frozenset[str]] | None, mistake: str) -> bool | None:
+    """A case test's verdict from the sets of ids that explain a case's output: True when every
+    explanation holds `mistake`, None (the case cannot tell) when only some do, False when none
+    does or nothing explains the output."""
+    if not explanations:
+        return False
+    holding = sum(mistake in held for held in explanations)
+    if holding == len(explanations):
+        return True
+    return None if holding else False
+
+
 def shared_by_matches(mistake: str, matched: Matched) -> Fires:
     """Fires when the student's outputs match some formula holding `mistake`, and every formula
     of the family they match holds it: where two formulas give the same outputs on every case

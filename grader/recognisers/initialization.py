@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.recognise import NO_VALUE, Evidence, Recogniser, close, each_failing
+from grader.recognise import NO_VALUE, Evidence, Recogniser, close, each_failing, held_by_all
 from grader.recognisers._common import random_stream, scaled_in_stream
 from grader.spec import Case
 
@@ -243,17 +243,17 @@ def _mistakes(function: str, formula: Formula, right: Formula) -> frozenset[str]
     return frozenset(ids)
 
 
-Scale = tuple[frozenset[str], frozenset[str]]
+Scale = list[frozenset[str]]
 _SCALE_MEMO: dict[tuple[int, str], tuple[Evidence, Scale | None]] = {}
 """`_scale_ids` by evidence and case: the scale recognisers of one function share it."""
 
 
 def _scale_ids(ev: Evidence, case: Case) -> Scale | None:
-    """What the weights' scale says on a case: the scale ids every explanation of the weights
-    holds, and those some explanation holds; None when no draw of the stream times a known
-    factor explains them (or the case cannot tell). An explanation is a layout of the draws
-    (`_factors`) and a formula whose factor each layer's equals. The reference's own formula
-    is found from its output, so nothing here says which is right."""
+    """What the weights' scale says on a case: the scale ids of each explanation of the
+    weights; None (or none) when no draw of the stream times a known factor explains them. An
+    explanation is a layout of the draws (`_factors`) and a formula whose factor each layer's
+    equals. The reference's own formula is found from its output, so nothing here says which
+    is right."""
     key = (id(ev), case.id)
     held = _SCALE_MEMO.get(key)
     if held is not None and held[0] is ev:
@@ -300,9 +300,7 @@ def _scale_analysis(ev: Evidence, case: Case) -> Scale | None:
                         for l, k in enumerate(factors)
                     )
                 ]
-    if not found:
-        return None
-    return frozenset.intersection(*found), frozenset.union(*found)
+    return found
 
 
 def _scale(mistake: str) -> Callable[[Evidence, Case], bool | None]:
@@ -311,13 +309,7 @@ def _scale(mistake: str) -> Callable[[Evidence, Case], bool | None]:
     weights holds it; some explanation without it, or none at all, contradicts it."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
-        ids = _scale_ids(ev, case)
-        if ids is None:
-            return False
-        shared, some = ids
-        if mistake in shared:
-            return True
-        return None if mistake in some else False
+        return held_by_all(_scale_ids(ev, case), mistake)
 
     return test
 

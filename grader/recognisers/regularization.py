@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from coursekit.network import backward_propagation, compute_cost
-from grader.recognise import Evidence, Recogniser, as_float, close, each_failing
+from grader.recognise import (
+    Evidence,
+    Recogniser,
+    as_float,
+    close,
+    each_failing,
+    held_by_all,
+)
 from grader.spec import Case
 
 COST = "compute_cost_with_regularization"
@@ -85,13 +92,7 @@ def _cost(mistake: str) -> Callable[[Evidence, Case], bool | None]:
         if not all(f"W{l}" in params for l in (1, 2, 3)) and ev.error_type(case.id):
             # W3 looked up and not found: fixed layers, whatever else the penalty does
             return True if mistake == "l2-cost-fixed-layers" else None
-        found = _hypotheses(ev, case)
-        if not found:
-            return False
-        with_it = [h for h in found if mistake in h]
-        if len(with_it) == len(found):
-            return True
-        return None if with_it else False
+        return held_by_all(_hypotheses(ev, case), mistake)
 
     return test
 
@@ -162,13 +163,7 @@ def _grad(mistake: str) -> Callable[[Evidence, Case], bool | None]:
     """The student's gradients are ones with `mistake` among their mistakes."""
 
     def test(ev: Evidence, case: Case) -> bool | None:
-        found = _grad_hypotheses(ev, case)
-        if not found:
-            return False
-        with_it = [h for h in found if mistake in h]
-        if len(with_it) == len(found):
-            return True
-        return None if with_it else False
+        return held_by_all(_grad_hypotheses(ev, case), mistake)
 
     return test
 
