@@ -22,6 +22,53 @@ from grader.spec import AssignmentSpec, Case, FunctionSpec
 
 EXCERPT_CHARS = 600
 
+_EXPECTED_EXCERPTS: dict[int, tuple[Any, str]] = {}
+"""The excerpt of each expected value, by the value's identity (the oracle keeps one object per
+case for the whole batch, and the entry keeps it alive, so an id is never reused): the same text
+for every submission, printed once."""
+_EXPECTED_EXCERPTS_MAX = 4096
+
+
+def _expected_excerpt(expected: Any) -> str:
+    held = _EXPECTED_EXCERPTS.get(id(expected))
+    if held is not None and held[0] is expected:
+        return held[1]
+    if len(_EXPECTED_EXCERPTS) >= _EXPECTED_EXCERPTS_MAX:
+        _EXPECTED_EXCERPTS.clear()
+    text = excerpt(expected)
+    _EXPECTED_EXCERPTS[id(expected)] = (expected, text)
+    return text
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def prints_alike(a: Any, b: Any) -> bool:
+    """Whether `excerpt` certainly prints `a` and `b` the same: the same types all the way down
+    and equal values (NaN is never equal, so it is printed). False when unsure."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return (
+            a.dtype == b.dtype
+            and a.dtype.kind in "biuf"
+            and a.shape == b.shape
+            and bool(np.array_equal(a, b))
+        )
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(
+            type(ka) is type(kb)
+            and isinstance(ka, _PLAIN)
+            and ka == kb
+            and prints_alike(a[ka], b[kb])
+            for ka, kb in zip(a, b, strict=True)
+        )
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(prints_alike(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float):  # np.float64 too, printed as a float
+        return bool(a == b)  # -0.0 and 0.0 print alike; NaN is unequal
+    return isinstance(a, _PLAIN) and a == b
+
 
 def excerpt(value: Any) -> str:
     """A short, printable form of a value for public test details."""
@@ -106,9 +153,11 @@ def _judge(
     public = case.visibility == "public"
     detail: dict[str, Any] = {}
     if public:
-        detail = {"inputs": case.summary, "expected": excerpt(expected)}
+        shown = _expected_excerpt(expected)
+        detail = {"inputs": case.summary, "expected": shown}
         if outcome.ok:
-            detail["got"] = excerpt(outcome.value)
+            same = prints_alike(expected, outcome.value)
+            detail["got"] = shown if same else excerpt(outcome.value)
     if not outcome.ok:
         err = outcome.error or {}
         if public and err.get("traceback"):

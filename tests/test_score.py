@@ -76,3 +76,53 @@ def test_the_single_process_runner_survives_a_bug_of_ours(monkeypatch, tmp_path)
     assert outcome.result.status == "error"
     assert outcome.result.error["kind"] == "crashed"
     assert "internal error while grading" in outcome.result.error["message"]
+
+
+def _pairs() -> list[tuple[object, object]]:
+    a = np.arange(6, dtype=float).reshape(2, 3) / 7
+    big = np.linspace(-1, 1, 100).reshape(10, 10)
+    return [
+        (a, a.copy()),
+        (big, big.copy()),
+        ({"W1": a, "b1": np.zeros((2, 1))}, {"W1": a.copy(), "b1": np.zeros((2, 1))}),
+        ((1.5, a), (1.5, a.copy())),
+        (-0.0, 0.0),
+        (np.array([-0.0, 1.0]), np.array([0.0, 1.0])),
+        (np.float32(-0.0), np.float32(0.0)),
+        (float("nan"), float("nan")),
+        (np.array([np.nan]), np.array([np.nan])),
+        (1, 1.0),
+        (True, 1),
+        (np.float64(0.1), 0.1),
+        (a, a.astype(np.float32)),
+        (a, a.astype(">f8")),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+        ({1: a}, {True: a}),
+        ((a,), [a]),
+        ("high bias", "high bias"),
+        ([1, 2], [1, 2]),
+        (a, a.T.copy().T),
+    ]
+
+
+def test_an_answer_printed_like_the_expected_one_reuses_its_excerpt():
+    from grader.score import excerpt, prints_alike
+
+    alike = 0
+    for expected, got in _pairs():
+        if prints_alike(expected, got):
+            alike += 1
+            assert excerpt(expected) == excerpt(got), (expected, got)
+    assert alike >= 7  # the copies, the signed zeros of float64: not a check that never says yes
+    assert not prints_alike(np.float32(-0.0), np.float32(0.0))  # repr keeps float32's sign
+
+
+def test_the_expected_excerpt_is_printed_once_per_object():
+    from grader import score
+
+    first = np.arange(3.0)
+    assert score._expected_excerpt(first) == score.excerpt(first)
+    assert score._EXPECTED_EXCERPTS[id(first)][0] is first
+    other = np.arange(3.0) + 1
+    assert score._expected_excerpt(other) == score.excerpt(other)
+    assert score._expected_excerpt(first) == score.excerpt(first)
