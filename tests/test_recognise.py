@@ -1758,3 +1758,133 @@ def test_arrays_and_numbers_round_alike_in_fingerprints():
                 assert str(g) == want, (x, g, want)  # "nan", "inf", "-inf"
             else:
                 assert g == want, (x, g, want)
+
+
+# From a second helper's corpus (notes/diag6), in other spellings: mistakes a function that
+# seeds np.random itself hid, pairs of setup mistakes, and a relative difference per entry.
+RANDOM, GCN_ = "initialize_parameters_random", "gradient_check_n"
+SESSION6 = [
+    (
+        RANDOM,
+        edit(
+            RANDOM,
+            ("parameters = {}\n", "parameters = {}\n    np.random.seed(3)\n"),
+            (" * 10\n", "\n"),
+        ),
+        {"rng-reseed", "init-no-scale"},
+    ),
+    (
+        HE,
+        edit(
+            HE,
+            ("parameters = {}\n", "parameters = {}\n    np.random.seed(7)\n"),
+            ("np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(1.0 / layers_dims[l - 1])"),
+        ),
+        {"rng-reseed", "init-xavier-scale"},
+    ),
+    (
+        DF,
+        edit(
+            DF,
+            ("W1, b1 = ", "np.random.seed(1)\n    W1, b1 = "),
+            ("A1 = A1 * D1 / keep_prob", "A1 = A1 * D1 * keep_prob"),
+            ("A2 = A2 * D2 / keep_prob", "A2 = A2 * D2 * keep_prob"),
+        ),
+        {"rng-reseed", "dropout-multiply-keep-prob"},
+    ),
+    (
+        GCN_,
+        edit(
+            GCN_,
+            (
+                "return float(numerator / denominator)",
+                "return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox))",
+            ),
+        ),
+        {"gc-no-norm"},
+    ),
+    (
+        "normalize",
+        "def normalize(X, mu, sigma2, epsilon=1e-8):\n    return X / (sigma2 + epsilon)\n",
+        {"norm-no-center", "norm-divide-variance"},
+    ),
+    (
+        "normalization_stats",
+        "def normalization_stats(X):\n"
+        "    mean = X.mean(axis=0, keepdims=True)\n"
+        "    return mean, X.var(axis=0, ddof=1, keepdims=True)\n",
+        {"norm-wrong-axis", "norm-sample-variance"},
+    ),
+    (
+        SCALES,
+        edit(
+            SCALES,
+            ("scales = np.zeros(L)", "scales = np.zeros(L + 1)\n    scales[0] = np.var(X)"),
+            ("scales[l - 1] = np.std(A)", "scales[l] = np.var(A)"),
+        ),
+        {"scales-includes-input", "scales-variance"},
+    ),
+    (
+        "split_data",
+        "def split_data(X, Y, dev_fraction, test_fraction):\n"
+        "    m = X.shape[1]\n"
+        "    n_dev, n_test = int(m * dev_fraction), int(m * test_fraction)\n"
+        "    train = np.arange(0, m - n_test)\n"
+        "    dev = np.arange(m - n_test - n_dev, m - n_test)\n"
+        "    test = np.arange(m - n_test, m)\n"
+        "    return X[:, train], Y[:, train], X[:, dev], Y[:, dev], X[:, test], Y[:, test]\n",
+        {"split-no-shuffle", "split-overlap"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "function, source, names", SESSION6, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(SESSION6)]
+)
+def test_mistakes_a_fixed_seed_or_a_second_mistake_hid_are_named(function, source, names):
+    """A function that seeds np.random itself draws from its own seed's stream: found there
+    (`_common.fixed_seed`), it is named rng-reseed whatever its scale, and its scale mistake is
+    read against that stream. The setup pairs are each mistake's formula on top of the other."""
+    result = grade_source(function, source)
+    assert result.score < result.max_score
+    assert set(result.diagnoses) == names, result.diagnoses
+
+
+SPLIT_SRC = (
+    "def split_data(X, Y, dev_fraction, test_fraction):\n"
+    "    m = X.shape[1]\n"
+    "    order = np.random.permutation(m)\n"
+    "    n_dev, n_test = int(m * dev_fraction), int(m * test_fraction)\n"
+    "    n_train = m - n_dev - n_test\n"
+    "    LAYOUT\n"
+    "    return X[:, a], Y[:, a], X[:, b], Y[:, b], X[:, c], Y[:, c]\n"
+)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # dev and test exchanged
+        "a, c, b = order[:n_train], order[n_train:n_train + n_test], order[n_train + n_test:]",
+        # test first, then dev, then train
+        "c, b, a = order[:n_test], order[n_test:n_test + n_dev], order[n_test + n_dev:]",
+    ],
+)
+def test_the_callers_permutation_cut_in_another_layout_is_not_another_generator(layout):
+    """The sets are runs of the caller's seeded permutation, cut in the wrong places: an
+    uncatalogued layout mistake, not rng-other-generator (it was named, with partial credit)."""
+    result = grade_source("split_data", SPLIT_SRC.replace("LAYOUT", layout))
+    assert result.score < result.max_score
+    assert result.diagnoses == (), result.diagnoses
+
+
+def test_a_variance_measured_both_ways_loses_marks():
+    """abs(dev_error - train_error): a dev set far better than training is called high
+    variance. A hidden case has such a dev set (it earned full marks)."""
+    source = edit(
+        "bias_variance",
+        ("dev_error - train_error > threshold", "abs(dev_error - train_error) > threshold"),
+    )
+    result = grade_source("bias_variance", source)
+    assert result.score < result.max_score
+    assert result.diagnoses == (), result.diagnoses

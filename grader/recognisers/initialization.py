@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from grader.recognise import NO_VALUE, Evidence, Recogniser, close, each_failing, held_by_all
-from grader.recognisers._common import random_stream, scaled_in_stream
+from grader.recognisers._common import fixed_seed, random_stream, scaled_in_stream
 from grader.spec import Case
 
 ZEROS = "initialize_parameters_zeros"
@@ -285,11 +285,15 @@ def _scale_analysis(ev: Evidence, case: Case) -> Scale | None:
     ]
     if len(rights) != 1:
         return None
+    # A function that seeds np.random itself drew its weights from its own seed's stream.
+    seed = fixed_seed(ev, _weights_in_stream)
+    if seed is None:
+        seed = case.seed
     found: list[frozenset[str]] = []
     for draw in _DRAWS:
         for transposed in (False, True):
             for biases in (False, True):
-                factors = _factors(got, dims, case.seed, draw, transposed, biases)
+                factors = _factors(got, dims, seed, draw, transposed, biases)
                 if factors is None:
                     continue
                 found += [
@@ -353,7 +357,10 @@ def _includes_input(ev: Evidence, case: Case) -> bool:
     if got is None or got.size != exp.size + 1:
         return False
     X = ev.args(case.id)[1]
-    return close(got[1:], exp) and close(got[0], np.std(X))
+    if close(got[1:], exp) and close(got[0], np.std(X)):
+        return True
+    # with scales-variance: every scale squared, the input's too
+    return close(got[1:], exp**2, rtol=1e-6, atol=1e-12) and close(got[0], np.var(X))
 
 
 SQUARABLE = ("scales-of-z",)
@@ -366,6 +373,9 @@ def _variance(ev: Evidence, case: Case) -> bool | None:
     exp = np.ravel(ev.expected[case.id])
     if got is None:
         return False
+    X = ev.args(case.id)[1]
+    if got.size == exp.size + 1 and close(got[0], np.var(X)):
+        got = got[1:]  # the input's variance first: with scales-includes-input
     stds = [exp] + [
         out.ravel()
         for mistake in SQUARABLE

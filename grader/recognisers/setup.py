@@ -120,18 +120,17 @@ def _sizes(ev: Evidence, case: Case) -> list[int] | None:
 
 
 def _no_shuffle(ev: Evidence, case: Case) -> bool | None:
-    """The sets are the examples in their original order: train the first ones, then dev,
-    then test, each a run of consecutive indices, X and Y together."""
+    """The sets are the examples in their original order: each a run of consecutive indices,
+    X and Y together (train the first ones, then dev, then test; or cut in another order, or
+    overlapping, with another mistake besides)."""
     found = _origins(ev, case)
     if found is None:
         return None
     xs, ys = found
-    if xs != ys or any(-1 in s for s in xs):
+    if xs != ys or any(-1 in s for s in xs) or not any(len(s) > 1 for s in xs):
         return False
-    flat = [i for s in xs for i in s]
-    if not flat or len(set(flat)) != len(flat):
-        return False
-    return flat == sorted(flat) and all(s == list(range(s[0], s[0] + len(s))) for s in xs if s)
+    # each set a run of consecutive examples (overlapping ones too: with split-overlap)
+    return all(s == list(range(s[0], s[0] + len(s))) for s in xs if s)
 
 
 def _overlap(ev: Evidence, case: Case) -> bool | None:
@@ -161,6 +160,27 @@ def _separate_shuffles(ev: Evidence, case: Case) -> bool | None:
         if -1 in flat or len(set(flat)) != len(flat):
             return False
     return xs != ys
+
+
+def _split_in_stream(ev: Evidence, case: Case) -> bool | None:
+    """The sets are runs of the caller's seeded permutation (np.random.permutation(m), as the
+    contract draws it), in whatever order or overlap the student cut them: the right generator,
+    however wrongly the runs were laid out. None when the sets are not all examples, X and Y
+    together, or hold too few to tell."""
+    found = _origins(ev, case)
+    if found is None or case.seed is None:
+        return None
+    xs, ys = found
+    if xs != ys or any(-1 in s for s in xs) or sum(len(s) for s in xs) < 3:
+        return None
+    m = np.asarray(ev.args(case.id)[0]).shape[1]
+    where = np.empty(m, dtype=int)
+    where[np.random.RandomState(case.seed).permutation(m)] = np.arange(m)
+    for s in xs:
+        places = where[s]
+        if len(places) > 1 and not np.array_equal(np.diff(places), np.ones(len(places) - 1)):
+            return False
+    return True
 
 
 def _rows(ev: Evidence, case: Case) -> bool | None:
@@ -223,7 +243,8 @@ def _wrong_axis(index: int, length: int) -> Callable[[Evidence, Case], bool | No
 
 
 def _stats_ddof(ev: Evidence, case: Case) -> bool | None:
-    """The mean is right and the variance is m / (m - 1) times the right one."""
+    """The mean is right and the variance is m / (m - 1) times the right one; or both are taken
+    over the features (axis 0), the variance with n_x - 1 (with norm-wrong-axis)."""
     X = np.asarray(ev.args(case.id)[0], dtype=float)
     got, exp = ev.got(case.id), ev.expected[case.id]
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -234,7 +255,17 @@ def _stats_ddof(ev: Evidence, case: Case) -> bool | None:
     mu, s2 = _column(got[0]), _column(got[1])
     if mu is None or s2 is None:
         return None
-    return close(mu, np.ravel(exp[0])) and close(s2, np.ravel(exp[1]) * m / (m - 1))
+    if close(mu, np.ravel(exp[0])) and close(s2, np.ravel(exp[1]) * m / (m - 1)):
+        return True
+    n = X.shape[0]
+    if n == m and close(mu, X.mean(axis=0)):
+        return None  # a square X cannot tell the axes apart
+    return (
+        n >= 2
+        and close(mu, X.mean(axis=0))
+        and close(s2, X.var(axis=0, ddof=1))
+        and not close(s2, X.var(axis=0))
+    )
 
 
 def _inputs_norm(ev: Evidence, case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -246,9 +277,10 @@ def _inputs_norm(ev: Evidence, case: Case) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _variants(X: np.ndarray, mu: np.ndarray, s2: np.ndarray, eps: float, which: str) -> list[Any]:
     with np.errstate(all="ignore"):
+        both = [X / (s2 + eps), X / s2]  # not centred, and divided by the variance
         if which == "divide-variance":
-            return [(X - mu) / (s2 + eps), (X - mu) / s2]
-        return [X / np.sqrt(s2 + eps), X / np.sqrt(s2)]  # no-center
+            return [(X - mu) / (s2 + eps), (X - mu) / s2, *both]
+        return [X / np.sqrt(s2 + eps), X / np.sqrt(s2), *both]  # no-center
 
 
 def _norm_formula(which: str) -> Callable[[Evidence, Case], bool | None]:
@@ -392,7 +424,7 @@ RECOGNISERS: list[Recogniser] = [
         _overlap,
         rank=2,
     ),
-    *_stream_unless_unshuffled(random_stream((SPLIT,))),
+    *_stream_unless_unshuffled(random_stream((SPLIT,), in_stream=_split_in_stream)),
     _by_property(
         "norm-wrong-axis",
         STATS,

@@ -34,6 +34,9 @@ def _difference(grad: Any, approx: Any, mistake: frozenset[str]) -> Any:
         return numerator
     if "no-norm-residual" in mistake:
         return grad - approx
+    if "no-norm-elementwise" in mistake:  # each entry's relative difference, not the vectors'
+        with np.errstate(all="ignore"):
+            return np.abs(grad - approx) / (np.abs(grad) + np.abs(approx))
     if "denominator-grad-only" in mistake:
         return numerator / bottom(grad)
     if "denominator-sum" in mistake:
@@ -148,6 +151,7 @@ SHARED = ("one-sided", "divide-by-eps", "denominator-grad-only", "denominator-su
 SPELLINGS = {
     "one-sided-backward": "gc-one-sided",
     "no-norm-residual": "gc-no-norm",
+    "no-norm-elementwise": "gc-no-norm",
     "wrong-norm-max": "gc-wrong-norm",
     "wrong-norm-numerator": "gc-wrong-norm",
     "wrong-norm-denominator": "gc-wrong-norm",
@@ -264,6 +268,7 @@ MUTANTS: list[Mutant] = [
             "one-sided-backward",
             "no-norm",
             "no-norm-residual",
+            "no-norm-elementwise",
             "wrong-norm",
             "wrong-norm-max",
             "wrong-norm-numerator",

@@ -253,6 +253,11 @@ SPEC = AssignmentSpec(
                     1,
                     lambda: errors(0.25, 0.5, threshold=0.25),
                 ),
+                # the dev set does better than training (as with dropout or augmented training
+                # data): a negative gap is no variance, however large
+                Case("hidden-7", "hidden", 1, lambda: errors(0.25, 0.12, base_error=0.05)),
+                Case("hidden-8", "hidden", 1, lambda: errors(0.10, 0.25)),
+                Case("hidden-9", "hidden", 1, lambda: errors(0.22, 0.31, base_error=0.1)),
             ),
         ),
         FunctionSpec(
