@@ -1837,6 +1837,63 @@ SESSION6 = [
     ),
 ]
 
+# And from a third (notes/diag7): pairs.
+SESSION6 += [
+    (
+        SCALES,
+        edit(SCALES, ("scales[l - 1] = np.std(A)", "scales[l - 1] = np.mean(Z)")),
+        {"scales-of-z", "scales-mean"},
+    ),
+    (
+        SCALES,
+        edit(
+            SCALES,
+            ("scales = np.zeros(L)", "scales = np.zeros(L + 1)\n    scales[0] = X.mean()"),
+            ("scales[l - 1] = np.std(A)", "scales[l] = A.mean()"),
+        ),
+        {"scales-includes-input", "scales-mean"},
+    ),
+    (
+        GC,
+        gc(
+            JPLUS="forward_propagation(x + epsilon, theta)",
+            JMINUS="forward_propagation(x - epsilon, theta)",
+            APPROX="(J_plus - J_minus) / epsilon",
+        ),
+        {"gc-perturbs-x", "gc-divide-by-eps"},
+    ),
+    (
+        GCN_,
+        gcn(
+            NUMER="np.linalg.norm(grad - gradapprox, 1)",
+            DENOM="np.linalg.norm(grad + gradapprox, 1)",
+        ),
+        {"gc-wrong-norm", "gc-denominator-sum"},
+    ),
+    (
+        RANDOM,
+        edit(
+            RANDOM,
+            ("range(1, len(layers_dims))", "range(1, len(layers_dims) - 1)"),
+            ("np.random.randn(", "np.random.rand("),
+        ),
+        {"init-missing-layer", "init-uniform"},
+    ),
+    (
+        "split_data",
+        "def split_data(X, Y, dev_fraction, test_fraction):\n"
+        "    m = X.shape[1]\n"
+        "    px, py = np.random.permutation(m), np.random.permutation(m)\n"
+        "    n_dev, n_test = int(m * dev_fraction), int(m * test_fraction)\n"
+        "    cuts = [(0, m - n_test), (m - n_test - n_dev, m - n_test), (m - n_test, m)]\n"
+        "    out = []\n"
+        "    for lo, hi in cuts:\n"
+        "        out += [X[:, px[lo:hi]], Y[:, py[lo:hi]]]\n"
+        "    return tuple(out)\n",
+        {"split-separate-shuffles", "split-overlap"},
+    ),
+]
+
 
 @pytest.mark.parametrize(
     "function, source, names", SESSION6, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(SESSION6)]

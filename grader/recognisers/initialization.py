@@ -38,10 +38,13 @@ def _dict(ev: Evidence, case: Case) -> dict[str, Any] | None:
     return got if isinstance(got, dict) else None
 
 
-def _weights(got: dict[str, Any], dims: list[int]) -> list[np.ndarray] | None:
-    """W1..WL as numeric arrays, or None when one is missing or not numeric."""
+def _weights(
+    got: dict[str, Any], dims: list[int], layers: range | None = None
+) -> list[np.ndarray] | None:
+    """W1..WL (or the given layers') as numeric arrays, or None when one is missing or not
+    numeric."""
     out = []
-    for l in range(1, len(dims)):
+    for l in range(1, len(dims)) if layers is None else layers:
         W = got.get(f"W{l}")
         if not isinstance(W, np.ndarray) or W.dtype.kind not in "biuf":
             return None
@@ -134,7 +137,9 @@ def _uniform(ev: Evidence, case: Case) -> bool | None:
     got, dims = _dict(ev, case), _dims(ev, case)
     if got is None or dims is None:
         return False
-    weights = _weights(got, dims)
+    weights = _weights(got, dims, _layers(got, dims))  # the last layer may be missing besides
+    if weights == []:
+        return None  # one layer, and it is missing: nothing drawn to look at
     if weights is None or not _right_shapes(weights, dims):
         return False
     flat = np.concatenate([W.astype(float).ravel() for W in weights])
@@ -342,7 +347,11 @@ def _scales_like(mistake: str) -> Callable[[Evidence, Case], bool | None]:
             out = run.outputs.get(case.id)
             if not isinstance(out, np.ndarray):
                 continue
-            for power in (1, 2) if mistake in SQUARABLE else (1,):
+            # a standard deviation (no other statistic in the run's mistakes) may be squared
+            squarable = mistake in SQUARABLE and not {"mean", "variance"} & set(
+                run.spelling.split("+")
+            )
+            for power in (1, 2) if squarable else (1,):
                 if close(got, out.ravel() ** power, rtol=1e-6, atol=1e-12):
                     # where the statistic is the right one (Z = A), this case cannot tell
                     return None if close(out.ravel(), np.ravel(ev.expected[case.id])) else True
@@ -359,8 +368,16 @@ def _includes_input(ev: Evidence, case: Case) -> bool:
     X = ev.args(case.id)[1]
     if close(got[1:], exp) and close(got[0], np.std(X)):
         return True
-    # with scales-variance: every scale squared, the input's too
-    return close(got[1:], exp**2, rtol=1e-6, atol=1e-12) and close(got[0], np.var(X))
+    return _like_a_run(ev, case, got, "scales-includes-input")  # with another mistake
+
+
+def _like_a_run(ev: Evidence, case: Case, got: np.ndarray, mistake: str) -> bool:
+    """The scales are those of one of the mistake's mutants, alone or combined."""
+    return any(
+        isinstance(out := run.outputs.get(case.id), np.ndarray)
+        and close(got, out.ravel(), rtol=1e-6, atol=1e-12)
+        for run in ev.runs(mistake)
+    )
 
 
 SQUARABLE = ("scales-of-z",)
@@ -373,9 +390,8 @@ def _variance(ev: Evidence, case: Case) -> bool | None:
     exp = np.ravel(ev.expected[case.id])
     if got is None:
         return False
-    X = ev.args(case.id)[1]
-    if got.size == exp.size + 1 and close(got[0], np.var(X)):
-        got = got[1:]  # the input's variance first: with scales-includes-input
+    if _like_a_run(ev, case, got, "scales-variance"):
+        return True
     stds = [exp] + [
         out.ravel()
         for mistake in SQUARABLE

@@ -153,13 +153,23 @@ def _separate_shuffles(ev: Evidence, case: Case) -> bool | None:
     if found is None or sizes is None:
         return None
     xs, ys = found
-    if [len(s) for s in xs] != sizes or [len(s) for s in ys] != sizes:
+    if [len(s) for s in xs] != [len(s) for s in ys]:
         return None
+    if [len(s) for s in xs] != sizes:
+        # sets of other sizes (with split-overlap, or another mistake): only when X's and Y's
+        # sets overlap alike, each a permutation's runs
+        if _overlaps(xs) != _overlaps(ys) or not any(_overlaps(xs)):
+            return None
     for sets in (xs, ys):
         flat = [i for s in sets for i in s]
-        if -1 in flat or len(set(flat)) != len(flat):
+        if -1 in flat or (len(set(flat)) != len(flat) and not any(_overlaps(sets))):
             return False
     return xs != ys
+
+
+def _overlaps(sets: list[list[int]]) -> list[int]:
+    """How many examples each pair of sets shares (train-dev, train-test, dev-test)."""
+    return [len(set(sets[a]) & set(sets[b])) for a, b in ((0, 1), (0, 2), (1, 2))]
 
 
 def _split_in_stream(ev: Evidence, case: Case) -> bool | None:

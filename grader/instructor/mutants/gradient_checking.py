@@ -67,8 +67,10 @@ def check_1d(mistake: str) -> Callable[..., Any]:
         def J(x_: Any, t: Any) -> Any:
             return t * x_ if inline else forward_propagation(x_, t)
 
-        if "perturbs-x" in switches:
-            approx = (J(x + epsilon, theta) - J(x - epsilon, theta)) / (2 * epsilon)
+        if "perturbs-x" in switches:  # the slope in x, taken with whatever slope mistake
+            approx = _slope(
+                J(x + epsilon, theta), J(x, theta), J(x - epsilon, theta), epsilon, switches
+            )
         else:
             approx = _slope(
                 J(x, theta + epsilon), J(x, theta), J(x, theta - epsilon), epsilon, switches
@@ -206,6 +208,17 @@ def _combined(function: str, make: Callable[[str], Callable[..., Any]]) -> list[
                 [ONE_D_SLOPE_IDS, DIFFERENCE_IDS, dict.fromkeys(INLINE, "")],
                 _unseen,
             ),
+            # The slope in x over eps (one-sided slopes in x are exact for a linear J)
+            *combined(
+                function,
+                make,
+                [
+                    {"perturbs-x": "gc-perturbs-x"},
+                    {"divide-by-eps": "gc-divide-by-eps"},
+                    DIFFERENCE_IDS,
+                ],
+                lambda parts: not {"perturbs-x", "divide-by-eps"} <= parts,
+            ),
             # An inline J's one-sided slope is exact, so only the inline J is named; these
             # are what a check that also takes a one-sided slope returns.
             *combined(
@@ -234,15 +247,19 @@ def _unseen(parts: frozenset[str]) -> bool:
       multiple of grad, so every formula's result is one number whatever the inputs (1/3 for a
       slope over eps), which a constant answer would match;
     - over norm(grad + approx) in 1-norms, when grad and approx agree in sign entry by entry
-      (then it is the sum of their 1-norms);
+      (then it is the sum of their 1-norms): always with the denominator's norms alone in
+      1-norm, and with a one-sided slope on these cases (with the central slope, some case
+      tells the pair from the 1-norm alone: tests/test_diagnose.py checks it);
     - a 1-norm numerator with no denominator is the 1-norm everywhere."""
     inline = parts & set(INLINE)
     if inline and parts & set(EXACT_FOR_LINEAR):
         return True
     if "inlines-both" in parts:
         return True
-    if "denominator-sum" in parts and parts & {"wrong-norm", "wrong-norm-denominator"}:
+    if "denominator-sum" in parts and "wrong-norm-denominator" in parts:
         return True
+    if {"denominator-sum", "wrong-norm", "one-sided"} <= parts:
+        return True  # the cases' grad and one-sided approx agree in sign entry by entry
     if "no-norm" in parts and "wrong-norm-denominator" in parts:
         return True  # no denominator: its norm is never taken
     return "no-norm" in parts and "wrong-norm-numerator" in parts

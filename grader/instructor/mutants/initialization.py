@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.instructor.mutants._combine import combined, parts
 from grader.spec import Mutant
 
 Scale = Callable[[int, int], float]  # (n_prev, n_cur) -> factor
@@ -80,7 +81,11 @@ def _draw_mistakes(name: str, scale: Scale) -> list[Mutant]:
 
 
 def _scales(kind: str) -> Callable[..., Any]:
-    """activation_scales with one mistake."""
+    """activation_scales with one mistake, or several joined by "+" (the input's entry is taken
+    with the same statistic as the others)."""
+    switches = parts(kind)
+    stats: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var}
+    stat = next((stats[k] for k in stats if k in switches), np.std)
 
     def scales(parameters: dict[str, np.ndarray], X: np.ndarray, activation: str = "relu") -> Any:
         activations: dict[str, Callable[[Any], Any]] = {
@@ -90,15 +95,12 @@ def _scales(kind: str) -> Callable[..., Any]:
         }
         g = activations[activation]
         L = len([k for k in parameters if k.startswith("W")])
-        out = [np.std(X)] if kind == "includes-input" else []
+        out = [stat(X)] if "includes-input" in switches else []
         A = X
         for l in range(1, L + 1):
             Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
             A = g(Z)
-            measured = Z if kind == "of-z" else A
-            stats: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var}
-            stat = stats.get(kind, np.std)
-            out.append(stat(measured))
+            out.append(stat(Z if "of-z" in switches else A))
         return np.array(out)
 
     return scales
@@ -135,4 +137,13 @@ MUTANTS: list[Mutant] = [
     Mutant("scales-includes-input", "activation_scales", _scales("includes-input")),
     Mutant("scales-mean", "activation_scales", _scales("mean")),
     Mutant("scales-variance", "activation_scales", _scales("variance")),
+    *combined(
+        "activation_scales",
+        _scales,
+        [
+            {"includes-input": "scales-includes-input"},
+            {"of-z": "scales-of-z"},
+            {"mean": "scales-mean", "variance": "scales-variance"},
+        ],
+    ),
 ]
