@@ -98,8 +98,10 @@ ENTRIES: dict[str, E] = {
     ),
     "es-ties-improve": E(
         "an equal cost counts as an improvement",
-        "An epoch that only matches the best dev cost has not improved it; treating ties as "
-        "improvements moves the best epoch later and keeps training going on a plateau.",
-        "Use a strict comparison: only a lower cost is a new best.",
+        "An epoch that only matches the best dev cost has not improved it. Treating a tie as "
+        "an improvement (taking it as the new best epoch, or starting the patience count "
+        "again) keeps training going on a plateau, and can move the best epoch later.",
+        "Use a strict comparison: only a lower cost is a new best, and only a new best resets "
+        "the patience count.",
     ),
 }
