@@ -1762,7 +1762,6 @@ def test_arrays_and_numbers_round_alike_in_fingerprints():
 
 # From a second helper's corpus (notes/diag6), in other spellings: mistakes a function that
 # seeds np.random itself hid, pairs of setup mistakes, and a relative difference per entry.
-RANDOM, GCN_ = "initialize_parameters_random", "gradient_check_n"
 SESSION6 = [
     (
         RANDOM,
@@ -1793,9 +1792,9 @@ SESSION6 = [
         {"rng-reseed", "dropout-multiply-keep-prob"},
     ),
     (
-        GCN_,
+        GCN,
         edit(
-            GCN_,
+            GCN,
             (
                 "return float(numerator / denominator)",
                 "return np.abs(grad - gradapprox) / (np.abs(grad) + np.abs(gradapprox))",
@@ -1863,7 +1862,7 @@ SESSION6 += [
         {"gc-perturbs-x", "gc-divide-by-eps"},
     ),
     (
-        GCN_,
+        GCN,
         gcn(
             NUMER="np.linalg.norm(grad - gradapprox, 1)",
             DENOM="np.linalg.norm(grad + gradapprox, 1)",
