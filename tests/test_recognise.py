@@ -1893,6 +1893,30 @@ SESSION6 += [
     ),
 ]
 
+_STATS_FN = """def _stats(A):
+    mean = A.mean(axis=1, keepdims=True)
+    return mean, ((A - mean) ** 2).mean(axis=1, keepdims=True)
+"""
+SESSION6 += [
+    (  # only dev with its own statistics (recognised by the mutants' outputs)
+        "normalize_splits",
+        _STATS_FN + "def normalize_splits(X_train, X_dev, X_test):\n"
+        "    mu, s2 = _stats(X_train)\n"
+        "    mu_d, s2_d = _stats(X_dev)\n"
+        "    f = lambda A, a, b: (A - a) / np.sqrt(b + 1e-8)\n"
+        "    return f(X_train, mu, s2), f(X_dev, mu_d, s2_d), f(X_test, mu, s2), mu, s2\n",
+        {"norm-own-stats"},
+    ),
+    (  # every set right, the test set's statistics returned
+        "normalize_splits",
+        _STATS_FN + "def normalize_splits(X_train, X_dev, X_test):\n"
+        "    mu, s2 = _stats(X_train)\n"
+        "    sets = [(A - mu) / np.sqrt(s2 + 1e-8) for A in (X_train, X_dev, X_test)]\n"
+        "    return (*sets, *_stats(X_test))\n",
+        {"norm-own-stats"},
+    ),
+]
+
 
 @pytest.mark.parametrize(
     "function, source, names", SESSION6, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(SESSION6)]

@@ -332,30 +332,39 @@ def _splits_formula(which: str) -> Callable[[Evidence, Case], bool | None]:
 
 
 def _own_stats(ev: Evidence, case: Case) -> bool | None:
-    """Training data normalized right; dev or test normalized with its own mean and variance."""
+    """Training data normalized right; dev or test normalized with its own mean and variance,
+    or the statistics returned those of another set. Read against the norm-own-stats mutants'
+    outputs, so that the statistics' formulas stay on the instructor's side (this module ships
+    in the student bundle)."""
     got, exp = ev.got(case.id), ev.expected[case.id]
     if not isinstance(got, (tuple, list)) or len(got) != 5 or not isinstance(exp, (tuple, list)):
         return None
     if not isinstance(got[0], np.ndarray) or not close(got[0], exp[0]):
         return None
-    shown = False
-    for k in (1, 2):
-        X = np.asarray(ev.args(case.id)[k], dtype=float)
-        if X.shape[1] < 2 or not isinstance(got[k], np.ndarray):
-            continue
-        mu = X.mean(axis=1, keepdims=True)
-        s2 = ((X - mu) ** 2).mean(axis=1, keepdims=True)
-        if close(got[k], (X - mu) / np.sqrt(s2 + 1e-8)) and not close(got[k], exp[k]):
-            shown = True
-    if not shown:
-        # The sets right but the statistics returned those of another set.
-        if all(isinstance(got[k], np.ndarray) and close(got[k], exp[k]) for k in (0, 1, 2)):
-            for k in (1, 2):
-                X = np.asarray(ev.args(case.id)[k], dtype=float)
-                mu = _column(got[3])
-                if mu is not None and close(mu, X.mean(axis=1)) and not close(mu, np.ravel(exp[3])):
-                    shown = True
-    return shown or None
+    own = _run_output(ev, "norm-own-stats", "own-stats", case)
+    if own is not None and any(
+        isinstance(got[k], np.ndarray) and close(got[k], own[k]) and not close(got[k], exp[k])
+        for k in (1, 2)
+    ):
+        return True
+    if not all(isinstance(got[k], np.ndarray) and close(got[k], exp[k]) for k in (1, 2)):
+        return None
+    mu = _column(got[3])
+    for spelling in ("stats-of-dev", "stats-of-test"):
+        other = _run_output(ev, "norm-own-stats", spelling, case)
+        if mu is not None and other is not None and close(mu, np.ravel(other[3])):
+            if not close(mu, np.ravel(exp[3])):
+                return True
+    return None
+
+
+def _run_output(ev: Evidence, mistake: str, spelling: str, case: Case) -> Any:
+    """A mutant's output on the case, as a tuple of five arrays, or None."""
+    for run in ev.runs(mistake, spelling):
+        out = run.outputs.get(case.id)
+        if isinstance(out, (tuple, list)) and len(out) == 5:
+            return out
+    return None
 
 
 def _stream_unless_unshuffled(recognisers: list[Recogniser]) -> list[Recogniser]:

@@ -107,6 +107,14 @@ def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
 
     def f(X_train: np.ndarray, X_dev: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, ...]:
         mu, sigma2 = helper_stats(X_train)
+        if mistake in ("stats-of-dev", "stats-of-test"):  # the sets right, another's stats
+            X_other = X_dev if mistake == "stats-of-dev" else X_test
+            return (
+                normalize(X_train, mu, sigma2),
+                normalize(X_dev, mu, sigma2),
+                normalize(X_test, mu, sigma2),
+                *normalization_stats(X_other),
+            )
         if mistake in ("own-stats", "own-stats-last"):
             out = []
             for X in (X_train, X_dev, X_test):
@@ -197,8 +205,10 @@ MUTANTS: list[Mutant] = [
     Mutant("norm-divide-variance", SPLITS, splits("divide-variance")),
     Mutant("norm-divide-variance", SPLITS, splits("divide-variance-no-eps")),
     Mutant("norm-no-center", SPLITS, splits("no-center")),
-    Mutant("norm-own-stats", SPLITS, splits("own-stats")),
-    Mutant("norm-own-stats", SPLITS, splits("own-stats-last")),
+    *(
+        Mutant("norm-own-stats", SPLITS, splits(k), spelling=k)
+        for k in ("own-stats", "own-stats-last", "stats-of-dev", "stats-of-test")
+    ),
     Mutant("bv-ignores-base", BV, verdict("ignores-base")),
     Mutant("bv-variance-from-zero", BV, verdict("variance-from-zero")),
     Mutant("bv-swapped", BV, verdict("swapped")),
