@@ -1917,6 +1917,40 @@ SESSION6 += [
     ),
 ]
 
+# And from a fourth (notes/diag8).
+SESSION6 += [
+    (
+        L2B,
+        edit(
+            L2B,
+            *((f"lambd / m * W{l}", f"lambd * np.sum(W{l}) / (2 * m)") for l in (1, 2, 3)),
+        ),
+        {"l2-grad-half", "l2-grad-scalar"},
+    ),
+    (
+        L2B,
+        edit(L2B, *((f"lambd / m * W{l}", f"lambd * np.sum(W{l})") for l in (1, 2, 3))),
+        {"l2-grad-no-m", "l2-grad-scalar"},
+    ),
+    (
+        "normalize_splits",
+        _STATS_FN + "def normalize_splits(X_train, X_dev, X_test):\n"
+        "    out = []\n"
+        "    for A in (X_train, X_dev, X_test):\n"
+        "        mu, s2 = _stats(A)\n"
+        "        out.append((A - mu) / (s2 + 1e-8))\n"
+        "    return (*out, *_stats(X_train))\n",
+        {"norm-own-stats", "norm-divide-variance"},
+    ),
+    (
+        "normalize_splits",
+        _STATS_FN + "def normalize_splits(X_train, X_dev, X_test):\n"
+        "    sets = [A / np.sqrt(_stats(A)[1] + 1e-8) for A in (X_train, X_dev, X_test)]\n"
+        "    return (*sets, *_stats(X_train))\n",
+        {"norm-own-stats", "norm-no-center"},
+    ),
+]
+
 
 @pytest.mark.parametrize(
     "function, source, names", SESSION6, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(SESSION6)]

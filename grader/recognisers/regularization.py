@@ -109,15 +109,30 @@ def _grad_parts(
     return got, exp, dict(backward_propagation(X, Y, cache))
 
 
-TERMS: dict[str, Callable[[np.ndarray, int], Any]] = {
-    "": lambda T, m: T,
-    "l2-grad-no-penalty": lambda T, m: 0.0,
-    "l2-grad-half": lambda T, m: T / 2,
-    "l2-grad-no-m": lambda T, m: m * T,
-    "l2-grad-double": lambda T, m: 2 * T,
-    "l2-grad-scalar": lambda T, m: np.sum(T),
+_FACTORS: dict[str, Callable[[int], float]] = {
+    "": lambda m: 1.0,
+    "l2-grad-half": lambda m: 0.5,
+    "l2-grad-no-m": lambda m: float(m),
+    "l2-grad-double": lambda m: 2.0,
 }
-"""What each mistake makes of a gradient's penalty term T = (lambd/m) W (the right one: "")."""
+_FORMS: dict[str, Callable[[np.ndarray], Any]] = {"": lambda T: T, "l2-grad-scalar": np.sum}
+
+
+def _term(factor: str, form: str) -> Callable[[np.ndarray, int], Any]:
+    return lambda T, m: _FACTORS[factor](m) * _FORMS[form](T)
+
+
+TERMS: list[tuple[frozenset[str], Callable[[np.ndarray, int], Any]]] = [
+    (frozenset({"l2-grad-no-penalty"}), lambda T, m: 0.0),
+    *(
+        (frozenset({factor, form} - {""}), _term(factor, form))
+        for factor in _FACTORS
+        for form in _FORMS
+    ),
+]
+"""What the mistakes make of a gradient's penalty term T = (lambd/m) W (no mistake: the empty
+set): a wrong factor (half, m times, double), the scalar sum instead of the matrix, or both;
+or no term."""
 
 
 def _grad_hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
@@ -137,7 +152,7 @@ def _grad_hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
     if not all(close(got[key], exp[key]) for key in exp if key not in {*weights, *biases}):
         return None
     found: list[frozenset[str]] = []
-    for mistake, term in TERMS.items():
+    for mistakes, term in TERMS:
         if not all(
             close(got[key], base[key] + term(exp[key] - base[key], m), rtol=1e-6, atol=1e-12)
             for key in weights
@@ -153,9 +168,7 @@ def _grad_hypotheses(ev: Evidence, case: Case) -> list[frozenset[str]] | None:
                 )
                 for key in biases
             ):
-                found.append(
-                    frozenset({x for x in (mistake,) if x} | ({"l2-grad-bias"} if bias else set()))
-                )
+                found.append(mistakes | ({"l2-grad-bias"} if bias else set()))
     return found
 
 

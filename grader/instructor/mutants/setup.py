@@ -95,15 +95,16 @@ def norm(mistake: str) -> Callable[..., np.ndarray]:
 
 
 def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
-    """normalize_splits with one mistake (or with a mistaken helper it calls by name)."""
+    """normalize_splits with one mistake (or with a mistaken helper it calls by name); "own-stats"
+    may come with a mistaken normalize ("own-stats+no-center")."""
+    switches = parts(mistake)
     helper_stats = {"axis-0": stats("axis-0"), "axis-0-column": stats("axis-0-column")}.get(
         mistake, normalization_stats
     )
-    helper_norm = {
-        "divide-variance": norm("divide-variance"),
-        "divide-variance-no-eps": norm("divide-variance-no-eps"),
-        "no-center": norm("no-center"),
-    }.get(mistake, normalize)
+    norms = ("divide-variance", "divide-variance-no-eps", "no-center")
+    helper_norm = next((norm(k) for k in norms if k in switches), normalize)
+    if "own-stats" in switches:
+        mistake = "own-stats"  # with that normalize
 
     def f(X_train: np.ndarray, X_dev: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, ...]:
         mu, sigma2 = helper_stats(X_train)
@@ -119,7 +120,7 @@ def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
             out = []
             for X in (X_train, X_dev, X_test):
                 mu_x, sigma2_x = normalization_stats(X)
-                out.append(normalize(X, mu_x, sigma2_x))
+                out.append(helper_norm(X, mu_x, sigma2_x))
             if mistake == "own-stats-last":  # the loop's last statistics returned
                 mu, sigma2 = mu_x, sigma2_x
             return (*out, mu, sigma2)
@@ -208,6 +209,14 @@ MUTANTS: list[Mutant] = [
     *(
         Mutant("norm-own-stats", SPLITS, splits(k), spelling=k)
         for k in ("own-stats", "own-stats-last", "stats-of-dev", "stats-of-test")
+    ),
+    *combined(
+        SPLITS,
+        splits,
+        [
+            {"own-stats": "norm-own-stats"},
+            {"divide-variance": "norm-divide-variance", "no-center": "norm-no-center"},
+        ],
     ),
     Mutant("bv-ignores-base", BV, verdict("ignores-base")),
     Mutant("bv-variance-from-zero", BV, verdict("variance-from-zero")),
