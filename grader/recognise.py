@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -411,6 +411,28 @@ def as_float(x: Any) -> float | None:
     if not _is_real(x):
         return None
     return float(np.asarray(x, dtype=float).reshape(()))
+
+
+_T = TypeVar("_T")
+
+
+class EvidenceMemo(Generic[_T]):
+    """Answers worked out once per evidence and key, for recognisers that share an analysis.
+    Each entry holds its evidence, so an id is never taken for another evidence's."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._held: dict[tuple[int, Hashable], tuple[Evidence, _T]] = {}
+
+    def get(self, ev: Evidence, key: Hashable, compute: Callable[[], _T]) -> _T:
+        held = self._held.get((id(ev), key))
+        if held is not None and held[0] is ev:
+            return held[1]
+        if len(self._held) > self._size:
+            self._held.clear()
+        answer = compute()
+        self._held[(id(ev), key)] = (ev, answer)
+        return answer
 
 
 def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from grader.recognise import Evidence, Recogniser, right_kind
+from grader.recognise import Evidence, EvidenceMemo, Recogniser, right_kind
 from grader.spec import Case
 
 InStream = Callable[[Evidence, Case], bool | None]
@@ -37,7 +37,7 @@ def _distribution_passes(ev: Evidence) -> bool:
 FIXED_SEEDS = (*range(101), 123, 321, 666, 777, 999, 1000, 1234, 2020, 2024, 4321, 12345, 31415)
 """The seeds a function that seeds np.random itself is looked for under (`fixed_seed`)."""
 
-_FIXED_MEMO: dict[tuple[int, InStream], tuple[Evidence, int | None]] = {}
+_FIXED = EvidenceMemo[int | None]()
 
 
 def fixed_seed(ev: Evidence, in_stream: InStream) -> int | None:
@@ -45,15 +45,7 @@ def fixed_seed(ev: Evidence, in_stream: InStream) -> int | None:
     cases (same inputs, other seeds) give the same outputs of the right kind, and they are
     draws of np.random's stream seeded with one of FIXED_SEEDS (`in_stream` under that seed).
     None when the outputs follow the caller's seed, or no such seed is found."""
-    key = (id(ev), in_stream)
-    held = _FIXED_MEMO.get(key)
-    if held is not None and held[0] is ev:
-        return held[1]
-    if len(_FIXED_MEMO) > 256:
-        _FIXED_MEMO.clear()
-    found = _fixed_seed(ev, in_stream)
-    _FIXED_MEMO[key] = (ev, found)
-    return found
+    return _FIXED.get(ev, in_stream, lambda: _fixed_seed(ev, in_stream))
 
 
 def _fixed_seed(ev: Evidence, in_stream: InStream) -> int | None:

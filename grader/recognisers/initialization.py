@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from grader.recognise import NO_VALUE, Evidence, Recogniser, close, each_failing, held_by_all
+from grader.recognise import (
+    NO_VALUE,
+    Evidence,
+    EvidenceMemo,
+    Recogniser,
+    close,
+    each_failing,
+    held_by_all,
+)
 from grader.recognisers._common import fixed_seed, random_stream, scaled_in_stream
 from grader.spec import Case
 
@@ -249,7 +257,7 @@ def _mistakes(function: str, formula: Formula, right: Formula) -> frozenset[str]
 
 
 Scale = list[frozenset[str]]
-_SCALE_MEMO: dict[tuple[int, str], tuple[Evidence, Scale | None]] = {}
+_SCALES = EvidenceMemo[Scale | None]()
 """`_scale_ids` by evidence and case: the scale recognisers of one function share it."""
 
 
@@ -259,15 +267,7 @@ def _scale_ids(ev: Evidence, case: Case) -> Scale | None:
     explanation is a layout of the draws (`_factors`) and a formula whose factor each layer's
     equals. The reference's own formula is found from its output, so nothing here says which
     is right."""
-    key = (id(ev), case.id)
-    held = _SCALE_MEMO.get(key)
-    if held is not None and held[0] is ev:
-        return held[1]
-    if len(_SCALE_MEMO) > 256:
-        _SCALE_MEMO.clear()
-    answer = _scale_analysis(ev, case)
-    _SCALE_MEMO[key] = (ev, answer)
-    return answer
+    return _SCALES.get(ev, case.id, lambda: _scale_analysis(ev, case))
 
 
 def _scale_analysis(ev: Evidence, case: Case) -> Scale | None:

@@ -103,8 +103,7 @@ def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
     )
     norms = ("divide-variance", "divide-variance-no-eps", "no-center")
     helper_norm = next((norm(k) for k in norms if k in switches), normalize)
-    if "own-stats" in switches:
-        mistake = "own-stats"  # with that normalize
+    own = bool(switches & {"own-stats", "own-stats-last"})  # each set with its own statistics
 
     def f(X_train: np.ndarray, X_dev: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, ...]:
         mu, sigma2 = helper_stats(X_train)
@@ -116,7 +115,7 @@ def splits(mistake: str) -> Callable[..., tuple[np.ndarray, ...]]:
                 normalize(X_test, mu, sigma2),
                 *normalization_stats(X_other),
             )
-        if mistake in ("own-stats", "own-stats-last"):
+        if own:
             out = []
             for X in (X_train, X_dev, X_test):
                 mu_x, sigma2_x = normalization_stats(X)
