@@ -416,22 +416,23 @@ def as_float(x: Any) -> float | None:
 _T = TypeVar("_T")
 
 
-class EvidenceMemo(Generic[_T]):
-    """Answers worked out once per evidence and key, for recognisers that share an analysis.
-    Each entry holds its evidence, so an id is never taken for another evidence's."""
+class IdentityMemo(Generic[_T]):
+    """Answers worked out once per object (an evidence, an expected value) and key, kept while
+    the object is in use. Each entry holds its object, so an id is never taken for another's;
+    at `size` entries the memo starts again."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        self._held: dict[tuple[int, Hashable], tuple[Evidence, _T]] = {}
+        self._held: dict[tuple[int, Hashable], tuple[object, _T]] = {}
 
-    def get(self, ev: Evidence, key: Hashable, compute: Callable[[], _T]) -> _T:
-        held = self._held.get((id(ev), key))
-        if held is not None and held[0] is ev:
+    def get(self, owner: object, key: Hashable, compute: Callable[[], _T]) -> _T:
+        held = self._held.get((id(owner), key))
+        if held is not None and held[0] is owner:
             return held[1]
-        if len(self._held) > self._size:
+        if len(self._held) >= self._size:
             self._held.clear()
         answer = compute()
-        self._held[(id(ev), key)] = (ev, answer)
+        self._held[(id(owner), key)] = (owner, answer)
         return answer
 
 

@@ -17,27 +17,18 @@ from grader.groups import group_id
 from grader.memo import JudgementMemo
 from grader.model import CallOutcome, Execution, FunctionResult, Raised, TestResult
 from grader.oracle import Oracle
-from grader.recognise import Evidence
+from grader.recognise import Evidence, IdentityMemo
 from grader.spec import AssignmentSpec, Case, FunctionSpec
 
 EXCERPT_CHARS = 600
 
-_EXPECTED_EXCERPTS: dict[int, tuple[Any, str]] = {}
+_EXPECTED_EXCERPTS = IdentityMemo[str](4096)
 """The excerpt of each expected value, by the value's identity (the oracle keeps one object per
-case for the whole batch, and the entry keeps it alive, so an id is never reused): the same text
-for every submission, printed once."""
-_EXPECTED_EXCERPTS_MAX = 4096
+case for the whole batch): the same text for every submission, printed once."""
 
 
 def _expected_excerpt(expected: Any) -> str:
-    held = _EXPECTED_EXCERPTS.get(id(expected))
-    if held is not None and held[0] is expected:
-        return held[1]
-    if len(_EXPECTED_EXCERPTS) >= _EXPECTED_EXCERPTS_MAX:
-        _EXPECTED_EXCERPTS.clear()
-    text = excerpt(expected)
-    _EXPECTED_EXCERPTS[id(expected)] = (expected, text)
-    return text
+    return _EXPECTED_EXCERPTS.get(expected, None, lambda: excerpt(expected))
 
 
 _PLAIN = (str, int, bool, type(None))

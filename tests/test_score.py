@@ -122,7 +122,7 @@ def test_the_expected_excerpt_is_printed_once_per_object():
 
     first = np.arange(3.0)
     assert score._expected_excerpt(first) == score.excerpt(first)
-    assert score._EXPECTED_EXCERPTS[id(first)][0] is first
+    assert score._EXPECTED_EXCERPTS._held[(id(first), None)][0] is first  # held alive
     other = np.arange(3.0) + 1
     assert score._expected_excerpt(other) == score.excerpt(other)
     assert score._expected_excerpt(first) == score.excerpt(first)

@@ -17,7 +17,7 @@ import numpy as np
 from grader.recognise import (
     NO_VALUE,
     Evidence,
-    EvidenceMemo,
+    IdentityMemo,
     Recogniser,
     close,
     each_failing,
@@ -257,7 +257,7 @@ def _mistakes(function: str, formula: Formula, right: Formula) -> frozenset[str]
 
 
 Scale = list[frozenset[str]]
-_SCALES = EvidenceMemo[Scale | None]()
+_SCALES = IdentityMemo[Scale | None]()
 """`_scale_ids` by evidence and case: the scale recognisers of one function share it."""
 
 
