@@ -4,9 +4,10 @@
 submission is one or more jobs for it. For each job the grader hands the worker two sockets of the
 job's own and then drives it: it sends the cells one at a time, then each graded function's calls
 one at a time, and keeps every clock itself. A cell past its limit is interrupted from outside (the
-sandbox's supervisor sends SIGINT, as Jupyter's interrupt does) and killed if it does not stop; a
-call past its limit has its probe process killed, or, where the runner makes the calls itself,
-the sandbox, and the functions still to test get a fresh run. Nothing the sandbox sends is
+worker's zygote, outside the submission's PID namespace, sends SIGINT, as Jupyter's interrupt
+does) and killed if it does not stop; a call past its limit has its probe process killed, or,
+where the runner makes the calls itself, the sandbox, and the functions still to test get a fresh
+run. Nothing the sandbox sends is
 unpickled or executed, and nothing is believed unless it is the answer the grader is waiting for
 (`grader.channel`): anything else ends the job as `tampered`, keeping what was graded before.
 
@@ -98,7 +99,8 @@ class Sandbox:
         self.limits = limits or Limits()
         self._proc: subprocess.Popen[bytes] | None = None
         self._jobs_socket: socket.socket | None = None
-        self._plots_pid: int | None = None
+        self._helper_pids: tuple[int, ...] = ()
+        """The worker's plot zygote and nursery, where it has them."""
         sweep_abandoned(ROOT_PREFIX)
         self._root = owned_tempdir(ROOT_PREFIX)
         self._jobs = 0
@@ -127,15 +129,18 @@ class Sandbox:
         if not hello or not hello.get("ready"):
             self._stop_worker()
             raise WorkerFailure("the grading worker did not start")
-        plots = hello.get("plots")
-        self._plots_pid = plots if isinstance(plots, int) and not isinstance(plots, bool) else None
+        self._helper_pids = tuple(
+            pid
+            for pid in (hello.get("plots"), hello.get("nursery"))
+            if isinstance(pid, int) and not isinstance(pid, bool)
+        )
 
     def worker_pids(self) -> tuple[int, ...]:
-        """The warm worker's processes (its zygote, and the plot zygote where it has one), for
-        the profile's CPU figures."""
+        """The warm worker's processes (its zygote, and its plot zygote and nursery where it has
+        them), for the profile's CPU figures."""
         if self._proc is None:
             return ()
-        return (self._proc.pid,) + ((self._plots_pid,) if self._plots_pid else ())
+        return (self._proc.pid, *self._helper_pids)
 
     def close(self) -> None:
         """Stop the worker and remove the scratch space. The worker is asked first (its job

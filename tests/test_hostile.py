@@ -22,6 +22,7 @@ import procs
 import pytest
 
 import coursekit
+import grader
 from coursekit.notebooks import GRADED_TAG, defined_name
 from grader.batch import grade_batch
 from grader.model import Limits
@@ -260,6 +261,7 @@ def run() -> Iterator[Run]:
         "@CLASS@": str(klass),
         "@COURSEKIT@": str(Path(coursekit.__file__).parent),
         "@OTHER@": str(other),
+        "@GRADER@": str(Path(grader.__file__).parent),
     }
     for case in CASES:
         path = klass / case.name / f"{case.assignment}.ipynb"

@@ -311,3 +311,57 @@ def test_a_submission_reads_no_host_name_in_its_groups_or_its_plot_folders(monke
         assert named and "cgroup-namespace" not in ex.isolation
     else:
         assert named == [] and "cgroup-namespace" in ex.isolation
+
+
+INIT_VIEW = """
+import os
+def f():
+    seen = {}
+    for name in ("cmdline", "mountinfo", "status", "cgroup"):
+        try:
+            with open(f"/proc/1/{name}", "rb") as fh:
+                seen[name] = fh.read().decode(errors="replace")
+        except OSError as exc:
+            seen[name] = exc.strerror
+    for name in ("environ", "maps", "root", "fd"):
+        try:
+            if name in ("root", "fd"):
+                os.listdir(f"/proc/1/{name}")
+            else:
+                open(f"/proc/1/{name}").read()
+            seen[name] = "read"
+        except OSError as exc:
+            seen[name] = exc.strerror
+    return [os.getpid(), os.getppid(), seen]
+"""
+
+
+@needs_root
+@pytest.mark.parametrize("disable", ["", "nursery-mounts"])
+def test_the_namespace_s_init_shows_the_submission_no_host_path(monkeypatch, disable):
+    """The submission's PID namespace has an init of the nursery's making (pid 1; the runner,
+    pid 2, has it for its parent). Of the init's /proc files that anyone may read, none names the
+    worker's job folder or the grader's code, and those a ptrace check guards are closed.
+    Switched off, the nursery keeps the worker's mounts, and the init's mount table names
+    them."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
+    import grader
+
+    code = str(Path(grader.__file__).parent)
+    with Sandbox(Limits(timeout_s=10)) as sb:
+        ex = sb.run([CodeCell(0, INIT_VIEW, ())], [ProbeCall("c", "f", (), {}, None, {})])
+        root = str(sb._root)
+    out = ex.outcomes["c"]
+    assert out.ok, out.error
+    pid, parent, seen = out.value
+    assert (pid, parent) == (2, 1)
+    assert "pid-namespace" in ex.isolation and "private-proc" in ex.isolation
+    for name in ("environ", "maps", "root", "fd"):
+        assert seen[name] == "Permission denied", (name, seen[name])
+    assert "Uid:\t0" in seen["status"]
+    readable = seen["cmdline"] + seen["status"] + seen["cgroup"]
+    assert root not in readable and code not in readable
+    if disable:
+        assert root in seen["mountinfo"]
+    else:
+        assert root not in seen["mountinfo"] and code not in seen["mountinfo"]

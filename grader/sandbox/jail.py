@@ -1,17 +1,20 @@
 """The operating-system layers around one submission: namespaces, mounts and privileges.
 
 Linux only, and only as root; elsewhere every function here reports what it could not do rather
-than pretending. The worker uses them in three steps, in three processes:
+than pretending. The worker uses them in three steps, all in the submission's first process (its
+runner), which the zygote forked into a PID namespace of its own (`join_pid_namespace`, with an
+init of the nursery's making: `grader.sandbox.nursery`):
 
-1. `enter` (the submission's first process, still root): fresh network, mount, PID, IPC and UTS
-   namespaces; every mount read-only; a private tmpfs on `/tmp` and `/dev/shm`; the grader's
-   files, the reference and the batch's own folders covered by empty, unreadable mounts; the
-   Python installation kept reachable for an unprivileged user even where it lives in a private
-   folder such as `/root` (a tmpfs over that folder, with only the installation bound back).
-2. `mount_proc` (PID 1 of the new namespace): a `/proc` that shows the namespace's processes only,
-   so nothing outside can be read, traced or signalled by number.
-3. `drop_privileges` (the process that runs student code): a uid of its own, no capabilities, no
-   way to regain them, and a cap on its processes.
+1. `enter` (still root): fresh mount, IPC, UTS and cgroup namespaces (the network namespace is
+   the worker's, empty); every mount read-only; a private tmpfs on `/tmp` and `/dev/shm`; the
+   grader's files, the reference and the batch's own folders covered by empty, unreadable
+   mounts; the Python installation kept reachable for an unprivileged user even where it lives
+   in a private folder such as `/root` (a tmpfs over that folder, with only the installation
+   bound back).
+2. `mount_proc` (still root): a `/proc` that shows the namespace's processes only, so nothing
+   outside can be read, traced or signalled by number.
+3. `drop_privileges`: a uid of its own, no capabilities, no way to regain them, and a cap on its
+   processes.
 
 Every step returns the layers it put in place and notes on what it could not, which the result
 records. No step raises: a missing layer is a note, never a failure to grade."""
@@ -325,7 +328,7 @@ def user_namespaces() -> str:
 
 def own_pid_namespace() -> int:
     """In the warm worker, once: a handle on its own PID namespace (-1 where there is none to
-    have), to come back to after each `new_pid_namespace`."""
+    have), to come back to after each `join_pid_namespace`."""
     if os.geteuid() != 0 or "pid-namespace" in DISABLE:
         return -1
     try:
@@ -334,12 +337,12 @@ def own_pid_namespace() -> int:
         return -1
 
 
-def new_pid_namespace(own: int) -> bool:
+def join_pid_namespace(pidfd: int) -> bool:
     """In the warm worker, right before it forks a submission's first process: make that
-    process the init of a PID namespace of its own (one process fewer than its forking one).
+    process be born in the PID namespace of the init `pidfd` names (`grader.sandbox.nursery`).
     The worker must `leave_pid_namespace` right after the fork."""
     libc = _libc()
-    return own >= 0 and libc is not None and libc.unshare(CLONE_NEWPID) == 0
+    return libc is not None and libc.setns(pidfd, CLONE_NEWPID) == 0
 
 
 def leave_pid_namespace(own: int) -> None:
@@ -359,13 +362,13 @@ def enter(
     *,
     pid_namespace: bool = False,
 ) -> tuple[list[str], list[str]]:
-    """In a submission's first process, as root: its own mount, PID, IPC and UTS namespaces,
-    and its mounts laid out. Returns (layers, notes). The PID namespace applies to the children
-    this process forks from now on; with `pid_namespace`, this process is already the init of
-    one of its own (`new_pid_namespace`)."""
-    namespaces = [n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE]
-    if pid_namespace:
-        namespaces = [n for n in namespaces if n[1] != "pid-namespace"]
+    """In a submission's first process, as root: its own mount, IPC, UTS and cgroup
+    namespaces, and its mounts laid out. Returns (layers, notes). Its PID namespace it was born
+    in, with `pid_namespace` (`join_pid_namespace`): one entered here would hold only the
+    children this process forks from now on, not itself."""
+    namespaces = [
+        n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE and n[1] != "pid-namespace"
+    ]
     layers, notes = _unshare(namespaces)
     if pid_namespace:
         layers.append("pid-namespace")
@@ -577,7 +580,8 @@ def _hide(libc: ctypes.CDLL, plan: Plan, hidden: Sequence[str], notes: list[str]
 
 
 def mount_proc() -> bool:
-    """In PID 1 of a new PID namespace: a /proc of this namespace only."""
+    """In a process of a new PID namespace, in a mount namespace of its own: a /proc of this
+    PID namespace only."""
     libc = _libc()
     if libc is None:
         return False
@@ -663,8 +667,8 @@ def filter_syscalls() -> tuple[list[str], list[str]]:
 
 def submission_uid() -> int:
     """The uid for the submission whose first process this is (see UID_BASE). Its pid as the
-    host sees it: as the init of its own PID namespace it is 1 to itself, but the worker's /proc
-    still belongs to the host's."""
+    host sees it: in its own PID namespace it is 2 to itself, but the worker's /proc still
+    belongs to the host's."""
     try:
         return UID_BASE + int(os.readlink("/proc/self"))
     except (OSError, ValueError):

@@ -7,36 +7,42 @@ passed with it:
 
 - `data`, a byte stream on which the grader sends the cells one at a time, and after them the
   probe calls one at a time, and reads each answer;
-- `ctl`, on which the sandbox's supervisor takes the grader's orders (interrupt the cell, kill
-  the probe process, kill everything) and reports how the process running student code ended.
+- `ctl`, on which the zygote takes the grader's orders (interrupt the cell, kill the probe
+  process, kill everything) and reports how the process running student code ended.
 
 A second zygote (`_PlotZygote`), forked from the first once the allowlist root is in place, has
 matplotlib's pyplot loaded too; notebooks that import it are forked from there, the rest from
 the first, which is smaller by pyplot's heap (every fork copies, and every exit frees, less).
 
-For each job the zygote forks a child that:
+For each job the zygote asks the nursery (`grader.sandbox.nursery`, a small process of its own)
+for a new PID namespace, whose init is the nursery's, joins it and forks the job's runner into
+it. The runner:
 
-1. becomes its own process group and applies rlimits; as root it is the init of a PID namespace
-   of its own (the zygote makes it so at the fork), enters fresh mount, IPC and UTS namespaces,
-   sees a read-only filesystem with a private /tmp and none of the grader's files, and runs
-   student code under a uid of its own with no capabilities (`grader.sandbox.jail`); elsewhere it
-   runs in a fresh scratch directory and the result says what was missing;
-2. is the supervisor: it forks the runner, then only obeys `ctl` and reaps. It never runs
-   student code and never reads `data`;
-3. the runner drops privileges, sends the isolation it has on `ctl` and closes it, so student
-   code never holds that socket; then it hides the `grader` and `reference` packages, runs each
-   cell it is sent ("Run All", errors allowed) and answers with what happened;
-4. then it makes each graded function's calls one at a time, with `np.random` seeded right
+1. becomes its own process group and applies rlimits; as root it is in that PID namespace (pid
+   2 there), enters fresh mount, IPC, UTS and cgroup namespaces, sees a read-only filesystem with
+   a private /tmp and none of the grader's files, and runs student code under a uid of its own
+   with no capabilities (`grader.sandbox.jail`); elsewhere it runs in a fresh scratch directory
+   and the result says what was missing;
+2. drops privileges, sends the isolation it has on `ctl` and closes it, so student code never
+   holds that socket; then it hides the `grader` and `reference` packages, runs each cell it is
+   sent ("Run All", errors allowed) and answers with what happened;
+3. then it makes each graded function's calls one at a time, with `np.random` seeded right
    before each, and answers with plain data (JSON, arrays as bytes). In a PID namespace with its
    own /proc it makes them itself, and before each function kills whatever was started before
    it (a call that ends it, or runs past its limit, costs a fresh run for the functions still
-   to test);
-   elsewhere it forks a probe process for each function's calls.
+   to test); elsewhere it forks a probe process for each function's calls.
 
-Nothing here keeps time for student code: the grader does, and tells the supervisor when to act,
-so nothing a cell does can lift a limit. The zygote holds no cells and no probe inputs (they
-never pass through it), no reference code, no expected values and no comparison code; the
-runner holds one cell or one call's inputs at a time.
+Meanwhile the zygote supervises from outside the namespace (`_supervise`): it obeys the
+grader's orders on `ctl` (interrupt the cell, kill the probe process, kill everything), reports
+how the runner ended, and at the end kills the init, which takes with it whatever the
+submission left running, orphans included, and waits until all of it is gone. The init only
+reaps orphans; it is not a copy of the zygote, so a submission costs one fork of the zygote,
+not two.
+
+Nothing here keeps time for student code: the grader does, and tells the zygote when to act, so
+nothing a cell does can lift a limit. The zygote holds no cells and no probe inputs (they never
+pass through it), no reference code, no expected values and no comparison code; the runner holds
+one cell or one call's inputs at a time.
 """
 
 from __future__ import annotations
@@ -66,9 +72,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
-from grader.sandbox import cgroup, jail, seccomp, wire
+from grader.sandbox import cgroup, jail, nursery, seccomp, wire
 from grader.sandbox.bindings import BINDINGS
-from grader.sandbox.libc import libc as shared_libc
 from grader.sandbox.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
@@ -81,7 +86,7 @@ _fork, _exit, _write, _read, _waitpid, _kill, _killpg = (
     os.kill,
     os.killpg,
 )
-_getpid, _close, _listdir = os.getpid, os.close, os.listdir
+_getpid, _getppid, _close, _listdir = os.getpid, os.getppid, os.close, os.listdir
 _monotonic, _sleep = time.monotonic, time.sleep
 _signal, _default_int = signal.signal, signal.default_int_handler
 _dumps, _loads, _encode, _seed = json.dumps, json.loads, wire.encode, np.random.seed
@@ -90,7 +95,6 @@ _join, _split = wire.join_frame, wire.split_frame
 
 BLOCKED_PACKAGES = ("grader", "reference")
 OUTPUT_EXCERPT = 8192
-PR_SET_DUMPABLE = 4
 
 
 def _warm_imports() -> None:
@@ -332,16 +336,16 @@ def _hide_grader() -> None:
 
 
 def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int, ctl: int) -> None:
-    """One submission, start to end, in the first process of its sandbox. Never returns.
+    """The submission's first process, which becomes its runner. Never returns.
 
-    As root, this process enters fresh namespaces and lays out the mounts (`jail.enter`), then
-    forks the new PID namespace's init, which supervises. When the runner ends, the init ends and
-    the kernel kills whatever the submission left running in the namespace, orphans included.
-    Without a PID namespace this process supervises itself."""
+    As root, the zygote forked it into a PID namespace of its own, whose init the nursery made
+    (`grader.sandbox.nursery`); it enters fresh mount, IPC, UTS and cgroup namespaces, lays out
+    the mounts (`jail.enter`) and mounts the namespace's own /proc, then drops privileges. The
+    zygote supervises it from outside (`_supervise`)."""
     try:
-        is_init = bool(job.get("pid_namespace"))  # the init of a PID namespace of its own
-        # (as the init, its parent is outside its namespace, and its pid there is 0 to it)
-        die_with_parent(signal.SIGKILL, None if is_init else job["zygote"])
+        in_namespace = bool(job.get("pid_namespace"))
+        # (its parent, the zygote, is outside its PID namespace: its pid there is 0 to it)
+        die_with_parent(signal.SIGKILL, None if in_namespace else job["zygote"])
         os.setsid()
         limits = job["limits"]
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -350,105 +354,85 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int,
         os.close(devnull)
         _apply_limits(limits)
         layers, notes = list(shared.layers), list(shared.notes)
+        if job.get("pid_note"):
+            notes.append(str(job["pid_note"]))
         if job.get("uid") is not None and os.geteuid() == 0:
             job["uid"] = jail.submission_uid()
             if _GROUP is not None and _in_group(_GROUP):
                 layers += _GROUP.layers
             cgroup.let_go()
             own, own_notes = jail.enter(
-                plan, list(limits.get("hidden", [])), _tmp_mb(limits), shared, pid_namespace=is_init
+                plan,
+                list(limits.get("hidden", [])),
+                _tmp_mb(limits),
+                shared,
+                pid_namespace=in_namespace,
             )
             layers += own
             notes += own_notes
-        if is_init:
-            if "mount-namespace" in layers and jail.mount_proc():
+            if in_namespace and "mount-namespace" in layers and jail.mount_proc():
                 layers.append("private-proc")
-            _supervise(job, plan, data, ctl, layers, notes, is_init=True)
-        elif "pid-namespace" in layers:
-            init = _fork()
-            if init == 0:
-                try:
-                    die_with_parent(signal.SIGKILL)
-                    if "mount-namespace" in layers and jail.mount_proc():
-                        layers.append("private-proc")
-                    _supervise(job, plan, data, ctl, layers, notes, is_init=True)
-                finally:
-                    _exit(0)
-            _close(data)
-            _close(ctl)
-            _waitpid(init, 0)
-        else:
-            _supervise(job, plan, data, ctl, layers, notes, is_init=False)
+        _runner(job, plan, data, ctl, layers, notes)
     except BaseException:
         pass
     _exit(0)
 
 
-def _supervise(
-    job: dict[str, Any],
-    plan: jail.Plan,
-    data: int,
-    ctl: int,
-    layers: list[str],
-    notes: list[str],
-    *,
-    is_init: bool,
-) -> None:
-    """Fork the runner, then obey the grader's orders on `ctl` until the runner ends; report how
-    it ended. As a PID namespace's init, also reap every orphan."""
-    lib = shared_libc()
-    if lib is not None:
-        lib.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # not readable through /proc or ptrace by anyone
-    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-    signal.set_wakeup_fd(wake_w)
-    _signal(signal.SIGCHLD, lambda signum, frame: None)
-    me = _getpid()
-    runner = _fork()
-    if runner == 0:
-        try:
-            signal.set_wakeup_fd(-1)
-            _signal(signal.SIGCHLD, signal.SIG_DFL)
-            _close(wake_r)
-            _close(wake_w)
-            die_with_parent(signal.SIGKILL, me)
-            os.setsid()
-            _runner(job, plan, data, ctl, layers, notes)
-        finally:
-            _exit(0)
-    _close(data)
-    private_proc = is_init and "private-proc" in layers
+def _supervise(runner: int, ctl: int, init: nursery.Init | None, deadline: float) -> bool:
+    """In the zygote, while a submission runs: obey the grader's orders on `ctl` until the
+    runner ends, and report on `ctl` how it ended; kill it all at `deadline`. Then end its PID
+    namespace (killing its init) and wait until every process of it is gone. True if the
+    deadline came first."""
+    try:
+        watch = os.pidfd_open(runner)  # readable once the runner has ended
+    except OSError:
+        watch = -1
+    timed_out = False
     status: int | None = None
-    while status is None:
-        try:
-            ready, _, _ = select.select([ctl, wake_r], [], [], 1.0)
-        except InterruptedError:
-            ready = []
-        if wake_r in ready:
+    delay = 0.0005
+    try:
+        while status is None:
+            left = deadline - _monotonic()
+            if left <= 0:
+                timed_out = True
+                _kill_all(runner, init)
+                status = _waitpid(runner, 0)[1]
+                break
+            waits = [ctl, watch] if watch >= 0 else [ctl]
             try:
-                while os.read(wake_r, 512):
-                    pass
-            except BlockingIOError:
-                pass
-        status = _reap(runner, is_init)
-        if status is not None or ctl not in ready:
-            continue
-        try:
-            order = os.read(ctl, 64)
-        except OSError:
-            order = b""
-        if order == b"interrupt":
-            _signal_quietly(runner, signal.SIGINT)
-        elif order == b"kill-probe":
-            # The probe process only: the runner, its parent, then clears what it left (a
-            # fork bomb's copies) before it says the function ended, so nothing of this order
-            # can reach the next function's probe process.
-            for pid in _others(runner, private_proc, children_only=True):
-                _signal_quietly(pid, signal.SIGKILL)
-        else:  # "kill", or the grader is gone
-            _kill_others(runner, private_proc)
-            _signal_quietly(runner, signal.SIGKILL)
-            if is_init:
-                _signal_quietly(-1, signal.SIGKILL)
+                ready, _, _ = select.select(waits, [], [], min(left, 1.0 if watch >= 0 else delay))
+            except InterruptedError:
+                ready = []
+            delay = min(delay * 2, 0.02)
+            try:
+                done, status_now = _waitpid(runner, os.WNOHANG)
+            except ChildProcessError:
+                done, status_now = runner, 0
+            if done:
+                status = status_now
+                break
+            if ctl not in ready:
+                continue
+            try:
+                order = os.read(ctl, 64)
+            except OSError:
+                order = b""
+            if order == b"interrupt":
+                _signal_quietly(runner, signal.SIGINT)
+            elif order == b"kill-probe":
+                # The probe process only: the runner, its parent, then clears what it left (a
+                # fork bomb's copies) before it says the function ended, so nothing of this
+                # order can reach the next function's probe process.
+                for pid in _children(runner):
+                    _signal_quietly(pid, signal.SIGKILL)
+            else:  # "kill", or the grader is gone
+                _kill_all(runner, init)
+    finally:
+        if watch >= 0:
+            os.close(watch)
+    if status is None:  # an error above: nothing of the submission may outlive the job
+        _kill_all(runner, init)
+        status = _waitpid(runner, 0)[1]
     if os.WIFSIGNALED(status):
         report = {"runner": "signal", "code": os.WTERMSIG(status)}
     else:
@@ -457,13 +441,54 @@ def _supervise(
         os.write(ctl, _dumps(report).encode())
     except OSError:
         pass
+    _end_namespace(runner, init)
+    return timed_out
 
 
-def _kill_others(runner: int, private_proc: bool) -> None:
-    """SIGKILL every process of the submission but the runner, again while new ones appear (a
-    fork bomb forks between the listing and the kill), a bounded number of times."""
+def _kill_all(runner: int, init: nursery.Init | None) -> None:
+    """SIGKILL every process of the submission: with a PID namespace, its init (the kernel
+    kills the rest); without one, the runner's descendants, then the runner."""
+    if init is not None:
+        _signal_quietly(runner, signal.SIGKILL)
+        try:
+            signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
+        except OSError:
+            pass
+        return
+    _kill_others(runner)
+    _signal_quietly(runner, signal.SIGKILL)
+
+
+def _end_namespace(runner: int, init: nursery.Init | None) -> None:
+    """After the runner has ended (and been reaped: the init's end waits for that): end the
+    PID namespace and wait until its init has ended, which is once every process in it has.
+    Without one, kill what is left in the runner's process group."""
+    if init is None:
+        try:
+            _killpg(runner, signal.SIGKILL)
+        except OSError:
+            pass
+        return
+    try:
+        signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        select.select([init.pidfd], [], [], END_S)
+    except (OSError, ValueError):
+        pass
+
+
+END_S = 5.0
+"""How long the zygote waits for a submission's processes to be gone once its init is killed
+(the kernel kills them all; a process stuck in the kernel may take a moment)."""
+
+
+def _kill_others(runner: int) -> None:
+    """SIGKILL every descendant of the runner, again while new ones appear (a fork bomb forks
+    between the listing and the kill), a bounded number of times."""
     for _ in range(20):
-        others = _others(runner, private_proc)
+        others = _descendants(runner)
         if not others:
             return
         for pid in others:
@@ -477,23 +502,23 @@ def _signal_quietly(pid: int, sig: int) -> None:
         pass
 
 
-def _reap(runner: int, is_init: bool) -> int | None:
-    """Reap what has ended; the runner's wait status once it has."""
-    while True:
-        try:
-            pid, status = _waitpid(-1 if is_init else runner, os.WNOHANG)
-        except ChildProcessError:
-            return 0
-        if pid == 0:
-            return None
-        if pid == runner:
-            return status
+def _children(runner: int) -> list[int]:
+    """The runner's children, from its threads' /proc children lists (the worker's /proc, so
+    these are pids as the zygote sees them); from every process's parent where those lists are
+    not kept."""
+    try:
+        found: list[int] = []
+        for task in _listdir(f"/proc/{runner}/task"):
+            with open(f"/proc/{runner}/task/{task}/children", "rb") as f:
+                found += [int(pid) for pid in f.read().split()]
+        return found
+    except (OSError, ValueError):
+        parents = _parents()
+        return [pid for pid, parent in parents.items() if parent == runner]
 
 
-def _others(runner: int, private_proc: bool, children_only: bool = False) -> list[int]:
-    """Every process of the submission but the runner (and the supervisor): in a PID namespace
-    with its own /proc, every process there; elsewhere, the runner's descendants. With
-    `children_only`, the runner's children."""
+def _parents() -> dict[int, int]:
+    """Every process's parent, from /proc."""
     parents: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -504,11 +529,12 @@ def _others(runner: int, private_proc: bool, children_only: bool = False) -> lis
             parents[int(name)] = int(stat.rsplit(b")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-    me = _getpid()
-    if children_only:
-        return [pid for pid, parent in parents.items() if parent == runner]
-    if private_proc:
-        return [pid for pid in parents if pid not in (me, runner)]
+    return parents
+
+
+def _descendants(runner: int) -> list[int]:
+    """Every descendant of the runner still in the process tree."""
+    parents = _parents()
     found: list[int] = []
     frontier = {runner}
     while frontier:
@@ -537,6 +563,11 @@ def _runner(
         pass
     _close(ctl)
     _hide_grader()
+    if "pid-namespace" in layers:
+        # Its parent, the zygote, is outside its PID namespace, so the kernel says 0, and
+        # kill(0) signals the caller's own group: a cell that signals its parent would kill
+        # itself. To `os`, its parent is the namespace's init, as a process born there sees it.
+        os.getppid = _init_pid
     sys.path[:] = [p for p in sys.path if p not in ("", ".", job["scratch"], job["root"])]
     stream = _Stream(data)
     in_namespace = "pid-namespace" in layers
@@ -590,6 +621,12 @@ def _runner(
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
+
+
+def _init_pid() -> int:
+    """`os.getppid` in a PID namespace the runner was born in: 0 (a parent outside it) is the
+    namespace's init instead; a process the runner forked has the runner for its parent."""
+    return _getppid() or 1
 
 
 def _fork_when_room(wait_s: float = 3.0) -> int:
@@ -765,41 +802,6 @@ def _status(status: int) -> tuple[str, int]:
     return ("exit", os.WEXITSTATUS(status))
 
 
-def _wait(pid: int, deadline: float) -> tuple[str, int]:
-    """Wait for `pid` until `deadline`; kill it then. Returns ("exit", code), ("signal", n) or
-    ("timeout", 0). Sleeps on a pidfd where the kernel has them, so a child that ends is seen at
-    once; polls otherwise."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        fd = -1
-    try:
-        delay = 0.0005
-        while True:
-            try:
-                done, status = _waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                return ("exit", 0)
-            if done:
-                return _status(status)
-            left = deadline - _monotonic()
-            if left <= 0:
-                try:
-                    _kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-                _waitpid(pid, 0)
-                return ("timeout", 0)
-            if fd >= 0:
-                select.select([fd], [], [], left)
-            else:
-                _sleep(min(delay, left))
-                delay = min(delay * 2, 0.02)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-
-
 def _clear(in_namespace: bool) -> None:
     """In a PID namespace of its own: kill whatever the submission left running (background
     processes, a fork bomb's survivors) and reap this process's children, so that the next
@@ -899,17 +901,35 @@ def serve() -> None:
     own_pids = jail.own_pid_namespace()
     _warm_imports()
     plan = _plan()
-    zygote = _Zygote(root, own_pids, plan, _enter_worker(plan, root))
+    shared = _enter_worker(plan, root)
+    births: nursery.Nursery | None = None
+    why = ""
+    if own_pids >= 0:
+        # The worker's own mounts, which the nursery lets go of (kept for a test that shows
+        # an init's mount table would name them).
+        mounts = () if "nursery-mounts" in jail.DISABLE else shared.trusted
+        births, why = nursery.Nursery.start(mounts)
+    channels = births.channels if births is not None else [None, None]
+    zygote = _Zygote(root, own_pids, plan, shared, channels[0], why)
     sys.stdout = sys.stderr
     _freeze()
-    plots = _PlotZygote.start(zygote, jobs)
-    hello = {"ready": True, "pid": os.getpid(), "plots": plots.pid if plots else None}
+    plots = _PlotZygote.start(zygote, jobs, channels[1])
+    if channels[1] is not None:
+        channels[1].close()  # the plot zygote's
+    hello = {
+        "ready": True,
+        "pid": os.getpid(),
+        "plots": plots.pid if plots else None,
+        "nursery": births.proc.pid if births else None,
+    }
     jobs.send(json.dumps(hello).encode())
     try:
         _take_jobs(jobs, zygote, plots)
     finally:
         if plots is not None:
             plots.stop()
+        if births is not None:
+            births.stop()
 
 
 def _next_job(sock: socket.socket) -> tuple[bytes, list[int]] | None:
@@ -964,45 +984,78 @@ def _freeze() -> None:
 
 
 class _Zygote:
-    """What a zygote forks each submission's first process from."""
+    """What a zygote forks each submission's first process from, and supervises it from."""
 
-    def __init__(self, root: str, own_pids: int, plan: jail.Plan, shared: jail.Worker) -> None:
+    def __init__(
+        self,
+        root: str,
+        own_pids: int,
+        plan: jail.Plan,
+        shared: jail.Worker,
+        births: socket.socket | None = None,
+        no_births: str = "",
+    ) -> None:
         self.root = root
         self.own_pids = own_pids
         self.plan = plan
         self.shared = shared
+        self.births = births
+        """This zygote's channel to the nursery, which makes each submission's PID namespace."""
+        self.no_births = no_births
+        """Why there is no nursery, where there is none though there should be."""
 
     def run(self, job: dict[str, Any], fds: list[int], jobs: socket.socket) -> dict[str, Any]:
-        """Fork the job's first process, wait for it to end (killing it at the job's wall-clock
-        limit); the answer for the grader."""
+        """Fork the job's first process, supervise it until it ends (killing it all at the
+        job's wall-clock limit); the answer for the grader."""
         job["zygote"] = os.getpid()
         job["root"] = self.root
         t0 = _monotonic()
-        job["pid_namespace"] = (
-            job.get("uid") is not None
-            and os.geteuid() == 0
-            and jail.new_pid_namespace(self.own_pids)
-        )
+        data, ctl = fds
+        init = self._namespace(job)
         try:
-            pid = _fork()
-        except BaseException:
-            if job["pid_namespace"]:
+            try:
+                pid = _fork()
+            except BaseException:
+                if init is not None:
+                    jail.leave_pid_namespace(self.own_pids)
+                raise
+            if pid == 0:
+                jobs.detach()
+                _close_all_but(data, ctl, *cgroup.held())
+                _child(job, self.plan, self.shared, data, ctl)
+            if init is not None:
                 jail.leave_pid_namespace(self.own_pids)
-            raise
-        if pid == 0:
-            jobs.detach()
-            _close_all_but(fds[0], fds[1], *cgroup.held())
-            _child(job, self.plan, self.shared, fds[0], fds[1])
-        if job["pid_namespace"]:
-            jail.leave_pid_namespace(self.own_pids)
-        for fd in fds:
-            os.close(fd)
-        how, code = _wait(pid, t0 + float(job["limits"]["wall_s"]))
-        try:
-            _killpg(pid, signal.SIGKILL)  # whatever the child left running in its group
-        except OSError:
-            pass
+            os.close(data)
+            data = -1
+            timed_out = _supervise(pid, ctl, init, t0 + float(job["limits"]["wall_s"]))
+        finally:
+            for fd in (data, ctl, init.pidfd if init is not None else -1):
+                if fd >= 0:
+                    os.close(fd)
+        how, code = ("timeout", 0) if timed_out else ("exit", 0)
         return {"id": job["id"], "ended": how, "code": code, "elapsed": _monotonic() - t0}
+
+    def _namespace(self, job: dict[str, Any]) -> nursery.Init | None:
+        """As root, a new PID namespace for the job's processes, joined so that the next fork
+        is born into it (the caller must `leave_pid_namespace` right after); None without one,
+        and the job says why where it should have had one."""
+        job["pid_namespace"] = False
+        if job.get("uid") is None or os.geteuid() != 0 or self.own_pids < 0:
+            return None
+        if self.births is None:
+            job["pid_note"] = self.no_births
+            return None
+        init = nursery.Nursery.init(self.births)
+        if isinstance(init, str):
+            job["pid_note"] = init
+            return None
+        if not jail.join_pid_namespace(init.pidfd):
+            job["pid_note"] = "no PID namespace: setns was refused"
+            signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
+            os.close(init.pidfd)
+            return None
+        job["pid_namespace"] = True
+        return init
 
 
 class _PlotZygote:
@@ -1018,7 +1071,10 @@ class _PlotZygote:
         self.alive = True
 
     @classmethod
-    def start(cls, zygote: _Zygote, jobs: socket.socket) -> _PlotZygote | None:
+    def start(
+        cls, zygote: _Zygote, jobs: socket.socket, births: socket.socket | None
+    ) -> _PlotZygote | None:
+        """Fork it; `births` is its channel to the nursery."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         parent = os.getpid()
         try:
@@ -1032,6 +1088,9 @@ class _PlotZygote:
                 die_with_parent(signal.SIGKILL, parent)
                 jobs.close()
                 ours.close()
+                if zygote.births is not None:
+                    zygote.births.close()  # the first zygote's
+                zygote.births = births
                 _warm_plots(zygote.root)
                 _freeze()
                 _PlotZygote._serve(zygote, theirs)

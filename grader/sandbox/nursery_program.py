@@ -1,0 +1,174 @@
+"""The nursery's program (`grader.sandbox.nursery`): run by a bare interpreter (`python -I -S`,
+no site, an empty environment), from the text the worker sends it on a pipe, so it imports the
+standard library only, and as little of it as it can.
+
+Its arguments (after its program, on the pipe the boot line reads): the worker's pid, one
+descriptor per zygote's channel, `--`, then the worker's own mounts to let go of. On each
+channel, a request is a number; the answer is that number and either the new init's pid, with
+a pidfd of it, or why there is none.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+import socket
+import sys
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWPID = 0x20000000
+MS_REC, MS_PRIVATE = 16384, 1 << 18
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+
+
+def _main(argv: list[str]) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    worker = int(argv[0])
+    split = argv.index("--")
+    channels = [socket.socket(fileno=int(fd)) for fd in argv[1:split]]
+    detach = argv[split + 1 :]
+    keep = {c.fileno() for c in channels}
+    for fd in range(3, 1024):  # what the worker left open (its job socket is inheritable)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != worker:
+        os._exit(1)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    me = os.pidfd_open(os.getpid())
+    if not _own_mounts(libc, detach):
+        refusal = b"its mount namespace could not be made"
+        channels = _refuse(channels, refusal)
+    inits: dict[int, tuple[int, int]] = {}  # channel's descriptor: (pid, pidfd)
+    while channels:
+        ready, _, _ = select.select(channels, [], [])
+        for channel in ready:
+            try:
+                asked = channel.recv(64)
+            except OSError:
+                asked = b""
+            _end(inits.pop(channel.fileno(), None))
+            _reap()
+            if not asked:
+                channels.remove(channel)
+                channel.close()
+                continue
+            made = _make_init(libc, own, me)
+            try:
+                if isinstance(made, bytes):
+                    channel.send(asked[:20] + b" " + made)
+                else:
+                    socket.send_fds(channel, [asked[:20] + b" %d" % made[0]], [made[1]])
+            except OSError:
+                pass
+            if not isinstance(made, bytes):
+                inits[channel.fileno()] = made
+    for init in inits.values():
+        _end(init)
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    os._exit(0)
+
+
+def _refuse(channels: list[socket.socket], refusal: bytes) -> list[socket.socket]:
+    """Answer every request with `refusal` until the channels close; none are left then."""
+    while channels:
+        ready, _, _ = select.select(channels, [], [])
+        for channel in ready:
+            try:
+                asked = channel.recv(64)
+                if asked:
+                    channel.send(asked[:20] + b" " + refusal)
+                    continue
+            except OSError:
+                pass
+            channels.remove(channel)
+            channel.close()
+    return channels
+
+
+def _own_mounts(libc: ctypes.CDLL, detach: list[str]) -> bool:
+    """A mount namespace of the nursery's own (and so of its inits'), without the worker's own
+    mounts: an init's /proc/<pid>/mountinfo is readable by the submission."""
+    if libc.unshare(CLONE_NEWNS) != 0:
+        return False
+    if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False
+    ok = True
+    for path in sorted(detach, key=lambda p: p == "/proc"):  # /proc last
+        if libc.umount2(path.encode(), MNT_DETACH) != 0:
+            ok = False
+    os.chdir("/")
+    return ok
+
+
+def _make_init(libc: ctypes.CDLL, own: int, me: int) -> tuple[int, int] | bytes:
+    """Fork an init into a new PID namespace; (its pid, a pidfd of it), or why not."""
+    if libc.unshare(CLONE_NEWPID) != 0:
+        return f"unshare was refused: {os.strerror(ctypes.get_errno())}".encode()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        pid = -(exc.errno or 1)
+    if pid == 0:
+        try:
+            _init(libc, me)
+        finally:
+            os._exit(0)
+    if libc.setns(own, CLONE_NEWPID) != 0:
+        os._exit(70)  # its next init would be born in this one's namespace: end, the worker sees
+    if pid < 0:
+        return f"fork failed: {os.strerror(-pid)}".encode()
+    try:
+        return pid, os.pidfd_open(pid)
+    except OSError as exc:
+        os.kill(pid, signal.SIGKILL)
+        return f"no pidfd: {exc.strerror}".encode()
+
+
+def _init(libc: ctypes.CDLL, nursery: int) -> None:
+    """The init: reap whatever the namespace's orphans leave, until killed."""
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if select.select([nursery], [], [], 0)[0]:  # the nursery ended before the line above
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    os.closerange(0, 1 << 16)  # its pidfd and channels too: the init holds nothing
+    while True:
+        signal.sigwait({signal.SIGCHLD})
+        _reap()
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _end(init: tuple[int, int] | None) -> None:
+    """Kill an init (and so its namespace) that its zygote no longer needs."""
+    if init is None:
+        return
+    try:
+        signal.pidfd_send_signal(init[1], signal.SIGKILL)
+    except OSError:
+        pass
+    os.close(init[1])
+
+
+if __name__ == "__nursery__":
+    _main(sys.argv[1:])
