@@ -387,52 +387,18 @@ def _supervise(runner: int, ctl: int, init: nursery.Init | None, deadline: float
         watch = os.pidfd_open(runner)  # readable once the runner has ended
     except OSError:
         watch = -1
-    timed_out = False
-    status: int | None = None
-    delay = 0.0005
     try:
-        while status is None:
-            left = deadline - _monotonic()
-            if left <= 0:
-                timed_out = True
-                _kill_all(runner, init)
-                status = _waitpid(runner, 0)[1]
-                break
-            waits = [ctl, watch] if watch >= 0 else [ctl]
-            try:
-                ready, _, _ = select.select(waits, [], [], min(left, 1.0 if watch >= 0 else delay))
-            except InterruptedError:
-                ready = []
-            delay = min(delay * 2, 0.02)
-            try:
-                done, status_now = _waitpid(runner, os.WNOHANG)
-            except ChildProcessError:
-                done, status_now = runner, 0
-            if done:
-                status = status_now
-                break
-            if ctl not in ready:
-                continue
-            try:
-                order = os.read(ctl, 64)
-            except OSError:
-                order = b""
-            if order == b"interrupt":
-                _signal_quietly(runner, signal.SIGINT)
-            elif order == b"kill-probe":
-                # The probe process only: the runner, its parent, then clears what it left (a
-                # fork bomb's copies) before it says the function ended, so nothing of this
-                # order can reach the next function's probe process.
-                for pid in _children(runner):
-                    _signal_quietly(pid, signal.SIGKILL)
-            else:  # "kill", or the grader is gone
-                _kill_all(runner, init)
+        status, timed_out = _obey(runner, ctl, watch, init, deadline)
+    except Exception:  # nothing of the submission may outlive its job, whatever went wrong
+        _kill_all(runner, init)
+        try:
+            status = _waitpid(runner, 0)[1]
+        except ChildProcessError:
+            status = signal.SIGKILL
+        timed_out = False
     finally:
         if watch >= 0:
             os.close(watch)
-    if status is None:  # an error above: nothing of the submission may outlive the job
-        _kill_all(runner, init)
-        status = _waitpid(runner, 0)[1]
     if os.WIFSIGNALED(status):
         report = {"runner": "signal", "code": os.WTERMSIG(status)}
     else:
@@ -443,6 +409,54 @@ def _supervise(runner: int, ctl: int, init: nursery.Init | None, deadline: float
         pass
     _end_namespace(runner, init)
     return timed_out
+
+
+def _obey(
+    runner: int, ctl: int, watch: int, init: nursery.Init | None, deadline: float
+) -> tuple[int, bool]:
+    """The grader's orders, until the runner ends: its wait status, and whether the deadline
+    came first. Sleeps on the runner's pidfd where the kernel has them; polls otherwise."""
+    delay = 0.0005
+    killed = False
+    while True:
+        left = deadline - _monotonic()
+        if left <= 0:
+            _kill_all(runner, init)
+            return _waitpid(runner, 0)[1], True
+        waits = [] if killed else [ctl]  # after a kill, only its end is awaited
+        if watch >= 0:
+            waits.append(watch)
+            timeout = min(left, 1.0)
+        else:
+            timeout = min(left, delay)
+            delay = min(delay * 2, 0.02)
+        try:
+            ready, _, _ = select.select(waits, [], [], timeout)
+        except InterruptedError:
+            ready = []
+        try:
+            done, status = _waitpid(runner, os.WNOHANG)
+        except ChildProcessError:
+            return 0, False
+        if done:
+            return status, False
+        if ctl not in ready:
+            continue
+        try:
+            order = os.read(ctl, 64)
+        except OSError:
+            order = b""
+        if order == b"interrupt":
+            _signal_quietly(runner, signal.SIGINT)
+        elif order == b"kill-probe":
+            # The probe process only: the runner, its parent, then clears what it left (a fork
+            # bomb's copies) before it says the function ended, so nothing of this order can
+            # reach the next function's probe process.
+            for pid in _children(runner):
+                _signal_quietly(pid, signal.SIGKILL)
+        else:  # "kill", or the grader is gone
+            _kill_all(runner, init)
+            killed = True
 
 
 def _kill_all(runner: int, init: nursery.Init | None) -> None:
@@ -469,6 +483,12 @@ def _end_namespace(runner: int, init: nursery.Init | None) -> None:
         except OSError:
             pass
         return
+    _end_init(init)
+
+
+def _end_init(init: nursery.Init) -> None:
+    """Kill a PID namespace's init, and wait until it has ended: once every process of its
+    namespace has."""
     try:
         signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
     except OSError:
@@ -1051,7 +1071,7 @@ class _Zygote:
             return None
         if not jail.join_pid_namespace(init.pidfd):
             job["pid_note"] = "no PID namespace: setns was refused"
-            signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
+            _end_init(init)
             os.close(init.pidfd)
             return None
         job["pid_namespace"] = True
