@@ -207,9 +207,22 @@ class Sandbox:
         cells_left = RUNS_BUDGET * self.limits.timeout_s
         transforms = Budget()  # the grader's share of IPython's transformer, over all runs
         values = _Values()  # and the returned values it keeps
+        retried = False
         while True:
             skip = {f.index: f for f in fatal[:MAX_FATAL_CELLS]}
             attempt = self._attempt(graded, pending, skip, stop_at, cells_left, transforms, values)
+            if not attempt.isolation_seen and not attempt.tampered:
+                # The runner never said it was set up, which it does before any student code
+                # runs: the worker failed (it died, or could not make the sandbox), not the
+                # submission. Once more on a fresh worker; then an error, never a grade.
+                self._stop_worker()
+                if retried:
+                    raise WorkerFailure(
+                        "the sandbox could not be started for this submission (twice, on "
+                        "fresh workers): it was not graded"
+                    )
+                retried = True
+                continue
             runs += 1
             cells_left -= attempt.cells_spent
             outcomes.update(attempt.outcomes)

@@ -15,7 +15,7 @@ import numpy as np
 
 from grader import __version__, profile
 from grader.display import exact, number
-from grader.errors import GraderError
+from grader.errors import GraderError, WorkerFailure
 from grader.execute import MAX_FATAL_CELLS, Sandbox
 from grader.load import load_submission, peek_assignment, read_notebook, sha256_of
 from grader.memo import JudgementMemo
@@ -144,8 +144,23 @@ def grade_notebook(
         for c in f.cases
         if c.visibility in visibility
     ]
-    with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
-        execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
+    try:
+        with profile.stage("execute", _worker_cpu(sandbox) if profile.enabled() else None):
+            execution = numbered(sandbox.run(sub.cells, probes), sub.cells)
+    except WorkerFailure as exc:  # ours: the submission is not graded, and says so
+        return GradingResult.from_error(
+            student=sub.student,
+            assignment=sub.assignment,
+            kind=exc.kind,
+            message=exc.message,
+            max_score=spec.points(visibility),
+            environment=environment(sub.sha256),
+            path=str(path),
+            graded_at=now,
+            elapsed_s=round(time.monotonic() - t0, 4),
+            sandbox=sandbox_record(sandbox.limits, ()),
+            notes=sub.notes,
+        )
     with profile.stage("score"):
         functions = grade_functions(spec, oracle, visibility, execution, memo)
     common: dict[str, Any] = dict(

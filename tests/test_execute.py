@@ -495,3 +495,85 @@ def test_the_budget_of_returned_values_is_shared_by_every_run():
     refused = [i for i in range(6) if not ex.outcomes[f"c{i}"].ok]
     assert refused, "the second run started with a fresh budget"
     assert all(ex.outcomes[f"c{i}"].error["kind"] == "output-too-large" for i in refused)
+
+
+CLONE_BESIDE = (
+    "import ctypes\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "libc.syscall.restype = ctypes.c_long\n"
+    "made = 0\n"
+    "for _ in range(20):\n"
+    "    child = libc.syscall(56, 0x00008000 | 17, 0, 0, 0, 0)  # CLONE_PARENT | SIGCHLD\n"
+    "    if child == 0:\n"
+    "        libc.syscall(60, 0)\n"
+    "    made += child > 0\n"
+    "print(made)\n"
+)
+
+
+def _children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found |= {int(p) for p in f.read().split()}
+    return found
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
+@pytest.mark.parametrize("disable", ["seccomp", "seccomp,clear-strays"])
+def test_a_process_cloned_beside_the_runner_is_reaped_with_its_job(monkeypatch, disable):
+    """The system-call filter refuses clone(CLONE_PARENT); behind it, the zygote reaps any
+    child of its own that is not its helper once a job ends (such a zombie would keep the
+    namespace's init from ending and hold the worker's process cap for the next student).
+    With that switched off too, the zombies stay."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
+    with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
+        ex = sb.run([CodeCell(0, CLONE_BESIDE, ())], [])
+        zygote, *helpers = sb.worker_pids()
+        strays = _children_of(zygote) - set(helpers)
+        after = sb.run([CodeCell(0, "print(1)", ())], [])
+    assert ex.cells[0].ok and ex.cells[0].output == "20\n", ex.cells[0]
+    assert "pid-namespace" in ex.isolation
+    if "clear-strays" in disable:
+        assert len(strays) == 20
+    else:
+        assert strays == set()
+    assert after.cells[0].ok and "pid-namespace" in after.isolation
+
+
+@pytest.mark.parametrize("fault", ["isolation-record-first", "isolation-record"])
+def test_a_sandbox_that_never_starts_is_tried_once_more_then_an_error_never_a_grade(
+    monkeypatch, tmp_path, fault
+):
+    """A runner that never says it is set up (it does before any student code runs) is the
+    worker's failure, not the student's: the job runs once more on a fresh worker; failing
+    again, the result is an error saying so. Before, the empty run was graded: 0, no error."""
+    from reference.solved import solved_notebook
+
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", fault)
+    path = write(solved_notebook("dropout"), tmp_path, "ada", "dropout")
+    with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
+        result = grade_notebook(path, sandbox=sb)
+    if fault == "isolation-record-first":
+        assert result.status == "graded" and result.score == result.max_score, result.error
+    else:
+        assert result.status == "error" and result.error["kind"] == "crashed", result.error
+        assert "could not be started" in result.error["message"]
+        assert result.score == 0 and result.max_score > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
+def test_a_worker_whose_nursery_is_gone_is_replaced_not_run_with_less(monkeypatch):
+    """The nursery makes each submission's PID namespace. If it is gone mid-batch, the worker
+    does not run student code without one: it ends, and the job runs on a new worker."""
+    import signal
+
+    with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
+        first = sb.run([CodeCell(0, "print(1)", ())], [])
+        zygote, _, births = sb.worker_pids()
+        os.kill(births, signal.SIGKILL)
+        second = sb.run([CodeCell(0, "print(2)", ())], [])
+        assert sb.worker_pids()[0] != zygote  # a new worker
+    assert "pid-namespace" in first.isolation
+    assert second.cells[0].ok and second.cells[0].output == "2\n"
+    assert "pid-namespace" in second.isolation and "private-proc" in second.isolation

@@ -57,8 +57,10 @@ def test_an_init_is_the_first_process_of_a_namespace_of_its_own_and_holds_nothin
         assert os.readlink(f"/proc/{init.pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
         assert os.listdir(f"/proc/{init.pid}/fd") == []  # no descriptor of the worker's
         assert Path(f"/proc/{init.pid}/environ").read_bytes() == b""
-        # Not dumpable: only root could read its guarded files at all.
+        # Root, but with no capability and none to regain: it only waits.
         assert int(status["Uid"].split()[0]) == 0
+        assert status["CapEff"] == status["CapPrm"] == status["CapBnd"] == "0" * 16
+        assert status["NoNewPrivs"] == "1"
         cmdline = Path(f"/proc/{init.pid}/cmdline").read_bytes()
         assert b"--" not in cmdline.split(b"\0")  # its arguments came on a pipe
     finally:
@@ -205,3 +207,36 @@ def test_the_nursery_starts_through_the_loader_the_interpreter_names():
     if nursery.LOADER:
         assert os.path.isfile(nursery.LOADER) and not os.path.islink(nursery.LOADER)
         assert "ld" in os.path.basename(nursery.LOADER)
+
+
+def test_a_mount_the_nursery_cannot_let_go_of_is_covered_and_it_still_makes_inits(tmp_path):
+    """Run in a mount namespace of the test's own, so the worker-like mounts stay here."""
+    import subprocess
+    import sys
+
+    script = f"""
+import ctypes, os, select, signal
+from pathlib import Path
+from grader.sandbox.nursery import Init, Nursery
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.unshare(0x00020000) == 0
+assert libc.mount(None, b"/", None, 16384 | (1 << 18), None) == 0
+held = "{tmp_path}/held"
+os.mkdir(held)
+Path(held, "secret").write_text("x")
+assert libc.mount(b"tmpfs", held.encode(), b"tmpfs", 0, None) == 0
+Path(held, "secret").write_text("x")
+os.mkdir("{tmp_path}/never-mounted")  # a folder, not a mount: it cannot be let go of
+started, why = Nursery.start((held, "{tmp_path}/never-mounted"))
+assert started is not None, why
+init = Nursery.init(started.channels[0])
+assert isinstance(init, Init), init
+table = Path(f"/proc/{{init.pid}}/mountinfo").read_text()
+# The worker's mount let go of; the folder that was never a mount covered (so named).
+print(sum(held in line for line in table.splitlines()), "never-mounted" in table)
+signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
+started.stop()
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0 True"

@@ -16,15 +16,18 @@ import select
 import signal
 import socket
 import sys
+from collections.abc import Callable
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
-MS_REC, MS_PRIVATE = 16384, 1 << 18
+MS_RDONLY, MS_REC, MS_PRIVATE = 1, 16384, 1 << 18
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
 def _main(argv: list[str]) -> None:
+    """Let go of what the worker left (descriptors, mounts), then make inits on request."""
     libc = ctypes.CDLL(None, use_errno=True)
     worker = int(argv[0])
     split = argv.index("--")
@@ -44,9 +47,21 @@ def _main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
     me = os.pidfd_open(os.getpid())
-    if not _own_mounts(libc, detach):
-        refusal = b"its mount namespace could not be made"
-        channels = _refuse(channels, refusal)
+    if _own_mounts(libc, detach):
+        _serve(channels, lambda: _make_init(libc, own, me))
+    else:
+        _serve(channels, lambda: b"its mount namespace could not be made")
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    os._exit(0)
+
+
+def _serve(channels: list[socket.socket], make: Callable[[], tuple[int, int] | bytes]) -> None:
+    """Answer each request with what `make` gives (an init's pid and pidfd, or why none), until
+    every channel has closed. A channel's last init ends when it asks again or closes."""
     inits: dict[int, tuple[int, int]] = {}  # channel's descriptor: (pid, pidfd)
     while channels:
         ready, _, _ = select.select(channels, [], [])
@@ -61,7 +76,7 @@ def _main(argv: list[str]) -> None:
                 channels.remove(channel)
                 channel.close()
                 continue
-            made = _make_init(libc, own, me)
+            made = make()
             try:
                 if isinstance(made, bytes):
                     channel.send(asked[:20] + b" " + made)
@@ -73,44 +88,25 @@ def _main(argv: list[str]) -> None:
                 inits[channel.fileno()] = made
     for init in inits.values():
         _end(init)
-    while True:
-        try:
-            os.wait()
-        except ChildProcessError:
-            break
-    os._exit(0)
-
-
-def _refuse(channels: list[socket.socket], refusal: bytes) -> list[socket.socket]:
-    """Answer every request with `refusal` until the channels close; none are left then."""
-    while channels:
-        ready, _, _ = select.select(channels, [], [])
-        for channel in ready:
-            try:
-                asked = channel.recv(64)
-                if asked:
-                    channel.send(asked[:20] + b" " + refusal)
-                    continue
-            except OSError:
-                pass
-            channels.remove(channel)
-            channel.close()
-    return channels
 
 
 def _own_mounts(libc: ctypes.CDLL, detach: list[str]) -> bool:
     """A mount namespace of the nursery's own (and so of its inits'), without the worker's own
-    mounts: an init's /proc/<pid>/mountinfo is readable by the submission."""
+    mounts: an init's /proc/<pid>/mountinfo is readable by the submission. One that cannot be
+    let go of is covered by an empty, unreadable tmpfs (its path still shows, not what is in
+    it), as a submission's own are (`grader.sandbox.jail`). False where that fails too."""
     if libc.unshare(CLONE_NEWNS) != 0:
         return False
     if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False
-    ok = True
     for path in sorted(detach, key=lambda p: p == "/proc"):  # /proc last
-        if libc.umount2(path.encode(), MNT_DETACH) != 0:
-            ok = False
+        if libc.umount2(path.encode(), MNT_DETACH) == 0:
+            continue
+        cover = libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY, b"size=4k,mode=000")
+        if cover != 0:
+            return False
     os.chdir("/")
-    return ok
+    return True
 
 
 def _make_init(libc: ctypes.CDLL, own: int, me: int) -> tuple[int, int] | bytes:
@@ -144,9 +140,33 @@ def _init(libc: ctypes.CDLL, nursery: int) -> None:
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     os.closerange(0, 1 << 16)  # its pidfd and channels too: the init holds nothing
+    _powerless(libc)
     while True:
         signal.sigwait({signal.SIGCHLD})
         _reap()
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _powerless(libc: ctypes.CDLL) -> None:
+    """The init needs no privilege to wait: it keeps none (no capability, none to regain), so
+    that the one root process a submission can name could do nothing for it even if reached."""
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    for cap in range(64):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()  # all zero
+    libc.capset(ctypes.byref(header), data)
 
 
 def _reap() -> None:

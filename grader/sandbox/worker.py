@@ -74,6 +74,7 @@ import numpy as np
 
 from grader.sandbox import cgroup, jail, nursery, seccomp, wire
 from grader.sandbox.bindings import BINDINGS
+from grader.sandbox.libc import libc as shared_libc
 from grader.sandbox.lifeline import die_with_parent
 
 # Captured before any student code runs: student code may patch the modules, not these names.
@@ -378,11 +379,14 @@ def _child(job: dict[str, Any], plan: jail.Plan, shared: jail.Worker, data: int,
     _exit(0)
 
 
-def _supervise(runner: int, ctl: int, init: nursery.Init | None, deadline: float) -> bool:
+def _supervise(
+    runner: int, ctl: int, init: nursery.Init | None, deadline: float, keep: frozenset[int]
+) -> bool:
     """In the zygote, while a submission runs: obey the grader's orders on `ctl` until the
     runner ends, and report on `ctl` how it ended; kill it all at `deadline`. Then end its PID
     namespace (killing its init) and wait until every process of it is gone. True if the
-    deadline came first."""
+    deadline came first. `keep` are the zygote's own children (the plot zygote, the nursery);
+    any other it has once the runner has ended is the submission's (`_clear_strays`)."""
     try:
         watch = os.pidfd_open(runner)  # readable once the runner has ended
     except OSError:
@@ -407,7 +411,7 @@ def _supervise(runner: int, ctl: int, init: nursery.Init | None, deadline: float
         os.write(ctl, _dumps(report).encode())
     except OSError:
         pass
-    _end_namespace(runner, init)
+    _end_namespace(runner, init, keep)
     return timed_out
 
 
@@ -473,30 +477,78 @@ def _kill_all(runner: int, init: nursery.Init | None) -> None:
     _signal_quietly(runner, signal.SIGKILL)
 
 
-def _end_namespace(runner: int, init: nursery.Init | None) -> None:
+def _end_namespace(runner: int, init: nursery.Init | None, keep: frozenset[int]) -> None:
     """After the runner has ended (and been reaped: the init's end waits for that): end the
     PID namespace and wait until its init has ended, which is once every process in it has.
-    Without one, kill what is left in the runner's process group."""
+    Without one, kill what is left in the runner's process group. Then, either way, whatever
+    else of the submission's this zygote has for a child (`_clear_strays`)."""
     if init is None:
         try:
             _killpg(runner, signal.SIGKILL)
         except OSError:
             pass
-        return
-    _end_init(init)
+    else:
+        _end_init(init, keep)
+    _clear_strays(keep)
 
 
-def _end_init(init: nursery.Init) -> None:
+def _end_init(init: nursery.Init, keep: frozenset[int] = frozenset()) -> None:
     """Kill a PID namespace's init, and wait until it has ended: once every process of its
-    namespace has."""
+    namespace has ended and been reaped, this zygote's strays too, so they are reaped while
+    it waits."""
     try:
         signal.pidfd_send_signal(init.pidfd, signal.SIGKILL)
     except OSError:
         pass
-    try:
-        select.select([init.pidfd], [], [], END_S)
-    except (OSError, ValueError):
-        pass
+    deadline = _monotonic() + END_S
+    wait = 0.01
+    while True:
+        try:
+            if select.select([init.pidfd], [], [], wait)[0]:
+                return
+        except (OSError, ValueError):
+            return
+        if _monotonic() >= deadline:
+            return
+        _clear_strays(keep)
+        wait = min(wait * 2, 0.2)
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _subreaper() -> None:
+    """Make this zygote the parent of its jobs' orphans where they have no PID namespace to be
+    reaped in (without root), so that `_clear_strays` finds and ends them: a fork bomb's
+    processes, orphaned, would otherwise go to the host's init and outlive the job."""
+    lib = shared_libc()
+    if lib is not None:
+        lib.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _clear_strays(keep: frozenset[int]) -> None:
+    """Kill and reap every child of this zygote's but `keep`: a submission's process that
+    names the zygote its parent (clone with CLONE_PARENT, which the system-call filter refuses:
+    this is the second line), or without a PID namespace an orphan of the submission's, which
+    comes to the zygote as its subreaper. Left alone, the zombies would hold the worker's
+    process cap, and a namespace's init cannot end until they are reaped."""
+    if "clear-strays" in jail.DISABLE:
+        return
+    me = _getpid()
+    for _ in range(20):
+        strays = [pid for pid in _children(me) if pid not in keep]
+        if not strays:
+            return
+        for pid in strays:
+            for other in _descendants(pid):
+                _signal_quietly(other, signal.SIGKILL)
+            _signal_quietly(pid, signal.SIGKILL)
+        for pid in strays:
+            try:
+                _waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        _sleep(0.001)
 
 
 END_S = 5.0
@@ -575,6 +627,10 @@ def _runner(
     os.environ["TMPDIR"] = home
     _signal(signal.SIGINT, signal.SIG_IGN)
     more, more_notes = jail.drop_privileges(job.get("uid"), plan.keep)
+    if "isolation-record" in jail.DISABLE or (
+        "isolation-record-first" in jail.DISABLE and job["id"] == 1
+    ):
+        _exit(0)  # a sandbox that never starts, for the tests of the grader's retry
     try:
         os.write(
             ctl, _dumps({"isolation": [*layers, *more], "notes": [*notes, *more_notes]}).encode()
@@ -933,7 +989,11 @@ def serve() -> None:
     zygote = _Zygote(root, own_pids, plan, shared, channels[0], why)
     sys.stdout = sys.stderr
     _freeze()
+    _subreaper()
     plots = _PlotZygote.start(zygote, jobs, channels[1])
+    zygote.keep = frozenset(
+        pid for pid in (plots.pid if plots else 0, births.proc.pid if births else 0) if pid
+    )
     if channels[1] is not None:
         channels[1].close()  # the plot zygote's
     hello = {
@@ -1022,7 +1082,10 @@ class _Zygote:
         self.births = births
         """This zygote's channel to the nursery, which makes each submission's PID namespace."""
         self.no_births = no_births
-        """Why there is no nursery, where there is none though there should be."""
+        """Why there is no nursery, where there is none though there should be (it did not
+        start: the result says so, as for any layer this machine cannot give)."""
+        self.keep: frozenset[int] = frozenset()
+        """This zygote's own children (the plot zygote, the nursery): any other is a job's."""
 
     def run(self, job: dict[str, Any], fds: list[int], jobs: socket.socket) -> dict[str, Any]:
         """Fork the job's first process, supervise it until it ends (killing it all at the
@@ -1047,7 +1110,8 @@ class _Zygote:
                 jail.leave_pid_namespace(self.own_pids)
             os.close(data)
             data = -1
-            timed_out = _supervise(pid, ctl, init, t0 + float(job["limits"]["wall_s"]))
+            deadline = t0 + float(job["limits"]["wall_s"])
+            timed_out = _supervise(pid, ctl, init, deadline, self.keep)
         finally:
             for fd in (data, ctl, init.pidfd if init is not None else -1):
                 if fd >= 0:
@@ -1066,14 +1130,11 @@ class _Zygote:
             job["pid_note"] = self.no_births
             return None
         init = nursery.Nursery.init(self.births)
-        if isinstance(init, str):
-            job["pid_note"] = init
-            return None
-        if not jail.join_pid_namespace(init.pidfd):
-            job["pid_note"] = "no PID namespace: setns was refused"
-            _end_init(init)
-            os.close(init.pidfd)
-            return None
+        if isinstance(init, str) or not jail.join_pid_namespace(init.pidfd):
+            # It worked for this worker before (its nursery started): a failure now (the
+            # nursery gone, its fork refused) is this worker's, not a reason to run student
+            # code with less. The worker ends; the grader runs the job again on a new one.
+            _exit(70)
         job["pid_namespace"] = True
         return init
 
@@ -1111,6 +1172,8 @@ class _PlotZygote:
                 if zygote.births is not None:
                     zygote.births.close()  # the first zygote's
                 zygote.births = births
+                zygote.keep = frozenset()  # its children are its jobs' only
+                _subreaper()
                 _warm_plots(zygote.root)
                 _freeze()
                 _PlotZygote._serve(zygote, theirs)
