@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from grader.sandbox import rootfs, seccomp
 from grader.sandbox.libc import libc as shared_libc
+from grader.sandbox.nursery_program import clear_capabilities
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWCGROUP = 0x02000000
@@ -76,7 +77,6 @@ MOUNT_ATTR_RDONLY = 1
 AT_FDCWD, AT_RECURSIVE = -100, 0x8000
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture (new syscall table)
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
-LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 PROCESS_CAP = 64
 """Processes the submission's uid may have at once (a fork bomb stops there)."""
@@ -112,18 +112,6 @@ class _MountAttr(ctypes.Structure):
         ("attr_clr", ctypes.c_uint64),
         ("propagation", ctypes.c_uint64),
         ("userns_fd", ctypes.c_uint64),
-    ]
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [
-        ("effective", ctypes.c_uint32),
-        ("permitted", ctypes.c_uint32),
-        ("inheritable", ctypes.c_uint32),
     ]
 
 
@@ -648,9 +636,7 @@ def drop_privileges(uid: int | None, paths: Sequence[str]) -> tuple[list[str], l
         except OSError as exc:
             notes.append(f"uid not dropped: {exc.strerror}")
     if libc is not None:
-        header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
-        data = (_CapData * 2)()
-        if libc.capset(ctypes.byref(header), data) == 0:
+        if clear_capabilities(libc):
             layers.append("no-capabilities")
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     more, more_notes = filter_syscalls()

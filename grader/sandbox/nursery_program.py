@@ -110,37 +110,56 @@ def _own_mounts(libc: ctypes.CDLL, detach: list[str]) -> bool:
 
 
 def _make_init(libc: ctypes.CDLL, own: int, me: int) -> tuple[int, int] | bytes:
-    """Fork an init into a new PID namespace; (its pid, a pidfd of it), or why not."""
+    """Fork an init into a new PID namespace; (its pid, a pidfd of it) once it is ready (it
+    holds nothing and has no privilege left), or why not."""
     if libc.unshare(CLONE_NEWPID) != 0:
         return f"unshare was refused: {os.strerror(ctypes.get_errno())}".encode()
+    ready_r, ready_w = os.pipe()
     try:
         pid = os.fork()
     except OSError as exc:
         pid = -(exc.errno or 1)
     if pid == 0:
         try:
-            _init(libc, me)
+            _init(libc, me, ready_w)
         finally:
             os._exit(0)
+    os.close(ready_w)
     if libc.setns(own, CLONE_NEWPID) != 0:
         os._exit(70)  # its next init would be born in this one's namespace: end, the worker sees
-    if pid < 0:
-        return f"fork failed: {os.strerror(-pid)}".encode()
     try:
-        return pid, os.pidfd_open(pid)
-    except OSError as exc:
-        os.kill(pid, signal.SIGKILL)
-        return f"no pidfd: {exc.strerror}".encode()
+        if pid < 0:
+            return f"fork failed: {os.strerror(-pid)}".encode()
+        if not select.select([ready_r], [], [], READY_S)[0] or os.read(ready_r, 1) != b"r":
+            os.kill(pid, signal.SIGKILL)
+            return b"the init did not get ready"
+        try:
+            return pid, os.pidfd_open(pid)
+        except OSError as exc:
+            os.kill(pid, signal.SIGKILL)
+            return f"no pidfd: {exc.strerror}".encode()
+    finally:
+        os.close(ready_r)
 
 
-def _init(libc: ctypes.CDLL, nursery: int) -> None:
-    """The init: reap whatever the namespace's orphans leave, until killed."""
+READY_S = 4.0
+"""How long the nursery waits for a new init to say it is ready (less than the zygote waits for
+the nursery's answer)."""
+
+
+def _init(libc: ctypes.CDLL, nursery: int, ready: int) -> None:
+    """The init: let go of everything, say so on `ready`, then reap whatever the namespace's
+    orphans leave, until killed."""
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if select.select([nursery], [], [], 0)[0]:  # the nursery ended before the line above
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
-    os.closerange(0, 1 << 16)  # its pidfd and channels too: the init holds nothing
+    # Its pidfd, the channels and the rest too: the init holds nothing.
+    os.closerange(0, ready)
+    os.closerange(ready + 1, 1 << 16)
     _powerless(libc)
+    os.write(ready, b"r")
+    os.close(ready)
     while True:
         signal.sigwait({signal.SIGCHLD})
         _reap()
@@ -158,15 +177,21 @@ class _CapData(ctypes.Structure):
     ]
 
 
+def clear_capabilities(libc: ctypes.CDLL) -> bool:
+    """Set this process's capabilities (effective, permitted, inheritable) to none; whether the
+    kernel agreed. Shared with `grader.sandbox.jail`, which drops a submission's the same way."""
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()  # all zero
+    return bool(libc.capset(ctypes.byref(header), data) == 0)
+
+
 def _powerless(libc: ctypes.CDLL) -> None:
     """The init needs no privilege to wait: it keeps none (no capability, none to regain), so
     that the one root process a submission can name could do nothing for it even if reached."""
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     for cap in range(64):
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
-    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
-    data = (_CapData * 2)()  # all zero
-    libc.capset(ctypes.byref(header), data)
+    clear_capabilities(libc)
 
 
 def _reap() -> None:
