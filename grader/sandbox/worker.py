@@ -403,12 +403,9 @@ def _supervise(
     finally:
         if watch >= 0:
             os.close(watch)
-    if os.WIFSIGNALED(status):
-        report = {"runner": "signal", "code": os.WTERMSIG(status)}
-    else:
-        report = {"runner": "exit", "code": os.WEXITSTATUS(status)}
+    how, code = _status(status)
     try:
-        os.write(ctl, _dumps(report).encode())
+        os.write(ctl, _dumps({"runner": how, "code": code}).encode())
     except OSError:
         pass
     _end_namespace(runner, init, keep)
