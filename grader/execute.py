@@ -7,9 +7,9 @@ one at a time, and keeps every clock itself. A cell past its limit is interrupte
 worker's zygote, outside the submission's PID namespace, sends SIGINT, as Jupyter's interrupt
 does) and killed if it does not stop; a call past its limit has its probe process killed, or,
 where the runner makes the calls itself, the sandbox, and the functions still to test get a fresh
-run. Nothing the sandbox sends is
-unpickled or executed, and nothing is believed unless it is the answer the grader is waiting for
-(`grader.channel`): anything else ends the job as `tampered`, keeping what was graded before.
+run. Nothing the sandbox sends is unpickled or executed, and nothing is believed unless it is the
+answer the grader is waiting for (`grader.channel`): anything else ends the job as `tampered`,
+keeping what was graded before.
 
 A cell that ends the notebook's process (an exit, a signal, a kill at the limit) does not end the
 grading: the notebook runs again from the start in a fresh sandbox without it, up to

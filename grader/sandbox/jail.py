@@ -52,16 +52,16 @@ one per submission costs kernel time to tear down. The worker's own mount namesp
 allowlist root (`grader.rootfs`), built once."""
 SUBMISSION_NAMESPACES = (
     (CLONE_NEWNS, "mount-namespace"),
-    (CLONE_NEWPID, "pid-namespace"),
     (CLONE_NEWIPC, "ipc-namespace"),
     (CLONE_NEWUTS, "uts-namespace"),
     (CLONE_NEWCGROUP, "cgroup-namespace"),
 )
-"""Entered by each submission: its own mounts (a fresh /tmp), its own processes, its own SysV
-and POSIX IPC objects and host name (nothing one student leaves there reaches the next), and its
-own view of the control groups: entered once the submission is in its group, so
+"""Entered by each submission: its own mounts (a fresh /tmp), its own SysV and POSIX IPC objects
+and host name (nothing one student leaves there reaches the next), and its own view of the
+control groups: entered once the submission is in its group, so
 `/proc/self/cgroup` says "/" rather than naming the host's groups (a container's id, the
-grader's group)."""
+grader's group). Its own processes it has from birth: the zygote forks it into a PID
+namespace of its own (`join_pid_namespace`)."""
 UID_BASE = 1_000_000
 """Student code runs as UID_BASE + the pid of its submission's first process: a uid no account
 has, different for every submission (one after another in a worker, and at once in several), so
@@ -354,9 +354,7 @@ def enter(
     namespaces, and its mounts laid out. Returns (layers, notes). Its PID namespace it was born
     in, with `pid_namespace` (`join_pid_namespace`): one entered here would hold only the
     children this process forks from now on, not itself."""
-    namespaces = [
-        n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE and n[1] != "pid-namespace"
-    ]
+    namespaces = [n for n in SUBMISSION_NAMESPACES if n[1] not in DISABLE]
     layers, notes = _unshare(namespaces)
     if pid_namespace:
         layers.append("pid-namespace")

@@ -57,6 +57,9 @@ EXECUTABLE = os.path.realpath(sys.executable)
 """The interpreter itself, found while the worker still sees the host's files (a virtual
 environment's link to it is not in the allowlist root; the interpreter is)."""
 
+AT_BASE = 7
+"""The auxiliary vector's entry for where the dynamic loader was loaded."""
+
 
 def _loader() -> str:
     """The dynamic loader the interpreter runs under, by its real path; "" for a static one.
@@ -80,7 +83,6 @@ def _loader() -> str:
     return ""
 
 
-AT_BASE = 7
 LOADER = _loader()
 PROGRAM = (Path(__file__).parent / "nursery_program.py").read_bytes()
 """The nursery's program (`grader.sandbox.nursery_program`), read while the worker still sees

@@ -489,7 +489,7 @@ def _end_namespace(runner: int, init: nursery.Init | None, keep: frozenset[int])
     _clear_strays(keep)
 
 
-def _end_init(init: nursery.Init, keep: frozenset[int] = frozenset()) -> None:
+def _end_init(init: nursery.Init, keep: frozenset[int]) -> None:
     """Kill a PID namespace's init, and wait until it has ended: once every process of its
     namespace has ended and been reaped, this zygote's strays too, so they are reaped while
     it waits."""
@@ -536,9 +536,7 @@ def _clear_strays(keep: frozenset[int]) -> None:
         strays = [pid for pid in _children(me) if pid not in keep]
         if not strays:
             return
-        for pid in strays:
-            for other in _descendants(pid):
-                _signal_quietly(other, signal.SIGKILL)
+        for pid in _descendants(*strays) + strays:
             _signal_quietly(pid, signal.SIGKILL)
         for pid in strays:
             try:
@@ -601,11 +599,11 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def _descendants(runner: int) -> list[int]:
-    """Every descendant of the runner still in the process tree."""
+def _descendants(*roots: int) -> list[int]:
+    """Every descendant of these processes still in the process tree (one read of /proc)."""
     parents = _parents()
     found: list[int] = []
-    frontier = {runner}
+    frontier = set(roots)
     while frontier:
         children = [pid for pid, parent in parents.items() if parent in frontier]
         found += children
