@@ -255,6 +255,38 @@ def test_each_submission_has_a_uid_of_its_own():
     assert len(set(uids)) == 3 and min(uids) >= jail.UID_BASE
 
 
+NAMESPACE = """
+import os, time
+def f():
+    if os.fork() == 0:  # left running: its job's end must take it
+        time.sleep(30)
+        os._exit(0)
+    pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    return pids
+"""
+
+
+@needs_root
+@pytest.mark.parametrize("disable", ["", "spare-init"])
+def test_each_submission_has_a_pid_namespace_of_its_own_made_for_it(monkeypatch, disable):
+    """The next job's namespace is made while the grader scores the last (`_Zygote.prepare`);
+    it is still one namespace per job, holding only that job's processes."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
+    probe = [ProbeCall("c", "f", (), {}, None, {})]
+    runs, workers = [], set()
+    with Sandbox(Limits(timeout_s=5)) as sb:
+        for _ in range(3):
+            runs.append(sb.run([CodeCell(0, NAMESPACE, ())], probe))
+            workers.add(sb.worker_pids())
+    assert len(workers) == 1, "a worker ended (it ends when it cannot make a namespace)"
+    for run in runs:
+        assert "pid-namespace" in run.isolation
+        assert run.outcomes["c"].ok, run.outcomes["c"].error
+        pids = run.outcomes["c"].value
+        # its init, the runner and its own sleeper: none of the last job's
+        assert pids[:2] == [1, 2] and len(pids) == 3, pids
+
+
 @needs_root
 def test_the_grader_s_environment_does_not_reach_student_code(monkeypatch):
     monkeypatch.setenv("GRADER_TEST_SECRET", "hunter2")

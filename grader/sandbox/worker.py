@@ -1019,6 +1019,7 @@ def _next_job(sock: socket.socket) -> tuple[bytes, list[int]] | None:
 
 
 def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) -> None:
+    zygote.prepare()
     while (taken := _next_job(jobs)) is not None:
         header, fds = taken
         job = json.loads(header)
@@ -1031,6 +1032,7 @@ def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) 
         if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
             answer["oom"] = True  # the kernel killed a process of it for the group's memory
         jobs.send(json.dumps(answer).encode())
+        zygote.prepare()
 
 
 def _close_all_but(*keep: int) -> None:
@@ -1081,6 +1083,8 @@ class _Zygote:
         start: the result says so, as for any layer this machine cannot give)."""
         self.keep: frozenset[int] = frozenset()
         """This zygote's own children (the plot zygote, the nursery): any other is a job's."""
+        self.spare: nursery.Init | None = None
+        """The next job's PID namespace, made between jobs (`prepare`)."""
 
     def run(self, job: dict[str, Any], fds: list[int], jobs: socket.socket) -> dict[str, Any]:
         """Fork the job's first process, supervise it until it ends (killing it all at the
@@ -1124,7 +1128,7 @@ class _Zygote:
         if self.births is None:
             job["pid_note"] = self.no_births
             return None
-        init = nursery.Nursery.init(self.births)
+        init = self._spare_init() or nursery.Nursery.init(self.births)
         if isinstance(init, str) or not jail.join_pid_namespace(init.pidfd):
             # It worked for this worker before (its nursery started): a failure now (the
             # nursery gone, its fork refused) is this worker's, not a reason to run student
@@ -1132,6 +1136,34 @@ class _Zygote:
             _exit(70)
         job["pid_namespace"] = True
         return init
+
+    def prepare(self) -> None:
+        """Between jobs, as root: have the next job's PID namespace made now, while the grader
+        scores the last one, rather than when the job comes. One namespace for one job still:
+        it is used once, by the next job this zygote runs."""
+        if self.spare is not None or os.geteuid() != 0 or self.own_pids < 0:
+            return
+        if self.births is None or "spare-init" in jail.DISABLE:
+            return
+        init = nursery.Nursery.init(self.births)
+        if isinstance(init, nursery.Init):
+            self.spare = init
+        # else: the next job asks again, and ends this worker if it fails then too
+
+    def _spare_init(self) -> nursery.Init | None:
+        """The namespace `prepare` made, if its init still lives (the nursery may have gone
+        since); None to ask for one now."""
+        init, self.spare = self.spare, None
+        if init is None:
+            return None
+        try:
+            alive = not select.select([init.pidfd], [], [], 0)[0]
+        except (OSError, ValueError):
+            alive = False
+        if alive:
+            return init
+        os.close(init.pidfd)
+        return None
 
 
 class _PlotZygote:
@@ -1167,6 +1199,9 @@ class _PlotZygote:
                 if zygote.births is not None:
                     zygote.births.close()  # the first zygote's
                 zygote.births = births
+                if zygote.spare is not None:  # the first zygote's, not for this one's jobs
+                    os.close(zygote.spare.pidfd)
+                    zygote.spare = None
                 zygote.keep = frozenset()  # its children are its jobs' only
                 _subreaper()
                 _warm_plots(zygote.root)
@@ -1179,10 +1214,12 @@ class _PlotZygote:
 
     @staticmethod
     def _serve(zygote: _Zygote, sock: socket.socket) -> None:
+        zygote.prepare()
         while (taken := _next_job(sock)) is not None:
             header, fds = taken
             answer = zygote.run(json.loads(header), fds, sock)
             sock.send(json.dumps(answer).encode())
+            zygote.prepare()
 
     def run(self, header: bytes, fds: list[int], job: dict[str, Any]) -> dict[str, Any] | None:
         """Hand the job to the plot zygote; its answer, or a crash if it does not give one by
