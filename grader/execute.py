@@ -346,6 +346,12 @@ inputs (the oracle builds each case's once), so each order is encoded once per p
 MAX_FRAMES = 2048
 
 
+def _test_disabled(switch: str) -> bool:
+    """A test-only switch of this process (`GRADER_TEST_DISABLE_LAYERS`), read when asked:
+    the tests set it after this module is imported."""
+    return switch in os.environ.get("GRADER_TEST_DISABLE_LAYERS", "").split(",")
+
+
 def _call_frame(p: ProbeCall) -> bytes:
     """The order for one call, as a frame."""
     key = (p.case_id, id(p.args), id(p.kwargs), p.seed, tuple(sorted(dict(p.bindings).items())))
@@ -411,6 +417,10 @@ class _Attempt:
     """The submission's returned values budget, over all its runs."""
     probing: str | None = None
     """The function whose calls are under way, if any."""
+    sent: tuple[ProbeCall, float] | None = None
+    """A call already sent, and when, before its turn came (`_call`)."""
+    done_sent: bool = False
+    """The end of the function's calls already sent, with its last answer in (`_call`)."""
     output_left: int = 0
     """Characters of cell output still to keep for this submission (set from
     MAX_OUTPUT_CHARS)."""
@@ -633,15 +643,17 @@ class _Attempt:
             self.probing = name
             self._send({"op": "probe", "function": name})
             alive = self._await_ready(name)
-            for p in calls:
+            self.sent, self.done_sent = None, False
+            for p, after in zip(calls, [*calls[1:], None], strict=True):
                 if not alive:
                     self.outcomes[p.case_id] = _not_run(
                         p.case_id, "an earlier call of this function did not return"
                     )
                     continue
-                alive = self._call(name, p)
+                alive = self._call(name, p, after)
             if alive:
-                self._send({"op": "done"})
+                if not self.done_sent:
+                    self._send({"op": "done"})
                 self._await_function_end(name, time.monotonic() + KILL_GRACE_S)
         self.probing = None
 
@@ -659,12 +671,31 @@ class _Attempt:
         channel.probe_ready(value, name)
         return True
 
-    def _call(self, name: str, p: ProbeCall) -> bool:
-        """Make one call; whether the process making the calls lives on."""
-        self._send(_call_frame(p))
-        t0 = time.monotonic()
+    def _call(self, name: str, p: ProbeCall, after: ProbeCall | None) -> bool:
+        """Make one call (unless it was sent already: `sent`); whether the process making the
+        calls lives on. Once its answer is in, the next call, `after`, is sent before the
+        answer is looked at, so that the sandbox runs it meanwhile: the runner still holds one
+        call's inputs at a time, and each call's clock starts when it is sent."""
+        if self.sent is not None and self.sent[0] is p:
+            t0 = self.sent[1]
+        else:
+            self._send(_call_frame(p))
+            t0 = time.monotonic()
+        self.sent = None
         limit = self.limits.call_timeout_s
         event, value = self._next(t0 + limit + CALL_SLACK_S)
+        if (
+            event == "data"
+            and value.get("case") == p.case_id
+            and not channel.is_function_end(value)
+            and not _test_disabled("early-calls")
+        ):
+            if after is None:
+                self._send({"op": "done"})
+                self.done_sent = True
+            else:
+                self._send(_call_frame(after))
+                self.sent = (after, time.monotonic())
         if event == "ended":  # the call ended the process making the calls
             self.lost_function = name
             if self.inline:

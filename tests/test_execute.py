@@ -577,3 +577,35 @@ def test_a_worker_whose_nursery_is_gone_is_replaced_not_run_with_less(monkeypatc
     assert "pid-namespace" in first.isolation
     assert second.cells[0].ok and second.cells[0].output == "2\n"
     assert "pid-namespace" in second.isolation and "private-proc" in second.isolation
+
+
+PACED = """
+import time
+def f(x):
+    if x == 2:
+        while True:
+            pass
+    time.sleep(0.8)
+    return x
+"""
+
+
+@pytest.mark.parametrize("disable", ["", "early-calls"])
+def test_each_call_has_its_own_clock_when_the_next_is_sent_before_the_answer_is_read(
+    monkeypatch, disable
+):
+    """The next call goes out as soon as an answer is in (`_Attempt._call`): its clock starts
+    then, not with the first call's, and a call that hangs costs only itself and those after
+    it, as it would with one call at a time."""
+    monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
+    probes = [call("f", x, case=f"c{x}") for x in (0, 1, 3, 2, 4)]
+    probes += [call("g", case="g")]
+    with Sandbox(Limits(timeout_s=5, call_timeout_s=1)) as sb:
+        ex = sb.run([CodeCell(0, PACED + "def g():\n    return 7\n", ())], probes)
+    # three calls of 0.8 s each, 2.4 s together: each within its own 1 s limit
+    assert [ex.outcomes[f"c{x}"].value for x in (0, 1, 3)] == [0, 1, 3]
+    assert all(0.7 < ex.outcomes[f"c{x}"].elapsed_s < 1.0 for x in (0, 1, 3))
+    hung = ex.outcomes["c2"]
+    assert not hung.ok and hung.error["kind"] == "timeout", hung.error
+    assert not ex.outcomes["c4"].ok
+    assert ex.outcomes["g"].ok and ex.outcomes["g"].value == 7
