@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from coursekit.tags import CHECK_TAG, DEMO_TAG
@@ -104,6 +105,9 @@ class Sandbox:
         sweep_abandoned(ROOT_PREFIX)
         self._root = owned_tempdir(ROOT_PREFIX)
         self._jobs = 0
+        self._unsettled: tuple[_Attempt, socket.socket, Path] | None = None
+        """The last job, when it ended cleanly: its worker's word that the sandbox is gone is
+        awaited before the next job (`_settle`), not before its result is made."""
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -146,6 +150,7 @@ class Sandbox:
         """Stop the worker and remove the scratch space. The worker is asked first (its job
         socket closes) and has a moment to end by itself, so that its CPU time and its
         children's are counted where the grader's children's are."""
+        self._settle()
         if self._proc is not None and self._jobs_socket is not None:
             self._jobs_socket.close()
             self._jobs_socket = None
@@ -167,8 +172,32 @@ class Sandbox:
                 pass
         shutil.rmtree(self._root, ignore_errors=True)
 
+    def settle(self) -> None:
+        """Wait until the last job's processes are all gone (`run` returns once every answer
+        is in; this is done before the next job anyway)."""
+        self._settle()
+
+    def _settle(self) -> None:
+        """The last job's end, if it is still to come: the worker's word that its sandbox is
+        gone (it takes the next job only then), or, without it, a kill and a new worker for
+        the next job; then its sockets and its folder go."""
+        if self._unsettled is None:
+            return
+        attempt, ctl, job_dir = self._unsettled
+        self._unsettled = None
+        try:
+            if not attempt.finish():
+                self._stop_worker()
+        finally:
+            ctl.close()
+            shutil.rmtree(job_dir, ignore_errors=True)
+
     def _stop_worker(self) -> None:
         """Kill the worker's whole process group; the next job starts anew."""
+        if self._unsettled is not None:  # it goes with the worker
+            self._unsettled[1].close()
+            shutil.rmtree(self._unsettled[2], ignore_errors=True)
+            self._unsettled = None
         if self._proc is not None:
             try:
                 os.killpg(self._proc.pid, signal.SIGKILL)
@@ -268,6 +297,7 @@ class Sandbox:
         transforms: Budget,
         values: _Values,
     ) -> _Attempt:
+        self._settle()
         if self._proc is None or self._proc.poll() is not None:
             self._start()
         assert self._jobs_socket is not None
@@ -314,11 +344,16 @@ class Sandbox:
         except OSError:
             attempt.lost = True
         finally:
-            if not attempt.finish():
-                self._stop_worker()  # it did not answer: start a new one for the next job
             data.close()
-            ctl.close()
-            shutil.rmtree(job_dir, ignore_errors=True)
+            if attempt.clean:
+                # Everything of the job is in: the runner's exit and the end of its namespace
+                # are awaited before the next job, while this one is scored.
+                self._unsettled = (attempt, ctl, job_dir)
+            else:
+                if not attempt.finish():
+                    self._stop_worker()  # it did not answer: start a new one for the next job
+                ctl.close()
+                shutil.rmtree(job_dir, ignore_errors=True)
         if attempt.answer is not None and attempt.answer.get("oom") is True:
             attempt.out_of_memory()
         return attempt
@@ -420,6 +455,8 @@ class _Attempt:
     sent: tuple[ProbeCall, float] | None = None
     """A call already sent, and when, before its turn came (`_call`)."""
     done_sent: bool = False
+    clean: bool = False
+    """Every answer came, and the runner was told to end: its end is awaited later."""
     """The end of the function's calls already sent, with its last answer in (`_call`)."""
     output_left: int = 0
     """Characters of cell output still to keep for this submission (set from
@@ -794,6 +831,11 @@ class _Attempt:
 
     def _end(self) -> None:
         self._send({"op": "end"})
+        if not _test_disabled("settle-later"):
+            # Nothing the runner sends from here on is read: every answer is in. Its end is
+            # the worker's to see to, and the grader's to await before the next job.
+            self.clean = True
+            return
         deadline = time.monotonic() + KILL_GRACE_S
         while True:
             event, value = self._next(deadline)

@@ -529,6 +529,7 @@ def test_a_process_cloned_beside_the_runner_is_reaped_with_its_job(monkeypatch, 
     monkeypatch.setenv("GRADER_TEST_DISABLE_LAYERS", disable)
     with Sandbox(Limits(timeout_s=10, call_timeout_s=5)) as sb:
         ex = sb.run([CodeCell(0, CLONE_BESIDE, ())], [])
+        sb.settle()
         zygote, *helpers = sb.worker_pids()
         strays = _children_of(zygote) - set(helpers)
         after = sb.run([CodeCell(0, "print(1)", ())], [])
