@@ -20,6 +20,15 @@ def parents() -> dict[int, int]:
     return table
 
 
+def children(pid: int) -> set[int]:
+    """The children of `pid`, from its threads' /proc children lists."""
+    found: set[int] = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found |= {int(p) for p in f.read().split()}
+    return found
+
+
 def descendants(pid: int) -> set[int]:
     """Every process below `pid` (not those already reparented elsewhere)."""
     table = parents()

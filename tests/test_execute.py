@@ -10,6 +10,7 @@ import pytest
 from grader.execute import Sandbox
 from grader.model import CodeCell, Limits, ProbeCall
 from grader.pipeline import grade_notebook
+from tests import procs
 from tests.notebooks import notebook_with, write
 
 
@@ -511,14 +512,6 @@ CLONE_BESIDE = (
 )
 
 
-def _children_of(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            found |= {int(p) for p in f.read().split()}
-    return found
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="a PID namespace of its own needs root")
 @pytest.mark.parametrize("disable", ["seccomp", "seccomp,clear-strays"])
 def test_a_process_cloned_beside_the_runner_is_reaped_with_its_job(monkeypatch, disable):
@@ -531,7 +524,7 @@ def test_a_process_cloned_beside_the_runner_is_reaped_with_its_job(monkeypatch, 
         ex = sb.run([CodeCell(0, CLONE_BESIDE, ())], [])
         sb.settle()
         zygote, *helpers = sb.worker_pids()
-        strays = _children_of(zygote) - set(helpers)
+        strays = procs.children(zygote) - set(helpers)
         after = sb.run([CodeCell(0, "print(1)", ())], [])
     assert ex.cells[0].ok and ex.cells[0].output == "20\n", ex.cells[0]
     assert "pid-namespace" in ex.isolation
