@@ -455,9 +455,9 @@ class _Attempt:
     sent: tuple[ProbeCall, float] | None = None
     """A call already sent, and when, before its turn came (`_call`)."""
     done_sent: bool = False
+    """The end of the function's calls already sent, with its last answer in (`_call`)."""
     clean: bool = False
     """Every answer came, and the runner was told to end: its end is awaited later."""
-    """The end of the function's calls already sent, with its last answer in (`_call`)."""
     output_left: int = 0
     """Characters of cell output still to keep for this submission (set from
     MAX_OUTPUT_CHARS)."""

@@ -603,3 +603,45 @@ def test_each_call_has_its_own_clock_when_the_next_is_sent_before_the_answer_is_
     assert not hung.ok and hung.error["kind"] == "timeout", hung.error
     assert not ex.outcomes["c4"].ok
     assert ex.outcomes["g"].ok and ex.outcomes["g"].value == 7
+
+
+STAYS = """
+import os, sys, threading, time
+
+def _worker_globals():
+    frame = sys._getframe()
+    while frame is not None:
+        if "_Stream" in frame.f_globals and "_exit" in frame.f_globals:
+            return frame.f_globals
+        frame = frame.f_back
+
+def _junk():
+    time.sleep(0.5)  # after the last answer: records nobody asked for
+    for fd in range(3, 64):
+        try:
+            os.write(fd, b"\\x00\\x00\\x00\\x0a{\\"cell\\":0}")
+        except OSError:
+            pass
+
+found = _worker_globals()
+if found is not None:
+    found["_exit"] = lambda code=0: time.sleep(60)  # it will not end when told to
+threading.Thread(target=_junk, daemon=True).start()
+
+def f():
+    return 1
+"""
+
+
+def test_a_submission_that_will_not_end_after_its_last_answer_costs_the_next_one_nothing():
+    """Its job is settled before the next one (`Sandbox._settle`): what it sends after its
+    last answer is not read, it is killed when it does not end, and the next submission on
+    the same worker is graded as usual."""
+    probe = [ProbeCall("c", "f", (), {}, None, {})]
+    with Sandbox(Limits(timeout_s=5, call_timeout_s=2)) as sb:
+        first = sb.run([CodeCell(0, STAYS, ())], probe)
+        worker = sb.worker_pids()[0]
+        second = sb.run([CodeCell(0, "def f():\n    return 2\n", ())], probe)
+        assert sb.worker_pids()[0] == worker
+    assert not first.tampered and first.outcomes["c"].ok and first.outcomes["c"].value == 1
+    assert not second.tampered and second.outcomes["c"].ok and second.outcomes["c"].value == 2
