@@ -177,16 +177,17 @@ class Sandbox:
         is in; this is done before the next job anyway)."""
         self._settle()
 
-    def _settle(self) -> None:
+    def _settle(self, wait: bool = True) -> None:
         """The last job's end, if it is still to come: the worker's word that its sandbox is
         gone (it takes the next job only then), or, without it, a kill and a new worker for
-        the next job; then its sockets and its folder go."""
+        the next job; then its sockets and its folder go. Not `wait`: the worker is being
+        killed, and the job goes with it."""
         if self._unsettled is None:
             return
         attempt, ctl, job_dir = self._unsettled
         self._unsettled = None
         try:
-            if not attempt.finish():
+            if wait and not attempt.finish():
                 self._stop_worker()
         finally:
             ctl.close()
@@ -194,10 +195,7 @@ class Sandbox:
 
     def _stop_worker(self) -> None:
         """Kill the worker's whole process group; the next job starts anew."""
-        if self._unsettled is not None:  # it goes with the worker
-            self._unsettled[1].close()
-            shutil.rmtree(self._unsettled[2], ignore_errors=True)
-            self._unsettled = None
+        self._settle(wait=False)
         if self._proc is not None:
             try:
                 os.killpg(self._proc.pid, signal.SIGKILL)
