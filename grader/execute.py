@@ -719,18 +719,22 @@ class _Attempt:
         self.sent = None
         limit = self.limits.call_timeout_s
         event, value = self._next(t0 + limit + CALL_SLACK_S)
+        gone = False  # the early send found the sandbox gone: this answer is judged first
         if (
             event == "data"
             and value.get("case") == p.case_id
             and not channel.is_function_end(value)
             and not _test_disabled("early-calls")
         ):
-            if after is None:
-                self._send({"op": "done"})
-                self.done_sent = True
-            else:
-                self._send(_call_frame(after))
-                self.sent = (after, time.monotonic())
+            try:
+                if after is None:
+                    self._send({"op": "done"})
+                    self.done_sent = True
+                else:
+                    self._send(_call_frame(after))
+                    self.sent = (after, time.monotonic())
+            except _Gone:
+                gone = True
         if event == "ended":  # the call ended the process making the calls
             self.lost_function = name
             if self.inline:
@@ -778,6 +782,8 @@ class _Attempt:
         # The worker's own measure, never more than the grader's clock saw.
         seconds = min(seconds, time.monotonic() - t0)
         self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got, seconds)
+        if gone:
+            raise _Gone
         return True
 
     def _outcome(self, case_id: str, ok: bool, got: Any, seconds: float) -> CallOutcome:
@@ -830,8 +836,10 @@ class _Attempt:
     def _end(self) -> None:
         self._send({"op": "end"})
         if not _test_disabled("settle-later"):
-            # Nothing the runner sends from here on is read: every answer is in. Its end is
-            # the worker's to see to, and the grader's to await before the next job.
+            # Nothing the runner sends from here on is read: every answer is in. The worker
+            # ends the sandbox at once (a runner that would not end is killed, not left to
+            # run until the next job); its word that it has is awaited before the next job.
+            self._order(b"kill")
             self.clean = True
             return
         deadline = time.monotonic() + KILL_GRACE_S

@@ -4,6 +4,7 @@ named; the worker never hands student code the grader; output and memory stay bo
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -633,6 +634,21 @@ def f():
 """
 
 
+def _submission_processes(zygote: int) -> set[int]:
+    """The worker's descendants that run as a submission's uid (not its helpers, nor the
+    inits the nursery keeps ready, which run as root)."""
+    found = set()
+    for pid in procs.descendants(zygote):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                uid = next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        if uid != os.geteuid():
+            found.add(pid)
+    return found
+
+
 def test_a_submission_that_will_not_end_after_its_last_answer_costs_the_next_one_nothing():
     """Its job is settled before the next one (`Sandbox._settle`): what it sends after its
     last answer is not read, it is killed when it does not end, and the next submission on
@@ -640,8 +656,61 @@ def test_a_submission_that_will_not_end_after_its_last_answer_costs_the_next_one
     probe = [ProbeCall("c", "f", (), {}, None, {})]
     with Sandbox(Limits(timeout_s=5, call_timeout_s=2)) as sb:
         first = sb.run([CodeCell(0, STAYS, ())], probe)
-        worker = sb.worker_pids()[0]
+        zygote = sb.worker_pids()[0]
+        # it is ended at once, not left to run until the next job (red team 8)
+        deadline = time.monotonic() + 2.0
+        while (left := _submission_processes(zygote)) and time.monotonic() < deadline:
+            time.sleep(0.05)
         second = sb.run([CodeCell(0, "def f():\n    return 2\n", ())], probe)
-        assert sb.worker_pids()[0] == worker
+        assert sb.worker_pids()[0] == zygote
+    assert not left, left
     assert not first.tampered and first.outcomes["c"].ok and first.outcomes["c"].value == 1
     assert not second.tampered and second.outcomes["c"].ok and second.outcomes["c"].value == 2
+
+
+FORGE_THEN_DIE = r"""
+import json, os, socket, stat, struct, sys, time
+
+def _data_fd():
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                s = socket.socket(fileno=os.dup(fd))
+                kind = s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+                s.close()
+                if kind == socket.SOCK_STREAM:
+                    return fd
+        except OSError:
+            pass
+
+def f(x):
+    frame = sys._getframe(1)
+    while frame is not None and "case" not in frame.f_locals:
+        frame = frame.f_back
+    value = {"__nd__": "bogus"} if MODE == "garbage" else 999
+    body = json.dumps({"case": frame.f_locals["case"], "ok": True, "value": value}).encode()
+    fd = _data_fd()
+    socket.socket(fileno=os.dup(fd)).shutdown(socket.SHUT_RD)  # the next call cannot be sent
+    os.write(fd, struct.pack(">I", len(body)) + body)
+    time.sleep(30)
+
+def g():
+    return 7
+"""
+
+
+@pytest.mark.parametrize("mode", ["garbage", "wrong"])
+def test_an_answer_whose_next_call_cannot_be_sent_is_still_judged(mode):
+    """The next call goes out before an answer is judged (`_Attempt._call`); if that send finds
+    the sandbox gone, the answer in hand is judged all the same: a forged record is still
+    tampering, a plain answer still counts (red team 8)."""
+    probes = [call("f", 1, case="c1"), call("f", 2, case="c2"), call("g", case="g1")]
+    with Sandbox(Limits(timeout_s=5, call_timeout_s=2)) as sb:
+        ex = sb.run([CodeCell(0, f"MODE = {mode!r}\n" + FORGE_THEN_DIE, ())], probes)
+    if mode == "garbage":
+        assert "not plain data" in ex.tampered
+    else:
+        assert not ex.tampered
+        assert ex.outcomes["c1"].ok and ex.outcomes["c1"].value == 999
+        assert not ex.outcomes["c2"].ok
+        assert ex.outcomes["g1"].ok and ex.outcomes["g1"].value == 7
