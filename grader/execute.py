@@ -17,6 +17,7 @@ grading: the notebook runs again from the start in a fresh sandbox without it, u
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -838,8 +839,10 @@ class _Attempt:
         if not _test_disabled("settle-later"):
             # Nothing the runner sends from here on is read: every answer is in. The worker
             # ends the sandbox at once (a runner that would not end is killed, not left to
-            # run until the next job); its word that it has is awaited before the next job.
-            self._order(b"kill")
+            # run until the next job); its word that it has is awaited before the next job,
+            # with `finish`'s whole grace (not `killed`: a namespace may take END_S to end).
+            with contextlib.suppress(OSError):
+                self.ctl.send(b"kill")
             self.clean = True
             return
         deadline = time.monotonic() + KILL_GRACE_S
