@@ -107,8 +107,8 @@ class Sandbox:
         self._root = owned_tempdir(ROOT_PREFIX)
         self._jobs = 0
         self._unsettled: tuple[_Attempt, socket.socket, Path] | None = None
-        """The last job, when it ended cleanly: its worker's word that the sandbox is gone is
-        awaited before the next job (`_settle`), not before its result is made."""
+        """The last job, while its end is still to come: the worker's word that its sandbox is
+        gone (`_settle`). A clean job's is awaited before the next job, not before its result."""
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -344,15 +344,11 @@ class Sandbox:
             attempt.lost = True
         finally:
             data.close()
-            if attempt.clean:
-                # Everything of the job is in: the runner's exit and the end of its namespace
-                # are awaited before the next job, while this one is scored.
-                self._unsettled = (attempt, ctl, job_dir)
-            else:
-                if not attempt.finish():
-                    self._stop_worker()  # it did not answer: start a new one for the next job
-                ctl.close()
-                shutil.rmtree(job_dir, ignore_errors=True)
+            self._unsettled = (attempt, ctl, job_dir)
+            if not attempt.clean:
+                # Its end is awaited now, for a verdict may hang on it; a clean job's (everything
+                # of it is in) waits for the next job, while this one is scored.
+                self._settle()
         if attempt.answer is not None and attempt.answer.get("oom") is True:
             attempt.out_of_memory()
         return attempt
