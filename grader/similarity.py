@@ -31,6 +31,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 K = 6
 """Tokens per shingle."""
@@ -164,28 +165,32 @@ def shingles_of(fn: ast.FunctionDef) -> tuple[int, ...]:
 def _functions(
     sources: Iterable[str], wanted: frozenset[str]
 ) -> dict[str, tuple[ast.FunctionDef, str]]:
-    """The wanted functions the sources define at their top level, with their own text. A cell
-    longer than MAX_PARSED_CHARS is not read: this runs in the batch's own process, before any
-    grading, on the student's text (a 6 MB cell cost ast.parse 3.3 GB), and similarity is a
+    """The wanted functions the sources define at their top level, with their own text (the
+    last definition wins, as when the cells run)."""
+    return {name: (fn, text) for source in sources for name, fn, text in _defined(source, wanted)}
+
+
+def _defined(source: str, wanted: frozenset[str]) -> list[tuple[str, ast.FunctionDef, str]]:
+    """The wanted functions one cell defines at its top level, in order, with their own text. A
+    cell longer than MAX_PARSED_CHARS is not read: this runs in the batch's own process, before
+    any grading, on the student's text (a 6 MB cell cost ast.parse 3.3 GB), and similarity is a
     hint for the instructor, not a grade."""
-    found: dict[str, tuple[ast.FunctionDef, str]] = {}
-    for source in sources:
-        if len(source) > MAX_PARSED_CHARS:
-            continue
-        if not any(f"def {name}" in source for name in wanted):
-            continue  # parsing is most of the cost, and most cells define no graded function
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        lines = source.splitlines(True)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name in wanted:
-                # The last definition wins, as when the cells run. Its lines, cut by hand:
-                # ast.get_source_segment splits lines a character at a time, quadratic in a
-                # line's length (a 1.5 MB comment line cost 50 s).
-                end = node.end_lineno or node.lineno
-                found[node.name] = (node, "".join(lines[node.lineno - 1 : end]))
+    if len(source) > MAX_PARSED_CHARS:
+        return []
+    if not any(f"def {name}" in source for name in wanted):
+        return []  # parsing is most of the cost, and most cells define no graded function
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = source.splitlines(True)
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in wanted:
+            # Its lines, cut by hand: ast.get_source_segment splits lines a character at a
+            # time, quadratic in a line's length (a 1.5 MB comment line cost 50 s).
+            end = node.end_lineno or node.lineno
+            found.append((node.name, node, "".join(lines[node.lineno - 1 : end])))
     return found
 
 
@@ -221,32 +226,74 @@ def _graded(assignment: str) -> frozenset[str]:
 
 def fingerprint(student: str, assignment: str, sha256: str, raw: bytes) -> Fingerprint:
     """The graded code of one submission, normalised and shingled."""
-    functions = []
     wanted = _graded(assignment)
+    last: dict[str, tuple[str, tuple[int, ...] | None]] = {}
     if wanted:
-        for name, (fn, source) in sorted(_functions(_code_cells(raw), wanted).items()):
+        for cell in _code_cells(raw):
+            for name, text, shingles in _cell_prints(cell, wanted):
+                last[name] = (text, shingles)  # the last definition wins, as when cells run
+    functions = tuple(
+        (name, text, shingles)
+        for name, (text, shingles) in sorted(last.items())
+        if shingles is not None
+    )
+    return Fingerprint(student, assignment, sha256, functions)
+
+
+_CellPrints = tuple[tuple[str, str, tuple[int, ...] | None], ...]
+_V = TypeVar("_V")
+
+
+class _Remembered(Generic[_V]):
+    """Values by the text they were taken from, up to MAX_REMEMBERED_CHARS of texts in all (so
+    a batch of huge hostile cells cannot make the planner's memory grow), then forgotten."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, _V] = {}
+        self._chars = 0
+
+    def get(self, text: str) -> _V | None:
+        return self._values.get(text)
+
+    def put(self, text: str, value: _V) -> _V:
+        if self._chars + len(text) > MAX_REMEMBERED_CHARS:
+            self._values.clear()
+            self._chars = 0
+        self._values[text] = value
+        self._chars += len(text)
+        return value
+
+
+MAX_REMEMBERED_CHARS = 4_000_000
+_CELLS: dict[frozenset[str], _Remembered[_CellPrints]] = {}
+_SHINGLES: _Remembered[tuple[int, ...]] = _Remembered()
+
+
+def _cell_prints(source: str, wanted: frozenset[str]) -> _CellPrints:
+    """`_defined`, each function with its text and its shingles (None where they cannot be
+    taken), remembered by the cell's text: parsing is most of a batch's planning, and a
+    handout's untouched cells and answers copied whole are parsed once a batch."""
+    cells = _CELLS.setdefault(wanted, _Remembered())
+    known = cells.get(source)
+    if known is None:
+        found = []
+        for name, fn, text in _defined(source, wanted):
             try:
-                functions.append((name, source, _shingles_by_text(fn, source)))
+                shingles: tuple[int, ...] | None = _shingles_by_text(fn, text)
             except (ValueError, RecursionError, TypeError):
-                continue
-    return Fingerprint(student, assignment, sha256, tuple(functions))
-
-
-_SHINGLES: dict[str, tuple[int, ...]] = {}
-MAX_REMEMBERED = 8192
+                shingles = None
+            found.append((name, text, shingles))
+        known = cells.put(source, tuple(found))
+    return known
 
 
 def _shingles_by_text(fn: ast.FunctionDef, source: str) -> tuple[int, ...]:
     """`shingles_of`, remembered by the function's own text (the same text parses to the same
-    tree): a handout's untouched stubs and answers copied whole are shingled once a batch."""
+    tree): one function copied into different cells is shingled once a batch."""
     if not source:
         return shingles_of(fn)
     known = _SHINGLES.get(source)
-    if known is None:
-        if len(_SHINGLES) >= MAX_REMEMBERED:
-            _SHINGLES.clear()
-        known = _SHINGLES[source] = shingles_of(fn)
-    return known
+    return _SHINGLES.put(source, shingles_of(fn)) if known is None else known
 
 
 @functools.cache

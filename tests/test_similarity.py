@@ -156,3 +156,46 @@ def test_student_text_cannot_hold_the_batch_before_grading(monkeypatch):
     huge = f"def {name}(*args):\n    return ({'1, ' * 100_000})\n"
     found = similarity._functions([long_line, huge], frozenset({name}))
     assert found[name][1] == long_line  # the last cell was not read, the first one was cut
+
+
+def test_a_cell_many_students_share_is_parsed_once_and_the_memory_stays_bounded(monkeypatch):
+    """Planning a batch parses each distinct cell once (a handout's untouched cells, answers
+    copied whole), with the fingerprint it would have had parsed afresh; what is remembered is
+    bounded by its texts' length, so a batch of large distinct cells cannot grow it."""
+    import ast
+
+    import nbformat
+
+    from grader import similarity
+
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting_parse(source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    nb = notebook_with("dropout", replace={"forward_propagation_with_dropout": FORWARD})
+    raw = nbformat.writes(nb).encode()
+    monkeypatch.setattr(similarity, "_CELLS", {})
+    monkeypatch.setattr(similarity, "_SHINGLES", similarity._Remembered())
+    first = fingerprint("ada", "dropout", "", raw)
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    assert fingerprint("bea", "dropout", "", raw).functions == first.functions
+    assert parsed == []
+    similarity._CELLS.clear()
+    similarity._SHINGLES = similarity._Remembered()
+    assert fingerprint("cy", "dropout", "", raw).functions == first.functions
+    assert parsed, "a cell seen for the first time is parsed"
+    assert dict((n, t) for n, t, _ in first.functions)["forward_propagation_with_dropout"] == (
+        FORWARD.strip() + "\n"
+    )
+
+    monkeypatch.setattr(similarity, "MAX_REMEMBERED_CHARS", 10_000)
+    name = "forward_propagation_with_dropout"
+    for k in range(50):
+        cell = f"def {name}(X, parameters, keep_prob=0.5):\n    return X  # {k} {'x' * 1_000}\n"
+        similarity._cell_prints(cell, frozenset({name}))
+        remembered = similarity._CELLS[frozenset({name})]
+        assert remembered._chars <= 10_000
+        assert sum(map(len, remembered._values)) == remembered._chars
