@@ -1,7 +1,7 @@
 """Benchmark: a whole class, end to end, against `jupyter nbconvert --execute`.
 
     python bench/grade_class.py [--students 300] [--workers N] [--nbconvert-sample 8]
-                                [--no-hang] [--profile] [--grader-path CHECKOUT]
+                                [--no-hang] [--profile] [--roles] [--grader-path CHECKOUT]
 
 Generates the sample class (`grader.instructor.sampleclass`, every student handing in every
 assignment's notebook: right answers, known and unknown mistakes, broken and hostile notebooks)
@@ -17,6 +17,9 @@ waited-for children) is set against the floor: the same class's student code in 
 process, no sandbox (`bench/floor.py`). Their ratio is the grader's overhead. `--profile` adds a
 table of per-stage CPU and wall time from every grading process (`grader.profile`).
 `--grader-path` runs another checkout's grader on the same class, for paired before/after runs.
+`--roles` splits the CPU by process role (the grader's parent, its grading processes, the warm
+workers' zygotes and helpers, the submissions' own processes) from `perf record`'s samples of the
+grader's process tree; perf's own cost (it follows every fork) is then in every figure.
 
 Then `jupyter nbconvert --execute` runs on a random sample of the same class's ordinary
 notebooks (demonstration cells removed, as the grader skips them), in the same run.
@@ -36,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -60,13 +64,37 @@ def _is_worker(pid: int) -> bool:
     return b"grader." in cmdline and b".worker" in cmdline  # grader.worker, grader.sandbox.worker
 
 
+def _is_nursery(pid: int) -> bool:
+    return b"<nursery>" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def _uid(pid: int) -> int:
+    return os.stat(f"/proc/{pid}").st_uid
+
+
+ROLES = (
+    "grader parent",
+    "grading processes",
+    "zygotes",
+    "plot zygotes",
+    "nurseries",
+    "submissions",
+    "submissions, too short-lived to be seen",
+)
+"""What `--roles` splits the CPU into. A submission is its runner, what the runner forks, and the
+init of its PID namespace (a child of the nursery)."""
+
+
 class TreeMemory:
     """Peak memory of a process tree, sampled: the grader's own processes (the batch parent
     and its pool processes), the warm workers (zygotes), and the student processes they fork."""
 
-    def __init__(self, root: int, every: float = 0.1) -> None:
-        self.root, self.every = root, every
+    def __init__(self, root: int, every: float = 0.1, under: bool = False) -> None:
+        self.root, self.every, self.under = root, every, under
         self.peak = {"grader": 0.0, "workers": 0.0, "students": 0.0, "total": 0.0}
+        self.roles: dict[int, str] = {}
+        """The role of every process seen (`--roles`); `under`: the grader is the root's child
+        (the root is perf)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -86,6 +114,8 @@ class TreeMemory:
         use = {"grader": 0.0, "workers": 0.0, "students": 0.0}
         for pid in tree:
             try:
+                if pid not in self.roles:
+                    self.roles[pid] = self._role(pid, parents)
                 mb = _pss_mb(pid)
                 if not _is_worker(pid):
                     use["grader"] += mb
@@ -98,6 +128,25 @@ class TreeMemory:
         use["total"] = sum(use.values())
         for k, v in use.items():
             self.peak[k] = max(self.peak[k], v)
+
+    def _role(self, pid: int, parents: dict[int, int]) -> str:
+        parent = parents.get(pid, 0)
+        grader = self.root
+        if self.under:
+            if pid == self.root:
+                return "perf"
+            grader = next((p for p, pp in parents.items() if pp == self.root), -1)
+        if pid == grader:
+            return "grader parent"
+        if parent == grader:
+            return "grading processes"
+        if _is_nursery(pid):
+            return "nurseries"
+        if _is_worker(pid) and not _is_worker(parent):
+            return "zygotes"
+        if _is_worker(pid) and _uid(pid) == _uid(parent) and self.roles.get(parent) == "zygotes":
+            return "plot zygotes"  # a runner has a uid of its own (as root)
+        return "submissions"
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -120,6 +169,31 @@ def _floor(folder: Path, env: dict[str, str]) -> dict[str, float]:
         check=True,
     )
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _cpu_by_role(data: Path, roles: dict[int, str]) -> dict[str, float]:
+    """CPU seconds per role, from perf's samples of the grader's tree (each is 1/RATE s)."""
+    listing = subprocess.run(
+        ["perf", "script", "-i", str(data), "-F", "pid"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    cpu = dict.fromkeys(ROLES, 0.0)
+    per_pid: Counter[int] = Counter()
+    for line in listing.split():
+        role = roles.get(int(line), "submissions, too short-lived to be seen")
+        if role in cpu:
+            cpu[role] += 1 / PERF_RATE
+        if role.startswith("submissions"):
+            per_pid[int(line)] += 1
+    if per_pid:
+        cpu["of which the busiest submission process"] = per_pid.most_common(1)[0][1] / PERF_RATE
+    return cpu
+
+
+PERF_RATE = 999
+"""Samples per CPU second, for `--roles`."""
 
 
 def _children_cpu() -> float:
@@ -150,6 +224,13 @@ def main() -> None:
         help="run the grader of this checkout instead (PYTHONPATH), for paired before/after runs",
     )
     parser.add_argument("--no-floor", action="store_true", help="skip measuring the floor")
+    parser.add_argument(
+        "--roles",
+        action="store_true",
+        help="CPU split by process role (grading processes, zygotes, submissions...), sampled by "
+        "`perf record` (perf's own cost is then in every figure: compare runs with --roles "
+        "only with each other)",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -174,12 +255,15 @@ def main() -> None:
         ]  # fmt: skip
         if args.workers:
             cmd += ["--workers", str(args.workers)]
+        samples = root / "perf.data"
+        if args.roles:
+            cmd = ["perf", "record", "-q", "-F", str(PERF_RATE), "-o", str(samples), "--", *cmd]
         cpu0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
         )
-        memory = TreeMemory(proc.pid)
+        memory = TreeMemory(proc.pid, under=args.roles)
         stdout, stderr = proc.communicate()
         wall = time.perf_counter() - t0
         cpu = _children_cpu() - cpu0
@@ -188,6 +272,7 @@ def main() -> None:
             sys.exit(f"grader failed ({proc.returncode}):\n{stderr}")
         n = made.notebooks
         per_nb = wall / n
+        by_role = _cpu_by_role(samples, memory.roles) if args.roles else None
         floor = None if args.no_floor else _floor(made.root, dict(os.environ))
 
         ordinary = [
@@ -258,6 +343,12 @@ def main() -> None:
             f"ratio per core:              {nbc_med / (per_nb * os.cpu_count()):8.1f}x  "
             f"(grader's time per notebook times the machine's {os.cpu_count()} cores)"
         )
+    if by_role is not None:
+        print(f"CPU by process role (perf record at {PERF_RATE} Hz; perf's cost is in the above)")
+        for role, seconds in by_role.items():
+            print(f"  {role:42} {seconds:7.1f} s  {1000 * seconds / n:7.1f} ms per notebook")
+        sampled = sum(v for k, v in by_role.items() if k in ROLES)
+        print(f"  {'all sampled':42} {sampled:7.1f} s")
     if args.profile:
         table = stderr[stderr.find("grader profile") :] if "grader profile" in stderr else ""
         print(table.rstrip() or "no profile table (a grader without grader.profile?)")
