@@ -173,9 +173,24 @@ def _compare_scalars(expected: Any, got: Any, tol: Tolerance, path: str) -> Diff
 
 def differing(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> np.ndarray:
     """Which entries of two float arrays of one shape differ beyond the tolerance (NaN equals
-    NaN, an infinity equals itself)."""
+    NaN, an infinity equals itself), each within `tol.rtol` of itself plus `array_atol`."""
     with np.errstate(invalid="ignore"):
-        return ~np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+        atol = array_atol(expected, tol.rtol, tol.atol)
+        return ~np.isclose(got, expected, rtol=tol.rtol, atol=atol, equal_nan=True)
+
+
+def array_atol(expected: Any, rtol: float, atol: float) -> float:
+    """The absolute tolerance of an array's entries: `atol`, or `rtol` times the array's largest
+    finite magnitude where that is more. An entry near zero among entries near one is only as
+    exact as the arithmetic that made it: 1 - A of a saturated sigmoid, or any step in float32,
+    leaves an error of about 1e-8 of the array's scale there, which is not a mistake. A single
+    number keeps `atol` (its own size is its scale)."""
+    values = np.asarray(expected)
+    if values.size <= 1 or values.dtype.kind not in "biufc":
+        return atol
+    with np.errstate(invalid="ignore"):
+        magnitudes = np.abs(values[np.isfinite(values)])
+    return max(atol, rtol * float(magnitudes.max())) if magnitudes.size else atol
 
 
 def _identical(expected: np.ndarray, got: Any) -> bool:

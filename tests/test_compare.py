@@ -89,3 +89,43 @@ def test_the_exact_fast_path_agrees_with_the_tolerant_comparison():
     assert not compare(np.array([1.0]), np.array([1.5]), T).equal
     assert c._identical(np.zeros(2), np.zeros(2)) and not c._identical(np.zeros(2), np.zeros(3))
     assert not c._identical(np.array([np.nan]), np.array([np.nan]))  # NaN goes the long way
+
+
+def test_an_entry_near_zero_is_as_exact_as_the_arrays_scale_not_its_own():
+    """A saturated sigmoid's 1 - A, or any step in float32, leaves an error of about 1e-8 of the
+    array's scale in an entry near zero: not a mistake. An error of 1e-5 of the scale still is,
+    and a single number keeps the absolute tolerance (its own size is its scale)."""
+    e = np.array([[0.9, -2.76e-08, 0.5, 1.0]])
+    assert compare(e, np.array([[0.9, 0.0, 0.5, 1.0]]), T).equal  # float32's 1 - 0.99999997
+    assert compare(e.astype(np.float32).astype(float) + 0 * e, e, T).equal
+    d = compare(e, np.array([[0.9, 1e-5, 0.5, 1.0]]), T)
+    assert not d.equal and d.stats["where"] == [0, 1]
+    assert not compare(-2.76e-08, 0.0, T).equal
+    assert not compare(np.array([-2.76e-08]), np.array([0.0]), T).equal
+    big = np.array([1e6, 1.0])
+    assert not compare(big, np.array([1e6, 1.0 + 2.0]), T).equal  # 2e-6 of the scale
+    assert compare(np.array([np.inf, 1e-9]), np.array([np.inf, 0.0]), T).equal  # inf sets no scale
+
+
+def test_a_float32_dropout_forward_pass_and_a_list_shaped_answer_are_inverted_dropout():
+    """The hidden property check of forward_propagation_with_dropout: the reference's answer
+    computed in float32, or returned as lists, is still inverted dropout; a pass without the
+    1/keep_prob scaling is not."""
+    from grader.instructor.specs.dropout import SPEC, consistent_dropout
+    from grader.oracle import reference_function
+
+    fspec = next(f for f in SPEC.functions if f.name == "forward_propagation_with_dropout")
+    case = next(c for c in fspec.cases if c.check is not None)
+    args, kwargs = case.build()
+    np.random.seed(case.seed)
+    A3, cache = reference_function(SPEC, fspec.name)(*args, **kwargs)
+    expected = (A3, cache)
+    inputs = (args, kwargs)
+    assert consistent_dropout(expected, expected, inputs).passed
+    assert consistent_dropout([A3, list(cache)], expected, inputs).passed
+    in_float32 = tuple(np.asarray(a, dtype=np.float32) for a in cache)
+    assert consistent_dropout((A3.astype(np.float32), in_float32), expected, inputs).passed
+    Z1, D1, A1, *rest = cache
+    keep = kwargs["keep_prob"] if "keep_prob" in kwargs else args[2]
+    unscaled = (Z1, D1, A1 * keep, *rest)
+    assert not consistent_dropout((A3, unscaled), expected, inputs).passed
