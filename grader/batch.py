@@ -109,8 +109,8 @@ def _safe_extract(archive: Path, into: Path) -> Path:
                 if total > MAX_ZIP_BYTES:
                     raise UsageError(f"{archive.name}: more than 2 GB uncompressed")
             zf.extractall(into)
-    except zipfile.BadZipFile:
-        raise UsageError(f"{archive}: not a readable .zip file") from None
+    except intake.ZIP_ERRORS as exc:
+        raise UsageError(f"{archive}: not a readable .zip file ({exc})") from None
     return into
 
 
@@ -410,7 +410,8 @@ def grade_batch(
                     try:
                         rows.append(write_files(outcome.outputs, out))
                     except (OSError, ValueError, TypeError) as exc:  # ours, not the student's
-                        outcome = lost(outcome.job, f"internal error while recording: {exc!r}")
+                        why = f"{type(exc).__name__}: {str(exc)[:200]}"
+                        outcome = lost(outcome.job, f"internal error while recording ({why})")
                         rows.append(write_files(outcome.outputs, out))
                     if len(rows) >= ROWS_PER_STEP or time.monotonic() >= step_at:
                         commit(rows, out, book)
@@ -418,6 +419,7 @@ def grade_batch(
                 graded.append(_slim(outcome.result))
                 progress.advance(outcome.result)
         finally:
+            intake.forget()
             with profile.stage("record"):
                 commit(rows, out, book)
             progress.finish()
