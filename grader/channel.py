@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 from collections.abc import Mapping
@@ -68,7 +69,26 @@ def parse(payload: bytes, what: str) -> dict[str, Any]:
         raise Tampered(f"{what}: a {type(record).__name__} where an object belongs")
     if _depth(record) > MAX_DEPTH:
         raise Tampered(f"{what}: JSON nested more than {MAX_DEPTH} deep")
+    if _SURROGATE.search(payload):
+        record = _whole(record)
     return record
+
+
+_SURROGATE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+"""A JSON escape of a UTF-16 surrogate: the only way a lone one (which UTF-8 cannot write: a
+page, a result file or the gradebook would fail on it) gets into a record."""
+
+
+def _whole(value: Any) -> Any:
+    """`value` with every string's lone surrogates made U+FFFD (a pair is joined into its
+    character): `print("\\ud800")` is a student's right, and must not cost the result."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, dict):
+        return {_whole(k): _whole(v) for k, v in value.items()}
+    return value
 
 
 def _depth(value: Any) -> int:

@@ -74,7 +74,16 @@ def assignment_of(data: object, stem: str) -> str:
     meta = data.get("metadata") if isinstance(data, dict) else None
     grader_meta = meta.get("grader") if isinstance(meta, dict) else None
     assignment = grader_meta.get("assignment") if isinstance(grader_meta, dict) else None
-    return shown(assignment) if isinstance(assignment, str) and assignment else stem
+    if not isinstance(assignment, str) or not assignment:
+        return stem
+    if len(assignment) > MAX_ASSIGNMENT_CHARS:  # never one of ours: named, not repeated whole
+        return shown(assignment[:MAX_ASSIGNMENT_CHARS]) + "…"
+    return shown(assignment)
+
+
+MAX_ASSIGNMENT_CHARS = 64
+"""The longest assignment name a notebook's metadata is taken at (a 100,000-character name was
+repeated whole in the progress line, grades.csv, the summary and the result)."""
 
 
 def json_problem(exc: json.JSONDecodeError) -> str:
@@ -117,6 +126,8 @@ def load_submission(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UnreadableNotebook(f"{path.name}: not valid JSON: {json_problem(exc)}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise UnreadableNotebook(f"{path.name}: not a notebook ({str(exc)[:80]})") from None
     except RecursionError:
         raise UnreadableNotebook(f"{path.name}: JSON nested too deeply to be a notebook") from None
     if isinstance(data, dict) and isinstance(data.get("nbformat"), int) and data["nbformat"] < 4:

@@ -166,3 +166,15 @@ def test_a_frame_carries_its_arrays_raw_after_the_json():
 def test_json_cut_short_by_a_nul_is_refused():
     with pytest.raises(Tampered, match="not a JSON record"):
         read_all(frame(b'{"cell": \x000}'))
+
+
+def test_a_lone_surrogate_a_student_printed_is_replaced_and_a_pair_is_joined():
+    """`print("\\ud800")` is a student's right: a lone surrogate (which UTF-8 cannot write, so a
+    page, a result file or the gradebook would fail on it) becomes U+FFFD wherever it is in a
+    record, keys included; an escaped pair is its character; other records are untouched."""
+    record = channel.parse(
+        rb'{"output": "a\ud800b", "error": {"\udc80": ["\uDFFF", "\ud83d\ude00"]}}', "a record"
+    )
+    assert record == {"output": "a\ufffdb", "error": {"\ufffd": ["\ufffd", "\U0001f600"]}}
+    json.dumps(record, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
+    assert channel.parse(rb'{"output": "\\ud800 is text"}', "r") == {"output": "\\ud800 is text"}

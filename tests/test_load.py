@@ -33,6 +33,7 @@ def code(src, tags=()):
         (b"[1, 2]", "not a Jupyter notebook"),
         (json.dumps({"nbformat": 3, "worksheets": [], "cells": []}).encode(), "nbformat 3"),
         (nb([]).encode(), "no code cells"),
+        (b'{"cells": [], "x": ' + b"9" * 5000 + b"}", "not a notebook (Exceeds the limit"),
         (
             nb([{"cell_type": "markdown", "source": "only prose", "metadata": {}}]).encode(),
             "no code",
@@ -109,3 +110,14 @@ def test_a_notebook_of_too_many_code_cells_is_refused_in_one_line(tmp_path):
         load_submission(p, KNOWN)
     p.write_text(nb([code("x = 1") for _ in range(MAX_CODE_CELLS)]))
     assert len(load_submission(p, KNOWN).cells) == MAX_CODE_CELLS
+
+
+def test_an_assignment_name_too_long_to_be_one_is_cut_where_it_is_named(tmp_path):
+    """A 100,000-character assignment name is named in 64 characters and an ellipsis, never
+    repeated whole in the progress line, grades.csv, the summary and the result."""
+    p = tmp_path / "bob" / "dropout.ipynb"
+    p.parent.mkdir()
+    p.write_text(nb([code("x = 1")], grader={"assignment": "x" * 100_000}))
+    with pytest.raises(UnknownAssignment) as err:
+        load_submission(p, KNOWN)
+    assert len(str(err.value)) < 400 and "x" * 64 + "…" in str(err.value)
