@@ -112,22 +112,22 @@ class Evidence:
         )
 
     def trivial(self, *, judged_only: bool = False) -> bool:
-        """The answer ignores what it is asked: every call failed, all returned the same value
-        where the expected values differ (one case alone cannot tell), or each returned one of
-        its arguments unchanged, positional or named. Over every case run, probes included
-        (an answer that depends on its inputs only where a probe's NaN reaches it is not
-        trivial: it may be a check that computes J itself), or over the judged cases only
-        (`judged_only`: what scoring asks, since points come from those alone)."""
+        """The answer ignores what it is asked: every call failed, the calls that returned all
+        returned the same value where their expected values differ (one case alone cannot
+        tell; a call made to fail, on a case the constant would fail anyway, changes nothing),
+        or each call returned one of its arguments unchanged, positional or named. Over every
+        case run, probes included (an answer that depends on its inputs only where a probe's
+        NaN reaches it is not trivial: it may be a check that computes J itself), or over the
+        judged cases only (`judged_only`: what scoring asks, since points come from those
+        alone)."""
         cases = self.scored if judged_only else self.cases
-        values = [self.got(c.id) for c in cases]
-        returned = [v for v in values if v is not NO_VALUE]
-        if not returned:
+        kept = [c for c in cases if self.got(c.id) is not NO_VALUE]
+        if not kept:
             return True
-        if len(returned) < len(values):
-            return False
-        if _all_alike(returned) and not _all_alike([self.expected.get(c.id) for c in cases]):
+        returned = [self.got(c.id) for c in kept]
+        if _all_alike(returned) and not _all_alike([self.expected.get(c.id) for c in kept]):
             return True
-        return self._echoes(cases)
+        return len(kept) == len(cases) and self._echoes(cases)
 
     def _echoes(self, cases: Sequence[Case]) -> bool:
         """Every call returned one of its own arguments unchanged (the same one: the same

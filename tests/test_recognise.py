@@ -2002,3 +2002,33 @@ def test_a_variance_measured_both_ways_loses_marks():
     result = grade_source("bias_variance", source)
     assert result.score < result.max_score
     assert result.diagnoses == (), result.diagnoses
+
+
+def _failing_once(impl, k):
+    """`impl`, raising on its k-th call instead (a case given up, on purpose, for points)."""
+    calls = []
+
+    def answer(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == k + 1:
+            raise ValueError("not this one")
+        return impl(*args, **kwargs)
+
+    return answer
+
+
+@pytest.mark.parametrize("assignment, function", ALL_FUNCTIONS)
+def test_a_trivial_answer_that_fails_one_call_on_purpose_still_passes_no_test(
+    assignment, function
+):
+    """A constant that raises on one case (found by its inputs) still ignores its inputs on
+    the rest: the cases it answered earn nothing (red team 9)."""
+    spec, oracle = load(assignment)
+    fspec = next(f for f in spec.functions if f.name == function)
+    args = oracle.inputs(fspec, fspec.cases[0])[0]
+    for label, impl in _trivial_answers(args):
+        if label.startswith("echo"):
+            continue
+        for k in range(3):
+            result = grade_impl(function, _failing_once(impl, k))
+            assert result.score == 0, (label, k, [t.id for t in result.tests if t.passed])
