@@ -2018,9 +2018,7 @@ def _failing_once(impl, k):
 
 
 @pytest.mark.parametrize("assignment, function", ALL_FUNCTIONS)
-def test_a_trivial_answer_that_fails_one_call_on_purpose_still_passes_no_test(
-    assignment, function
-):
+def test_a_trivial_answer_that_fails_one_call_on_purpose_still_passes_no_test(assignment, function):
     """A constant that raises on one case (found by its inputs) still ignores its inputs on
     the rest: the cases it answered earn nothing (red team 9)."""
     spec, oracle = load(assignment)
