@@ -15,6 +15,7 @@ import re
 import socket
 import struct
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from grader.model import CellRun
@@ -280,20 +281,38 @@ def probe_ready(record: Mapping[str, Any], name: str) -> None:
         raise Tampered(f"{what} names another function")
 
 
-def case_reply(record: Mapping[str, Any], case_id: str) -> tuple[bool, Any, float]:
-    """The answer to call `case_id`: (True, the value's wire form, seconds) or (False, the
-    error, seconds)."""
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one call, as the runner sent it."""
+
+    ok: bool
+    """The call returned."""
+    value: Any
+    """The value's wire form, or the error."""
+    elapsed: float
+    """Seconds, the runner's measure."""
+    changed: tuple[str, ...] = ()
+    """The arguments the call changed in place, by name (a note for the student)."""
+
+
+def case_reply(record: Mapping[str, Any], case_id: str) -> Reply:
+    """The answer to call `case_id`."""
     what = f"the record of call {case_id[:60]}"
     if record.get("case") != case_id:
         raise Tampered(f"{what} came with the case {str(record.get('case'))[:60]!r}")
     ok = _typed(record.get("ok"), bool, f"{what}: ok")
-    _fields(record, what, {"case", "ok", "value" if ok else "error"}, {"elapsed"})
+    optional = {"elapsed", "changed"} if ok else {"elapsed"}
+    _fields(record, what, {"case", "ok", "value" if ok else "error"}, optional)
     elapsed = _typed(record.get("elapsed", 0.0), (int, float), f"{what}: elapsed")
     if not 0 <= elapsed < 10**6:
         raise Tampered(f"{what}: elapsed is {elapsed}")
-    if ok:
-        return True, record["value"], float(elapsed)
-    return False, error(record["error"], f"{what}: its error"), float(elapsed)
+    if not ok:
+        return Reply(False, error(record["error"], f"{what}: its error"), float(elapsed))
+    changed = _typed(record.get("changed", []), list, f"{what}: changed")
+    if len(changed) > 16:
+        raise Tampered(f"{what} names more than 16 changed arguments")
+    names = tuple(_text(x, f"{what}: a changed argument", 80) for x in changed)
+    return Reply(True, record["value"], float(elapsed), names)
 
 
 def isolation(message: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -179,6 +179,8 @@ def _echo_functions(result: GradingResult, public_only: bool) -> None:
 
     for f in result.functions:
         click.echo(function_line(f, public_only))
+        if f.changed_inputs:
+            click.echo(f"  note: it changed {', '.join(f.changed_inputs)} in place")
     total = f"{points(result.score)}/{points(result.max_score)}"
     click.echo(f"total: {total} (public tests only)" if public_only else f"total: {total}")
     if result.error:

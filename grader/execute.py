@@ -775,10 +775,11 @@ class _Attempt:
             how, code = channel.function_end(value, name)
             self.outcomes[p.case_id] = _lost(p.case_id, how, code, timed_out=False, limit=limit)
             return False
-        ok, got, seconds = channel.case_reply(value, p.case_id)
+        reply = channel.case_reply(value, p.case_id)
         # The worker's own measure, never more than the grader's clock saw.
-        seconds = min(seconds, time.monotonic() - t0)
-        self.outcomes[p.case_id] = self._outcome(p.case_id, ok, got, seconds)
+        seconds = min(reply.elapsed, time.monotonic() - t0)
+        outcome = self._outcome(p.case_id, reply.ok, reply.value, seconds)
+        self.outcomes[p.case_id] = replace(outcome, changed=reply.changed)
         if gone:
             raise _Gone
         return True

@@ -174,6 +174,9 @@ class CallOutcome:
     traceback."""
     elapsed_s: float = 0.0
     """Seconds the call took, as measured where it ran (0 when it was not measured)."""
+    changed: tuple[str, ...] = ()
+    """The arguments the call changed in place, by name (the runner's word: a note, never a
+    verdict)."""
 
 
 MAX_FATAL_CELLS = 3
@@ -277,6 +280,9 @@ class FunctionResult:
     mistake_group: str | None = None
     """A failing function no recogniser names: the id of the outputs it returns on the hidden
     cases, shared by every student who returns the same (grader.groups)."""
+    changed_inputs: tuple[str, ...] = ()
+    """The arguments its calls changed in place, by name, in the order first seen: a note for
+    the student (code that uses them after the call sees changed data), worth no points."""
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ def to_json(result: GradingResult) -> dict[str, Any]:
         fd["attempted"] = f.attempted
         if f.mistake_group:
             fd["mistake_group"] = f.mistake_group
+        if f.changed_inputs:
+            fd["changed_inputs"] = list(f.changed_inputs)
         functions.append(fd)
     return {
         "schema": SCHEMA,
@@ -119,6 +121,7 @@ def from_json(data: dict[str, Any]) -> GradingResult:
             error=f.get("error"),
             attempted=bool(f.get("attempted", True)),
             mistake_group=_text_or_none(f.get("mistake_group")),
+            changed_inputs=tuple(str(n) for n in f.get("changed_inputs", ())),
         )
         for f in data["functions"]
     )

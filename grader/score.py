@@ -289,8 +289,15 @@ def grade_functions(
                 memo.put(key, found)
         else:  # the same judgement, but this submission's own call times
             found = _timed(found, outcomes)
-        results.append(found)
+        results.append(replace(found, changed_inputs=_changed_inputs(cases, outcomes)))
     return tuple(results)
+
+
+def _changed_inputs(cases: Sequence[Case], outcomes: Mapping[str, CallOutcome]) -> tuple[str, ...]:
+    """The arguments the function's judged calls changed in place, in the order first seen
+    (not part of the memo's key: a note on this submission's calls, not on the judgement)."""
+    names = (n for c in cases if not c.probe for n in outcomes[c.id].changed)
+    return tuple(dict.fromkeys(names))
 
 
 def _timed(result: FunctionResult, outcomes: Mapping[str, CallOutcome]) -> FunctionResult:

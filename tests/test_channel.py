@@ -120,7 +120,16 @@ def test_frames_are_read_one_at_a_time_and_the_buffer_stays_small():
 def test_call_and_function_end_records():
     assert channel.case_reply(
         {"case": "f/hidden-1", "ok": True, "value": 1, "elapsed": 0.1}, "f/hidden-1"
-    ) == (True, 1, 0.1)
+    ) == channel.Reply(True, 1, 0.1)
+    assert channel.case_reply(
+        {"case": "c", "ok": True, "value": 1, "changed": ["X", "parameters"]}, "c"
+    ).changed == ("X", "parameters")
+    for changed, needle in [("X", "not a list"), ([1], "not a str"), (["x" * 81], "longer"),
+                            (["a"] * 17, "more than 16")]:  # fmt: skip
+        with pytest.raises(Tampered, match=needle):
+            channel.case_reply({"case": "c", "ok": True, "value": 1, "changed": changed}, "c")
+    with pytest.raises(Tampered, match="unexpected field 'changed'"):  # a failed call's
+        channel.case_reply({"case": "c", "ok": False, "error": {}, "changed": ["X"]}, "c")
     with pytest.raises(Tampered, match="came with the case"):
         channel.case_reply(
             {"case": "f/hidden-2", "ok": True, "value": 1, "elapsed": 0}, "f/hidden-1"

@@ -259,6 +259,7 @@ def run() -> Iterator[Run]:
         "@PORT@": str(listener.port),
         "@OUTSIDE@": str(outside),
         "@CLASS@": str(klass),
+        "@CLASS_REVERSED@": str(klass)[::-1],
         "@COURSEKIT@": str(Path(coursekit.__file__).parent),
         "@OTHER@": str(other),
         "@GRADER@": str(Path(grader.__file__).parent),

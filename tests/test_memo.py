@@ -116,3 +116,24 @@ def test_the_memo_forgets_the_oldest_beyond_its_size():
         memo.put(k, object())  # type: ignore[arg-type]
     assert memo.get(keys[0]) is None
     assert memo.get(keys[1]) is not None and memo.get(keys[2]) is not None
+
+
+def test_the_arguments_a_call_changed_are_this_submission_s_own_not_the_memo_s():
+    """Two submissions with the same outputs, one of which changed X in place: the judgement is
+    shared, the note on the changed argument is not (it is not part of the memo's key)."""
+    from dataclasses import replace
+
+    spec, oracle = load("setup")
+    reference = {f.name: reference_function(spec, f.name) for f in spec.functions}
+    memo = JudgementMemo()
+    plain = _execution("setup", reference)
+    stats = [probe_id("normalization_stats", c.id) for c in spec.functions[1].cases]
+    assert spec.functions[1].name == "normalization_stats"
+    edited = replace(plain, outcomes={
+        k: replace(o, changed=("X",)) if k in stats else o for k, o in plain.outcomes.items()
+    })  # fmt: skip
+    first = grade_functions(spec, oracle, ALL, edited, memo)
+    second = grade_functions(spec, oracle, ALL, plain, memo)
+    assert [f.changed_inputs for f in first] == [(), ("X",), (), (), (), ()]
+    assert all(f.changed_inputs == () for f in second)
+    assert [replace(f, changed_inputs=()) for f in first] == list(second)

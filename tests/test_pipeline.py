@@ -35,6 +35,7 @@ def test_reference_solutions_score_full_marks(sandbox, tmp_path, assignment):
     assert result.status == "graded", result.error
     assert result.score == result.max_score > 0
     assert all(not f.diagnoses for f in result.functions)
+    assert all(not f.changed_inputs for f in result.functions)  # the reference edits nothing
     assert result.sandbox["isolated"] is True and "limits" in result.sandbox
 
 
@@ -233,3 +234,34 @@ def test_an_untouched_notebook_is_not_attempted(sandbox, tmp_path):
     r = grade(sandbox, tmp_path, build_notebook("dropout"), "dropout")
     assert r.status == "graded" and r.score == 0 and not r.attempted
     assert not any(f.attempted for f in r.functions)
+
+
+STATS_IN_PLACE = """
+def normalization_stats(X):
+    mu = np.mean(X, axis=1, keepdims=True)
+    X -= mu
+    sigma2 = np.mean(X ** 2, axis=1, keepdims=True)
+    return mu, sigma2
+"""
+
+
+def test_a_function_that_changes_its_argument_in_place_is_told_so_where_it_did(sandbox, tmp_path):
+    """normalization_stats right in its values but centring X in place: its own tests pass, the
+    student's (right) normalize_splits, which calls it, fails; the note on normalization_stats
+    names X (and the one on normalize_splits X_train, changed through it), so the student is sent
+    to the function that did it. No note on the others, and none on a notebook that changes
+    nothing (the solved one)."""
+    from grader.render import render_submission
+
+    nb = notebook_with("setup", replace={"normalization_stats": STATS_IN_PLACE})
+    result = grade(sandbox, tmp_path, nb, "setup")
+    stats = fn(result, "normalization_stats")
+    assert stats.score == stats.max_score and stats.changed_inputs == ("X",)
+    assert fn(result, "normalize_splits").score < fn(result, "normalize_splits").max_score
+    # normalize_splits changed X_train too, through the call: true, and said there as well
+    changed = {f.name: f.changed_inputs for f in result.functions if f.changed_inputs}
+    assert changed == {"normalization_stats": ("X",), "normalize_splits": ("X_train",)}
+    page = render_submission(result)
+    assert "changed its argument <code>X</code> in place" in page
+    clean = grade(sandbox, tmp_path / "clean", solved_notebook("setup"), "setup", student="bo")
+    assert all(not f.changed_inputs for f in clean.functions)

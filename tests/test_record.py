@@ -6,6 +6,7 @@ import json
 import math
 import os
 import stat
+from dataclasses import replace
 
 from results import named_mistake
 
@@ -47,3 +48,12 @@ def test_written_files_are_readable_as_the_umask_allows_and_leave_no_partial(tmp
     assert sweep_partial(tmp_path) == 1 and [p.name for p in (tmp_path / "ada").iterdir()] == [
         "dropout.html"
     ]
+
+
+def test_the_arguments_a_function_changed_survive_the_json_form_and_are_absent_when_none():
+    r = named_mistake()
+    f = replace(r.functions[0], changed_inputs=("X", "cache"))
+    r = replace(r, functions=(f, *r.functions[1:]))
+    assert from_json(json.loads(dumps(r))) == r
+    assert to_json(r)["functions"][0]["changed_inputs"] == ["X", "cache"]
+    assert "changed_inputs" not in to_json(named_mistake())["functions"][0]

@@ -50,6 +50,7 @@ from __future__ import annotations
 import builtins
 import gc
 import importlib.util
+import inspect
 import io
 import json
 import linecache
@@ -644,6 +645,7 @@ def _runner(
     in_namespace = "pid-namespace" in layers
     private_proc = in_namespace and "private-proc" in layers
     max_value = int(job["max_value_bytes"])
+    _forget(job)
     ns, run_cell = _cell_runner()
     me = _getpid()
     # Where this process is in a PID namespace with its own /proc, it makes the calls itself:
@@ -692,6 +694,20 @@ def _runner(
             break
         # anything else (a call the probe process did not live to read) is dropped unread
     _exit(0)
+
+
+def _forget(job: dict[str, Any]) -> None:
+    """Before student code runs: empty the job, in place, for every frame above the runner
+    holds it (the zygote's loop, its `run`, `_child`), and a cell can walk up to them. It names
+    host paths (the job's folder, the batch's class and output folders among the hidden ones)
+    and the zygote's host pid, which a submission has no use for."""
+    limits = job.get("limits")
+    if isinstance(limits, dict):
+        hidden = limits.get("hidden")
+        if isinstance(hidden, list):
+            hidden.clear()
+        limits.clear()
+    job.clear()
 
 
 def _init_pid() -> int:
@@ -805,6 +821,7 @@ def _call(
     case = order["case"]
     t0 = _monotonic()
     try:
+        sent = order["args"], order["kwargs"]
         args = wire.decode(order["args"], blob=given)
         kwargs = wire.decode(order["kwargs"], blob=given)
         seed = order.get("seed")
@@ -820,9 +837,11 @@ def _call(
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         # Encoded once: the size check and the frame share the text and the blob.
         blob = bytearray()
-        payload = _dumps(
-            {"case": case, "ok": True, "value": _encode(value, blob=blob), "elapsed": elapsed}
-        ).encode()
+        answer = {"case": case, "ok": True, "value": _encode(value, blob=blob), "elapsed": elapsed}
+        changed = _changed(fn, sent, given, args, kwargs)
+        if changed:
+            answer["changed"] = changed
+        payload = _dumps(answer).encode()
         if len(payload) + len(blob) <= max_value:
             return payload, bytes(blob)
         return _dumps(
@@ -850,6 +869,56 @@ def _call(
 
 
 _MISSING = object()
+
+
+def _changed(fn: Any, sent: tuple[Any, Any], given: bytes, args: Any, kwargs: Any) -> list[str]:
+    """The arguments a call changed in place (an array written to, a dict or list edited), by
+    name: compared with the arguments as sent, decoded again. A note for the student, not a
+    verdict: a function that edits its input hands its caller changed data."""
+    try:
+        before_args = wire.decode(sent[0], blob=given)
+        before_kwargs = wire.decode(sent[1], blob=given)
+        try:
+            names = [
+                p.name
+                for p in inspect.signature(fn).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+        except (TypeError, ValueError):
+            names = []
+        found = [
+            names[i] if i < len(names) else f"argument {i + 1}"
+            for i, (was, now) in enumerate(zip(before_args, args, strict=False))
+            if not _same(was, now)
+        ]
+        found += [k for k, was in before_kwargs.items() if not _same(was, kwargs.get(k, was))]
+        return [str(n)[:80] for n in found[:16]]
+    except Exception:  # the student's objects may do anything when compared: no note then
+        return []
+
+
+def _same(was: Any, now: Any, depth: int = 0) -> bool:
+    """`now` still holds what `was` held: arrays of one shape, dtype and values (NaN equal
+    to NaN), dicts of the same keys, sequences of the same length, each entry alike."""
+    if depth > 8:
+        return True
+    if isinstance(was, np.ndarray):
+        if not isinstance(now, np.ndarray) or (was.shape, was.dtype) != (now.shape, now.dtype):
+            return False
+        return bool(np.array_equal(was, now, equal_nan=was.dtype.kind in "fc"))
+    if isinstance(was, dict):
+        return (
+            isinstance(now, dict)
+            and was.keys() == now.keys()
+            and all(_same(v, now[k], depth + 1) for k, v in was.items())
+        )
+    if isinstance(was, (list, tuple)):
+        return (
+            type(now) is type(was)
+            and len(now) == len(was)
+            and all(_same(a, b, depth + 1) for a, b in zip(was, now, strict=True))
+        )
+    return True  # numbers, strings, None: a call cannot change them in place
 
 
 def _group_limits(limits: dict[str, Any]) -> int:
@@ -1007,26 +1076,28 @@ def serve() -> None:
             births.stop()
 
 
-def _next_job(sock: socket.socket) -> tuple[bytes, list[int]] | None:
-    """The next job's header and its two sockets; None when the sender has closed."""
+def _next_job(sock: socket.socket) -> tuple[dict[str, Any], list[int]] | None:
+    """The next job and its two sockets; None when the sender has closed. Only the decoded job
+    is kept, not its bytes: what a job's runner must not read of it (`_forget`) is cleared
+    from the one dict that every frame above the runner holds."""
     try:
         header, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
     except OSError:
         return None
     if not header or len(fds) != 2:
         return None
-    return header, fds
+    job: dict[str, Any] = json.loads(header)
+    return job, fds
 
 
 def _take_jobs(jobs: socket.socket, zygote: _Zygote, plots: _PlotZygote | None) -> None:
     zygote.prepare()
     while (taken := _next_job(jobs)) is not None:
-        header, fds = taken
-        job = json.loads(header)
+        job, fds = taken
         oom = _group_limits(job["limits"])
         answer = None
         if job.get("plots") and plots is not None and plots.alive:
-            answer = plots.run(header, fds, job)
+            answer = plots.run(fds, job)
         if answer is None:
             answer = zygote.run(job, fds, jobs)
         if _GROUP is not None and cgroup.oom_kills(_GROUP) > oom:
@@ -1216,17 +1287,17 @@ class _PlotZygote:
     def _serve(zygote: _Zygote, sock: socket.socket) -> None:
         zygote.prepare()
         while (taken := _next_job(sock)) is not None:
-            header, fds = taken
-            answer = zygote.run(json.loads(header), fds, sock)
+            job, fds = taken
+            answer = zygote.run(job, fds, sock)
             sock.send(json.dumps(answer).encode())
             zygote.prepare()
 
-    def run(self, header: bytes, fds: list[int], job: dict[str, Any]) -> dict[str, Any] | None:
+    def run(self, fds: list[int], job: dict[str, Any]) -> dict[str, Any] | None:
         """Hand the job to the plot zygote; its answer, or a crash if it does not give one by
         the job's wall-clock limit and a grace (then it is killed, and not used again). None
         when it could not take the job (it is gone): the job is still to run, elsewhere."""
         try:
-            socket.send_fds(self.sock, [header], fds)
+            socket.send_fds(self.sock, [json.dumps(job).encode()], fds)
         except OSError:
             self.alive = False
             return None
